@@ -1,0 +1,79 @@
+/**
+ * The agent side of the reference backend: frames between the inbox (`/agent`) and `demo/server.ts`.
+ *
+ * This is NOT part of Natter protocol v1 — a site's own backend talks to its agents however it likes.
+ * It is documented in `docs/protocol.md` ("Reference backend: agent protocol") so the inbox, tests and
+ * anyone writing a bot against the demo agree on it.
+ */
+import { z } from 'zod/mini';
+import { MAX_TEXT_LENGTH, type WireItem, type WireUser } from '../src/protocol/wire.ts';
+
+const id = z.string().check(z.minLength(1), z.maxLength(128));
+
+// ---- agent → server -----------------------------------------------------------------------------
+
+/** First frame: who is answering. Sending it again renames the agent and returns a fresh snapshot. */
+export const agentHelloFrame = z.object({
+  type: z.literal('hello'),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  /**
+   * Start (or stay) away or available. Omitted: available on the first hello, unchanged on a later one.
+   * Lets a reconnecting inbox that was "Away" come back away, without announcing itself available first.
+   */
+  available: z.optional(z.boolean()),
+});
+
+/** The agent goes away or comes back. Visitors see the team available while any agent is. */
+export const agentStatusFrame = z.object({ type: z.literal('status'), available: z.boolean() });
+
+/** A reply into a conversation. Idempotent by `clientId`, exactly like a visitor's `send`. */
+export const agentReplyFrame = z.object({
+  type: z.literal('reply'),
+  conversationId: id,
+  clientId: id,
+  text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
+});
+
+export const agentClientFrame = z.discriminatedUnion('type', [agentHelloFrame, agentStatusFrame, agentReplyFrame]);
+
+export type AgentClientFrame = z.infer<typeof agentClientFrame>;
+
+// ---- server → agent -----------------------------------------------------------------------------
+// Plain types, not schemas: the server builds these frames itself, it never has to distrust them.
+
+export interface AgentInfo {
+  id: string;
+  name: string;
+  available: boolean;
+}
+
+/**
+ * A conversation as agents see it. The visitor id is left out on purpose: it is the visitor's bearer
+ * secret (whoever holds it can read and write the conversation), and an agent has no use for it.
+ */
+export interface AgentConversation {
+  id: string;
+  user: WireUser;
+  locale?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Highest seq in the conversation (0 when empty). */
+  seq: number;
+  /** Whether at least one visitor tab is connected right now. */
+  online: boolean;
+}
+
+export type AgentErrorCode = 'invalid_frame' | 'not_ready' | 'too_long' | 'unknown_conversation' | 'internal';
+
+export type AgentServerFrame =
+  | {
+      type: 'snapshot';
+      you: AgentInfo;
+      conversations: Array<AgentConversation & { items: WireItem[] }>;
+      agents: AgentInfo[];
+    }
+  | { type: 'item'; conversationId: string; item: WireItem }
+  | { type: 'conversation'; conversation: AgentConversation }
+  | { type: 'agents'; agents: AgentInfo[] }
+  | { type: 'ack'; conversationId: string; clientId: string; id: string; seq: number; sentAt: number }
+  | { type: 'error'; code: AgentErrorCode; message: string; clientId?: string };

@@ -1,0 +1,139 @@
+/**
+ * The plain-HTTP half of the reference backend: the demo shop, the agent inbox, the widget script and
+ * a health check. Files are read on every request so edits show up on reload, without a restart.
+ */
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const demoDir = path.dirname(fileURLToPath(import.meta.url));
+
+export interface HttpOptions {
+  /** Where `vite build` puts `natter.js`. */
+  distDir: string;
+  /** Host and port the server listens on, for requests without a usable Host header. */
+  fallbackHost: () => string;
+}
+
+export const defaultDistDir = path.resolve(demoDir, '..', 'dist');
+
+const ENDPOINT_PLACEHOLDER = '__NATTER_ENDPOINT__';
+
+const types = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  text: 'text/plain; charset=utf-8',
+} as const;
+
+// The inbox renders visitor-written text; should anything ever slip past textContent, no script but
+// our own may run, and the page connects nowhere but back to this server.
+const INBOX_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The Host header is client input and ends up inside the shop page, so only a plain host[:port]
+ * is believed; anything else gets the address the server listens on.
+ */
+export function requestHost(req: IncomingMessage, fallback: string): string {
+  const host = req.headers.host;
+  if (host !== undefined && /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return host;
+  return fallback;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function createHttpHandler(options: HttpOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const send = (status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, {
+        'Content-Type': type,
+        'Content-Length': String(Buffer.byteLength(body)),
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        ...headers,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = routes.get(pathname);
+    if (route === undefined) {
+      send(404, types.text, 'Not found\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(405, types.text, 'Method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    try {
+      await route({ req, send, options });
+    } catch (error) {
+      console.error(`Natter demo: ${pathname} failed:`, error);
+      if (!res.headersSent) send(500, types.text, 'Internal server error\n');
+      else res.destroy();
+    }
+  };
+}
+
+interface RouteContext {
+  req: IncomingMessage;
+  send: (status: number, type: string, body: string | Buffer, headers?: Record<string, string>) => void;
+  options: HttpOptions;
+}
+
+type Route = (ctx: RouteContext) => Promise<void> | void;
+
+// A Map, not an object literal: `/constructor` or `/__proto__` must not find something inherited.
+const routes = new Map<string, Route>(Object.entries({
+  '/': async ({ req, send, options }) => {
+    const host = requestHost(req, options.fallbackHost());
+    const secure = req.headers['x-forwarded-proto'] === 'https';
+    const endpoint = `${secure ? 'wss' : 'ws'}://${host}/natter`;
+    const page = await readFile(path.join(demoDir, 'shop.html'), 'utf8');
+    send(200, types.html, page.replaceAll(ENDPOINT_PLACEHOLDER, escapeAttribute(endpoint)));
+  },
+  '/inbox': async ({ send }) => {
+    send(200, types.html, await readFile(path.join(demoDir, 'inbox.html')), { 'Content-Security-Policy': INBOX_CSP });
+  },
+  '/inbox.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox.js')));
+  },
+  '/natter.js': async ({ send, options }) => {
+    const script = await readOptional(path.join(options.distDir, 'natter.js'));
+    if (script === undefined) {
+      send(503, types.text, 'dist/natter.js is missing: run `npm run build` first, then reload this page.\n');
+      return;
+    }
+    send(200, types.js, script);
+  },
+  '/natter.js.map': async ({ send, options }) => {
+    const map = await readOptional(path.join(options.distDir, 'natter.js.map'));
+    if (map === undefined) send(404, types.text, 'No source map: run `npm run build`.\n');
+    else send(200, types.json, map);
+  },
+  '/healthz': ({ send }) => {
+    send(200, types.text, 'ok');
+  },
+} satisfies Record<string, Route>));
+
+async function readOptional(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

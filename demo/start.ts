@@ -1,0 +1,121 @@
+/**
+ * Wires the reference backend together: one HTTP server, the visitor socket on `/natter` and the agent
+ * socket on `/agent`, sharing one store and one hub. Importable, so tests can run a real server.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { mayOpenAgentSocket } from './agent-access.ts';
+import { acceptAgent } from './agent-socket.ts';
+import { ConversationStore } from './conversation-store.ts';
+import { startHeartbeat } from './heartbeat.ts';
+import { createHttpHandler, defaultDistDir } from './http.ts';
+import { Hub } from './hub.ts';
+import { acceptVisitor } from './visitor-socket.ts';
+
+export interface ServerOptions {
+  /** 0 picks a free port; the real one is in the result. */
+  port: number;
+  dataDir: string;
+  /** Defaults to 127.0.0.1: the agent inbox has no login. */
+  host?: string;
+  teamName?: string;
+  /** Where `natter.js` is served from; defaults to the repository's `dist/`. */
+  distDir?: string;
+  helloTimeoutMs?: number;
+  heartbeatMs?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  /** `http://host:port`, without a trailing slash. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TEAM_NAME = 'Natter Demo Shop';
+
+// Comfortably above the largest valid frame: 4000 UTF-16 units can take 6 bytes each as JSON escapes.
+const MAX_PAYLOAD = 64 * 1024;
+const CLOSE_GRACE_MS = 1000;
+
+/** The host as it goes into a URL: a wildcard address is reached as localhost, IPv6 needs brackets. */
+export function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+  const store = ConversationStore.open(options.dataDir);
+  const hub = new Hub(store);
+  let port = options.port;
+
+  const visitors = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  const agents = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  const onSocketError = (error: Error): void => {
+    // A misbehaving peer (oversized or malformed frame); ws closes that socket itself.
+    console.warn(`Natter demo: closed a socket after a protocol error: ${error.message}`);
+  };
+  visitors.on('connection', (socket: WebSocket) => {
+    socket.on('error', onSocketError);
+    acceptVisitor(socket, { store, hub, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs });
+  });
+  agents.on('connection', (socket: WebSocket) => {
+    socket.on('error', onSocketError);
+    acceptAgent(socket, { store, hub, helloTimeoutMs });
+  });
+  const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
+
+  const handler = createHttpHandler({
+    distDir: options.distDir ?? defaultDistDir,
+    fallbackHost: () => `${urlHost(host)}:${port}`,
+  });
+  const http = createServer((req, res) => void handler(req, res));
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/natter') {
+      visitors.handleUpgrade(req, socket, head, (ws) => visitors.emit('connection', ws, req));
+    } else if (pathname === '/agent') {
+      if (mayOpenAgentSocket(req, host)) agents.handleUpgrade(req, socket, head, (ws) => agents.emit('connection', ws, req));
+      else refuseUpgrade(socket, '403 Forbidden');
+    } else {
+      refuseUpgrade(socket, '404 Not Found');
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      stopHeartbeat();
+      const sockets = [...visitors.clients, ...agents.clients];
+      // 1001 "going away": clients treat it as a restart and reconnect.
+      const closed = sockets.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
+      for (const socket of sockets) socket.close(1001, 'Server shutting down');
+      await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+      for (const socket of sockets) socket.terminate();
+      visitors.close();
+      agents.close();
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await stopped;
+    })());
+
+  return { port, url: `http://${urlHost(host)}:${port}`, close };
+}

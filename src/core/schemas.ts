@@ -1,0 +1,29 @@
+/**
+ * Schemas for values the core takes from outside: from the host page (`identify`) and from storage.
+ * @module
+ */
+import { z } from 'zod/mini';
+
+const name = z.string().check(z.maxLength(200));
+
+/** An author as stored and as handed to the UI. */
+export const authorSchema = z.object({
+  role: z.enum(['visitor', 'agent', 'bot', 'system']),
+  id: z.optional(z.string()),
+  name: z.optional(name),
+});
+
+/** What `identify(user)` accepts. */
+export const userSchema = z.object({
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  name: z.optional(name),
+  email: z.optional(z.string().check(z.maxLength(200), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as ana@example.com'))),
+});
+
+/** Turns schema issues into one short line: `endpoint: Invalid input; locale: …`. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || '(value)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,85 @@
+/**
+ * The drop-in entry, built to `dist/natter.js`:
+ *
+ * ```html
+ * <script async src="https://cdn.example.com/natter.js" data-endpoint="wss://chat.example.com/natter"></script>
+ * ```
+ *
+ * It reads settings from the tag's `data-*` attributes and `window.NatterSettings`, mounts the widget once
+ * (loading the script twice mounts once), replays calls queued by the stub snippet before it loaded, and
+ * defines `window.Natter`. It adds no other global. Any failure is reported on the console, never thrown
+ * into the host page.
+ */
+import { boot, type NatterApi } from './boot';
+import { parseSettings, settingsFromDataset } from './settings';
+
+type Queued = [method: string, args: ArrayLike<unknown>];
+type Stub = { q?: Queued[] } & Record<string, unknown>;
+
+const MARK = '__natter';
+const page = window as unknown as { Natter?: Stub | (NatterApi & { [MARK]?: true }); NatterSettings?: unknown };
+
+function findScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  return document.querySelector<HTMLScriptElement>('script[data-endpoint][src*="natter"]');
+}
+
+function noop(reason: string): NatterApi {
+  const refuse = () => Promise.reject(new Error(reason));
+  return {
+    open() {},
+    close() {},
+    toggle() {},
+    send: refuse,
+    identify: refuse,
+    on() {},
+    off() {},
+    shutdown: () => Promise.resolve(),
+    getState: () => ({ ready: false, messages: [], connection: 'idle', isOpen: false, unread: 0, teamName: undefined, available: undefined, participants: [], user: undefined }),
+  };
+}
+
+function install(): void {
+  const existing = page.Natter;
+  if (existing && (existing as Record<string, unknown>)[MARK]) {
+    console.warn('Natter: the script is on this page twice; the second copy did nothing. Remove one of the <script> tags.');
+    return;
+  }
+  const queue: Queued[] = Array.isArray((existing as Stub | undefined)?.q) ? (existing as Stub).q! : [];
+  const script = findScript();
+  const fromPage = page.NatterSettings;
+  const input = {
+    ...(script ? settingsFromDataset(script.dataset) : {}),
+    ...(fromPage && typeof fromPage === 'object' ? (fromPage as Record<string, unknown>) : {}),
+  };
+  const result = parseSettings(input);
+  let api: NatterApi;
+  if (result.ok) {
+    api = boot(result.settings).api;
+  } else {
+    console.error(result.error);
+    api = noop(result.error);
+  }
+  Object.defineProperty(api, MARK, { value: true });
+  page.Natter = api;
+  for (const [method, args] of queue) {
+    const fn = (api as unknown as Record<string, unknown>)[method];
+    if (typeof fn !== 'function') {
+      console.warn(`Natter: ignored a queued call to unknown method "${method}".`);
+      continue;
+    }
+    try {
+      const out = fn(...Array.from(args));
+      if (out instanceof Promise) out.catch((error: unknown) => console.error(error));
+    } catch (error) {
+      console.error(error);
+    }
+  }
+}
+
+try {
+  install();
+} catch (error) {
+  console.error('Natter failed to start; the page is unaffected. Please report this with the error below.', error);
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod/mini';
+import { MAX_TEXT_LENGTH } from '../protocol/wire';
+
+/**
+ * What a site owner can set, by `data-*` attributes on the script tag or by `window.NatterSettings`.
+ * Every field is listed, with its meaning, in the README's settings table.
+ */
+export interface NatterSettings {
+  /** The backend's WebSocket URL (`ws://` or `wss://`). Required. */
+  endpoint: string;
+  /** Separates the stored conversations of several Natter sites on one origin. */
+  siteId?: string;
+  /** The team's name in the header, until the backend names it. */
+  teamName?: string;
+  /** `en`, `de` or `nl` (or any BCP-47 tag starting with one); default: the page's `lang`. */
+  locale?: string;
+  /** Which corner the launcher sits in. */
+  position?: 'right' | 'left';
+  /** The accent colour, as `#rgb` or `#rrggbb`. */
+  color?: string;
+  /** The widget's stacking order on the page. */
+  zIndex?: number;
+  /** Longest message a customer may send, in characters (at most 4000). */
+  maxLength?: number;
+  /** Open the panel as soon as the widget loads. */
+  open?: boolean;
+  /** Override any text of the widget, by key (see `src/i18n/en.ts`). */
+  strings?: Record<string, string>;
+}
+
+/** For each setting, what it must be: the error message quotes it. */
+const expected: Record<keyof NatterSettings, string> = {
+  endpoint: 'a ws:// or wss:// URL such as "wss://chat.example.com/natter"',
+  siteId: '1–64 letters, digits, dots, dashes or underscores',
+  teamName: 'a text of at most 100 characters',
+  locale: 'a language tag such as "en", "de" or "nl"',
+  position: '"right" or "left"',
+  color: 'a hex colour such as "#0a7cff"',
+  zIndex: 'a whole number',
+  maxLength: `a whole number from 1 to ${MAX_TEXT_LENGTH}`,
+  open: 'true or false',
+  strings: 'an object of texts by key, such as { "composerPlaceholder": "Ask us anything" }',
+};
+
+const wsUrl = z.string().check(
+  z.refine((value) => {
+    try {
+      return /^wss?:$/.test(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }),
+);
+
+const settingsSchema = z.strictObject({
+  endpoint: wsUrl,
+  siteId: z.optional(z.string().check(z.regex(/^[\w.-]{1,64}$/))),
+  teamName: z.optional(z.string().check(z.maxLength(100))),
+  locale: z.optional(z.string().check(z.regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/))),
+  position: z.optional(z.enum(['right', 'left'])),
+  color: z.optional(z.string().check(z.regex(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i))),
+  zIndex: z.optional(z.int()),
+  maxLength: z.optional(z.int().check(z.gte(1), z.lte(MAX_TEXT_LENGTH))),
+  open: z.optional(z.boolean()),
+  strings: z.optional(z.record(z.string(), z.string().check(z.maxLength(500)))),
+});
+
+/** The outcome of {@link parseSettings}: the settings, or one sentence saying what to fix. */
+export type SettingsResult = { ok: true; settings: NatterSettings } | { ok: false; error: string };
+
+/**
+ * Validates settings from the page. The error names the first wrong setting, what it must be, what it was,
+ * and where to set it.
+ *
+ * @example
+ * ```ts
+ * parseSettings({ endpoint: 'htp://x' });
+ * // { ok: false, error: 'Natter: setting "endpoint" must be a ws:// or wss:// URL such as …, got "htp://x". …' }
+ * ```
+ */
+export function parseSettings(input: Record<string, unknown>): SettingsResult {
+  const parsed = settingsSchema.safeParse(input);
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const name = String(issue.path[0] ?? (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.[0] : '') ?? '');
+  const where = `Set it with data-${kebab(name)} on the script tag or window.NatterSettings.${name}`;
+  if (issue.code === 'unrecognized_keys') {
+    return { ok: false, error: `Natter: unknown setting "${name}". Check its spelling against the settings table in the README; the chat widget is not shown until this is fixed.` };
+  }
+  const value = input[name];
+  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const wanted = expected[name as keyof NatterSettings] ?? 'a valid value';
+  return { ok: false, error: `Natter: setting "${name}" must be ${wanted}, got ${got}. ${where}; the chat widget is not shown until this is fixed.` };
+}
+
+/**
+ * Reads settings from a script tag's `data-*` attributes (`data-team-name` → `teamName`), skipping
+ * attributes that are not Natter settings. Numbers and
+ * booleans are converted; anything else stays a string for {@link parseSettings} to judge.
+ */
+export function settingsFromDataset(dataset: DOMStringMap): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(dataset)) {
+    // Other scripts' attributes (such as data-cfasync) are not ours to judge.
+    if (value === undefined || !(key in expected)) continue;
+    if ((key === 'zIndex' || key === 'maxLength') && /^-?\d+$/.test(value)) settings[key] = Number(value);
+    else if (key === 'open' && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
+    else settings[key] = value;
+  }
+  return settings;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}

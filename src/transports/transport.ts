@@ -1,0 +1,86 @@
+/**
+ * The one seam between Natter's core and a network. A transport turns what the core wants to say into
+ * whatever its backend speaks (Natter's JSON protocol, XMPP stanzas, HTTP calls…) and turns what the
+ * backend says into {@link InboundFrame}s. It knows nothing of storage, the outbox or the UI.
+ *
+ * Rules a transport follows:
+ * - after `open`, it reports `connecting`, then `open` once it can send and has delivered the history
+ *   after `cursor` (the core may replay its outbox right then), `reconnecting` while it retries on its own,
+ *   and `closed` only after `close()` or a failure it cannot retry;
+ * - `send` returns `false` when it cannot send now; the core keeps the frame in its outbox and tries again
+ *   at the next `open`. A transport never buffers on its own;
+ * - the sync cursor is an opaque string the transport owns: it hands one out with inbound items, the core
+ *   stores the latest and gives it back to `open` on the next page load.
+ *
+ * @example A transport for another backend (sketch)
+ * ```ts
+ * class PollingTransport implements Transport {
+ *   readonly name = 'polling';
+ *   open(options: TransportOpenOptions, sink: TransportSink) { sink.state('connecting'); … sink.state('open'); }
+ *   send(frame: OutboundFrame) { if (!this.ready) return false; void fetch(…); return true; }
+ *   close() { … }
+ * }
+ * ```
+ * @module
+ */
+import type { Author, User } from '../core/types';
+
+/** What the core hands a transport when it opens. */
+export interface TransportOpenOptions {
+  /** The visitor's secret id, made by the core, kept in the browser. */
+  visitorId: string;
+  /** The latest cursor this transport gave out and the core stored, or `null` for "everything". */
+  cursor: string | null;
+  user?: User;
+  /** The customer's language, such as `en`, `de`, `nl`. */
+  locale?: string;
+}
+
+/** A message as the backend has it. */
+export interface InboundMessage {
+  /** The backend's id for the message. */
+  id: string;
+  /** The id the visitor's browser gave it, when it came from a visitor. */
+  clientId?: string;
+  author: Author;
+  text: string;
+  /** The backend's clock when it stored the message (ms since epoch). */
+  sentAt: number;
+}
+
+/** What a transport delivers to the core. */
+export type InboundFrame =
+  /** A timeline message, new or from the history. `cursor` marks the position just after it. */
+  | { type: 'message'; message: InboundMessage; cursor?: string }
+  /** The backend stored the visitor's message `clientId` as `id`. */
+  | { type: 'ack'; clientId: string; id: string; sentAt: number }
+  /** The backend refused the message `clientId` for good. `reason` is for developers. */
+  | { type: 'reject'; clientId: string; reason: string }
+  /** Facts about the team: its name and whether someone is there to answer. */
+  | { type: 'team'; name?: string; available?: boolean };
+
+/** What the core hands a transport to send. */
+export type OutboundFrame =
+  | { type: 'message'; clientId: string; text: string; createdAt: number }
+  | { type: 'identify'; user: User };
+
+/** The link's state as the transport sees it. */
+export type TransportState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** How a transport reports to the core. */
+export interface TransportSink {
+  frame(frame: InboundFrame): void;
+  state(state: TransportState, detail?: { retryInMs?: number; error?: Error }): void;
+  /** Something from the backend was malformed or out of place and was ignored. */
+  warn(message: string): void;
+}
+
+/** A network adapter. See the module documentation for the contract. */
+export interface Transport {
+  /** A short name for logs, such as `websocket`. */
+  readonly name: string;
+  open(options: TransportOpenOptions, sink: TransportSink): void;
+  /** Sends `frame` now, or returns `false` if it cannot. */
+  send(frame: OutboundFrame): boolean;
+  close(): void;
+}

@@ -1,0 +1,231 @@
+import {
+  clientFrame,
+  PROTOCOL_VERSION,
+  serverFrame,
+  type ClientFrame,
+  type ServerFrame,
+} from '../protocol/wire';
+import { describeIssues } from '../core/schemas';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from './transport';
+
+/** Options of {@link WebSocketTransport}. */
+export interface WebSocketTransportOptions {
+  /** The backend's WebSocket URL, `ws://` or `wss://`. */
+  url: string;
+  /** Reconnection delays; see {@link DEFAULT_BACKOFF}. */
+  backoff?: BackoffOptions;
+  /** The WebSocket class to use; defaults to the global one (pass one in for Node or tests). */
+  WebSocket?: typeof WebSocket;
+}
+
+/**
+ * Speaks Natter's own JSON protocol (`docs/protocol.md`) over a WebSocket: hello with the last sequence
+ * number held, history replay, acknowledgements, gap detection, and reconnection with exponential backoff
+ * and jitter. It also retries at once when the browser comes back online or the tab becomes visible again,
+ * where mobile browsers often drop sockets silently.
+ *
+ * @example
+ * ```ts
+ * import { createNatter, WebSocketTransport } from 'natter';
+ * const natter = createNatter({ transport: new WebSocketTransport({ url: 'wss://chat.example.com/natter' }) });
+ * ```
+ */
+export class WebSocketTransport implements Transport {
+  readonly name = 'websocket';
+  readonly #options: WebSocketTransportOptions;
+  #socket: WebSocket | undefined;
+  #sink: TransportSink | undefined;
+  #hello: TransportOpenOptions | undefined;
+  /** Highest sequence number delivered to the core: the cursor. */
+  #lastSeq = 0;
+  #ready = false;
+  #syncing = false;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = true;
+
+  constructor(options: WebSocketTransportOptions) {
+    this.#options = options;
+  }
+
+  open(options: TransportOpenOptions, sink: TransportSink): void {
+    this.close();
+    this.#hello = options;
+    this.#sink = sink;
+    this.#lastSeq = parseCursor(options.cursor);
+    this.#stopped = false;
+    this.#attempt = 0;
+    globalThis.addEventListener?.('online', this.#retryNow);
+    globalThis.document?.addEventListener('visibilitychange', this.#retryNow);
+    this.#connect();
+  }
+
+  send(frame: OutboundFrame): boolean {
+    if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user };
+    if (!this.#ready) return false;
+    if (frame.type === 'message') {
+      return this.#write({ type: 'send', clientId: frame.clientId, text: frame.text, createdAt: frame.createdAt });
+    }
+    return this.#write({ type: 'identify', user: frame.user });
+  }
+
+  close(): void {
+    const wasRunning = !this.#stopped;
+    this.#stopped = true;
+    this.#ready = false;
+    clearTimeout(this.#retryTimer);
+    globalThis.removeEventListener?.('online', this.#retryNow);
+    globalThis.document?.removeEventListener('visibilitychange', this.#retryNow);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      socket.close(1000);
+    }
+    if (wasRunning) this.#sink?.state('closed');
+  }
+
+  #connect(): void {
+    const sink = this.#sink!;
+    sink.state(this.#attempt === 0 ? 'connecting' : 'reconnecting');
+    const Socket = this.#options.WebSocket ?? globalThis.WebSocket;
+    let socket: WebSocket;
+    try {
+      socket = new Socket(this.#options.url);
+    } catch (error) {
+      this.#scheduleRetry(error);
+      return;
+    }
+    this.#socket = socket;
+    socket.onopen = () => {
+      const hello = this.#hello!;
+      this.#write({
+        type: 'hello',
+        v: PROTOCOL_VERSION,
+        visitorId: hello.visitorId,
+        after: this.#lastSeq,
+        ...(hello.user && { user: hello.user }),
+        ...(hello.locale && { locale: hello.locale }),
+      });
+    };
+    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#ready = false;
+      if (event.code === 4001) {
+        // The server does not speak our protocol version: retrying cannot help.
+        this.#stopped = true;
+        sink.state('closed', { error: new Error(`Natter: the server at ${this.#options.url} closed the connection: ${event.reason || 'unsupported protocol version'}. Update Natter or the server so both speak protocol v${PROTOCOL_VERSION}.`) });
+        return;
+      }
+      this.#scheduleRetry();
+    };
+  }
+
+  #scheduleRetry(error?: unknown): void {
+    if (this.#stopped) return;
+    const retryInMs = backoffDelay(this.#attempt++, this.#options.backoff ?? DEFAULT_BACKOFF);
+    this.#sink!.state('reconnecting', { retryInMs, ...(error instanceof Error && { error }) });
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#connect();
+    }, retryInMs);
+  }
+
+  /** Retries at once if a retry is pending: the network came back or the user looked at the tab. */
+  readonly #retryNow = (): void => {
+    if (this.#stopped || !this.#retryTimer || globalThis.document?.visibilityState === 'hidden') return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#connect();
+  };
+
+  #write(frame: ClientFrame): boolean {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== 1) return false;
+    // Validate our own frames too: a bug here must show up in tests, not as a server-side mystery.
+    const checked = clientFrame.safeParse(frame);
+    if (!checked.success) {
+      this.#sink?.warn(`refused to send an invalid ${frame.type} frame: ${describeIssues(checked.error.issues)}`);
+      return false;
+    }
+    socket.send(JSON.stringify(checked.data));
+    return true;
+  }
+
+  #receive(data: unknown): void {
+    const sink = this.#sink!;
+    let json: unknown;
+    try {
+      json = JSON.parse(String(data));
+    } catch {
+      sink.warn(`ignored a server frame that is not JSON: ${String(data).slice(0, 80)}`);
+      return;
+    }
+    const parsed = serverFrame.safeParse(json);
+    if (!parsed.success) {
+      const type = (json as { type?: unknown } | null)?.type;
+      sink.warn(`ignored a ${typeof type === 'string' ? `"${type}"` : 'typeless'} server frame: ${describeIssues(parsed.error.issues)}`);
+      return;
+    }
+    this.#handle(parsed.data, sink);
+  }
+
+  #handle(frame: ServerFrame, sink: TransportSink): void {
+    switch (frame.type) {
+      case 'welcome':
+        if (frame.seq < this.#lastSeq) {
+          sink.warn(`the server holds fewer items (${frame.seq}) than this browser (${this.#lastSeq}); continuing from the server's count`);
+          this.#lastSeq = frame.seq;
+        }
+        this.#syncing = true;
+        sink.frame({ type: 'team', ...(frame.team?.name && { name: frame.team.name }), ...(frame.available !== undefined && { available: frame.available }) });
+        return;
+      case 'item': {
+        const { item } = frame;
+        if (item.seq <= this.#lastSeq) {
+          sink.warn(`ignored item ${item.seq}: already have everything up to ${this.#lastSeq}`);
+          return;
+        }
+        if (item.seq > this.#lastSeq + 1) {
+          sink.warn(`items ${this.#lastSeq + 1}..${item.seq - 1} are missing; asking the server again`);
+          if (!this.#syncing) {
+            this.#syncing = true;
+            this.#write({ type: 'sync', after: this.#lastSeq });
+          }
+          return;
+        }
+        this.#lastSeq = item.seq;
+        const { seq, ...message } = item;
+        sink.frame({ type: 'message', message, cursor: String(seq) });
+        return;
+      }
+      case 'ack':
+        sink.frame({ type: 'ack', clientId: frame.clientId, id: frame.id, sentAt: frame.sentAt });
+        return;
+      case 'synced':
+        this.#syncing = false;
+        if (!this.#ready) {
+          this.#ready = true;
+          this.#attempt = 0;
+          sink.state('open');
+        }
+        return;
+      case 'presence':
+        sink.frame({ type: 'team', available: frame.available });
+        return;
+      case 'error':
+        if (frame.clientId) sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
+        else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
+        return;
+    }
+  }
+}
+
+function parseCursor(cursor: string | null): number {
+  const seq = cursor === null ? 0 : Number(cursor);
+  return Number.isSafeInteger(seq) && seq >= 0 ? seq : 0;
+}
