@@ -1,0 +1,178 @@
+import { ws } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { InboundFrame, TransportSink, TransportState } from '../../../src/transports/transport';
+import { WebSocketTransport } from '../../../src/transports/websocket';
+
+const URL = 'ws://chat.test/natter';
+const chat = ws.link(URL);
+const server = setupServer();
+
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function recorder() {
+  const frames: InboundFrame[] = [];
+  const states: TransportState[] = [];
+  const warnings: string[] = [];
+  const sink: TransportSink = {
+    frame: (frame) => frames.push(frame),
+    state: (state) => states.push(state),
+    warn: (message) => warnings.push(message),
+  };
+  return { frames, states, warnings, sink };
+}
+
+const item = (seq: number, text = `item ${seq}`) => ({
+  type: 'item',
+  item: { id: `s${seq}`, seq, author: { role: 'agent', name: 'Alex' }, text, sentAt: 1_700_000_000_000 + seq },
+});
+
+/** A server that answers hello with welcome, `history` items after `after`, then synced. */
+function serve(history: number, extra?: (client: { send(data: string): void }, frame: Record<string, unknown>) => void) {
+  const received: Record<string, unknown>[] = [];
+  server.use(
+    chat.addEventListener('connection', ({ client }) => {
+      client.addEventListener('message', (event) => {
+        const frame = JSON.parse(String(event.data)) as Record<string, unknown>;
+        received.push(frame);
+        if (frame.type === 'hello') {
+          client.send(JSON.stringify({ type: 'welcome', v: 1, conversationId: 'c1', seq: history, team: { name: 'Acme' }, available: true }));
+          for (let seq = Number(frame.after) + 1; seq <= history; seq++) client.send(JSON.stringify(item(seq)));
+          client.send(JSON.stringify({ type: 'synced', seq: history }));
+        }
+        extra?.(client, frame);
+      });
+    }),
+  );
+  return received;
+}
+
+describe('WebSocketTransport', () => {
+  it('says hello with the cursor, receives the history after it, then reports open', async () => {
+    const received = serve(3);
+    const { frames, states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'visitor-1', cursor: '1', locale: 'de' }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    expect(received[0]).toEqual({ type: 'hello', v: 1, visitorId: 'visitor-1', after: 1, locale: 'de' });
+    expect(frames).toEqual([
+      { type: 'team', name: 'Acme', available: true },
+      { type: 'message', cursor: '2', message: { id: 's2', author: { role: 'agent', name: 'Alex' }, text: 'item 2', sentAt: 1_700_000_000_002 } },
+      { type: 'message', cursor: '3', message: expect.objectContaining({ id: 's3' }) },
+    ]);
+    expect(states).toEqual(['connecting', 'open']);
+    transport.close();
+  });
+
+  it('sends messages only once open, and maps acks and refusals', async () => {
+    const received = serve(0, (client, frame) => {
+      if (frame.type !== 'send') return;
+      if (frame.text === 'too long') client.send(JSON.stringify({ type: 'error', code: 'too_long', message: 'over 4000', clientId: frame.clientId }));
+      else client.send(JSON.stringify({ type: 'ack', clientId: frame.clientId, id: 'srv-1', seq: 1, sentAt: 5 }));
+    });
+    const { frames, states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    expect(transport.send({ type: 'message', clientId: 'c-0', text: 'too early', createdAt: 1 })).toBe(false);
+    transport.open({ visitorId: 'v', cursor: null }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    expect(transport.send({ type: 'message', clientId: 'c-1', text: 'hello', createdAt: 1 })).toBe(true);
+    expect(transport.send({ type: 'message', clientId: 'c-2', text: 'too long', createdAt: 1 })).toBe(true);
+    await vi.waitFor(() => expect(frames).toHaveLength(3));
+    expect(received.filter((f) => f.type === 'send').map((f) => f.clientId)).toEqual(['c-1', 'c-2']);
+    expect(frames.slice(1)).toEqual([
+      { type: 'ack', clientId: 'c-1', id: 'srv-1', sentAt: 5 },
+      { type: 'reject', clientId: 'c-2', reason: 'too_long: over 4000' },
+    ]);
+    transport.close();
+  });
+
+  it('ignores malformed, unknown and out-of-order frames with a warning, and keeps going', async () => {
+    serve(1, (client, frame) => {
+      if (frame.type !== 'send') return;
+      client.send('{not json');
+      client.send(JSON.stringify({ type: 'teleport', to: 'mars' }));
+      client.send(JSON.stringify({ type: 'item', item: { id: 'x', seq: 2, author: { role: 'hacker' }, text: 'hi', sentAt: 1 } }));
+      client.send(JSON.stringify(item(1, 'duplicate of 1')));
+      client.send(JSON.stringify(item(2, 'the real next item')));
+    });
+    const { frames, states, warnings, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    transport.send({ type: 'message', clientId: 'c', text: 'go', createdAt: 1 });
+    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ type: 'message', cursor: '2' }));
+    expect(warnings).toHaveLength(4);
+    expect(warnings[0]).toMatch(/not JSON/);
+    expect(warnings[1]).toMatch(/"teleport"/);
+    expect(warnings[2]).toMatch(/item\.author\.role/);
+    expect(warnings[3]).toMatch(/ignored item 1: already have everything up to 1/);
+    expect(states).toEqual(['connecting', 'open']);
+    transport.close();
+  });
+
+  it('asks for a resync when it sees a gap in the sequence', async () => {
+    const received = serve(1, (client, frame) => {
+      if (frame.type === 'send') client.send(JSON.stringify(item(3)));
+      if (frame.type === 'sync') {
+        client.send(JSON.stringify(item(2)));
+        client.send(JSON.stringify(item(3)));
+        client.send(JSON.stringify({ type: 'synced', seq: 3 }));
+      }
+    });
+    const { frames, states, warnings, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    transport.send({ type: 'message', clientId: 'c', text: 'go', createdAt: 1 });
+    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ cursor: '3' }));
+    expect(received.at(-1)).toEqual({ type: 'sync', after: 1 });
+    expect(frames.filter((f) => f.type === 'message').map((f) => f.type === 'message' && f.cursor)).toEqual(['1', '2', '3']);
+    expect(warnings[0]).toMatch(/items 2\.\.2 are missing/);
+    transport.close();
+  });
+
+  it('reconnects with backoff after the server drops it, resuming after the last item', async () => {
+    let connections = 0;
+    const hellos: unknown[] = [];
+    server.use(
+      chat.addEventListener('connection', ({ client }) => {
+        connections++;
+        const mine = connections;
+        client.addEventListener('message', (event) => {
+          const frame = JSON.parse(String(event.data));
+          hellos.push(frame.after);
+          client.send(JSON.stringify({ type: 'welcome', v: 1, conversationId: 'c', seq: 2 }));
+          if (frame.after < 2) client.send(JSON.stringify(item(2)));
+          client.send(JSON.stringify({ type: 'synced', seq: 2 }));
+          if (mine === 1) setTimeout(() => client.close(), 10);
+        });
+      }),
+    );
+    const { states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL, backoff: { initialMs: 20, maxMs: 50, factor: 2, jitter: 0.5 } });
+    transport.open({ visitorId: 'v', cursor: '1' }, sink);
+    await vi.waitFor(() => expect(connections).toBe(2));
+    await vi.waitFor(() => expect(states.at(-1)).toBe('open'));
+    expect(states).toEqual(['connecting', 'open', 'reconnecting', 'reconnecting', 'open']);
+    expect(hellos).toEqual([1, 2]);
+    transport.close();
+    expect(states.at(-1)).toBe('closed');
+  });
+
+  it('stops retrying when the server does not speak its protocol version', async () => {
+    server.use(
+      chat.addEventListener('connection', ({ client }) => {
+        client.addEventListener('message', () => client.close(4001, 'protocol v1 is not supported'));
+      }),
+    );
+    const errors: (Error | undefined)[] = [];
+    const { states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null }, { ...sink, state: (state, detail) => { states.push(state); errors.push(detail?.error); } });
+    await vi.waitFor(() => expect(states).toContain('closed'));
+    expect(states).toEqual(['connecting', 'closed']);
+    expect(errors.at(-1)?.message).toMatch(/protocol v1 is not supported\. Update Natter or the server/);
+  });
+});
