@@ -1,0 +1,131 @@
+/**
+ * The conversation's mode: live chat or messaging, and where a live session is. A pure state machine:
+ * `transition(state, event)` returns the next state or says why the event is refused. `docs/modes.md`
+ * draws it.
+ * @module
+ */
+import type { Author } from './types';
+
+/** What the site owner asks for. `auto` follows the backend: live chat while agents are there. */
+export type ModeSetting = 'live' | 'messaging' | 'auto';
+
+/** The mode the customer is offered right now. */
+export type Mode = 'live' | 'messaging';
+
+/**
+ * Where the conversation is.
+ * - `messaging`: one persistent thread; the team replies when it can. Live chat may be offered.
+ * - `queued`: the customer asked for live chat and waits for an agent.
+ * - `live`: an agent has joined; both see each other typing.
+ * - `ended`: the live session is over; the rating card is shown. The next message continues as messaging.
+ */
+export type Phase = 'messaging' | 'queued' | 'live' | 'ended';
+
+/** Who ended a live session. */
+export type EndedBy = 'agent' | 'visitor' | 'timeout';
+
+/** What the backend says about the team's presence. */
+export interface Availability {
+  /** At least one agent is available. */
+  agents: boolean;
+  /** Inside business hours. */
+  open: boolean;
+  /** Typical reply time in messaging, in minutes. */
+  replyMinutes?: number;
+  /** The team's away message, in the backend's words. */
+  awayMessage?: string;
+}
+
+/** The mode machine's state. */
+export interface ModeState {
+  setting: ModeSetting;
+  /** A mode the backend imposes, overriding the setting. */
+  forced: Mode | undefined;
+  availability: Availability | undefined;
+  phase: Phase;
+  /** The live session (queued, live or just ended). */
+  session: { id: string; agent?: Author; position?: number; waitSeconds?: number; endedBy?: EndedBy; rated?: boolean } | undefined;
+}
+
+/** Everything that can move the machine. */
+export type ModeEvent =
+  | { type: 'setting'; mode: ModeSetting }
+  | { type: 'force'; mode: Mode | null }
+  | { type: 'availability'; availability: Availability }
+  | { type: 'queued'; sessionId: string; position?: number; waitSeconds?: number }
+  | { type: 'joined'; sessionId: string; agent: Author }
+  | { type: 'ended'; sessionId: string; by: EndedBy }
+  | { type: 'rated'; sessionId: string }
+  | { type: 'resume' };
+
+/** The machine's starting point: messaging, nothing known yet. */
+export function initialModeState(setting: ModeSetting = 'auto'): ModeState {
+  return { setting, forced: undefined, availability: undefined, phase: 'messaging', session: undefined };
+}
+
+/**
+ * The mode offered now: the backend's forced mode, else the setting, else (for `auto`) live chat when an
+ * agent is available inside business hours.
+ */
+export function offeredMode(state: ModeState): Mode {
+  if (state.forced) return state.forced;
+  if (state.setting !== 'auto') return state.setting;
+  return state.availability?.agents && state.availability.open ? 'live' : 'messaging';
+}
+
+/** The result of {@link transition}: the next state, or the reason the event was refused (state unchanged). */
+export type TransitionResult = { ok: true; state: ModeState } | { ok: false; reason: string };
+
+const MODES: readonly string[] = ['live', 'messaging'];
+const SETTINGS: readonly string[] = ['live', 'messaging', 'auto'];
+
+/**
+ * Applies `event` to `state`. Illegal events (an agent joining an ended session, a rating for a session
+ * that does not exist, an unknown mode) are refused with a reason and change nothing.
+ *
+ * @example
+ * ```ts
+ * let s = initialModeState();
+ * const r = transition(s, { type: 'queued', sessionId: 's1', position: 2 });
+ * if (r.ok) s = r.state; // phase 'queued'
+ * transition(s, { type: 'rated', sessionId: 's1' }); // { ok: false, reason: 'no ended session s1 to rate' }
+ * ```
+ */
+export function transition(state: ModeState, event: ModeEvent): TransitionResult {
+  const refuse = (reason: string): TransitionResult => ({ ok: false, reason });
+  const to = (patch: Partial<ModeState>): TransitionResult => ({ ok: true, state: { ...state, ...patch } });
+  const session = state.session;
+  switch (event.type) {
+    case 'setting':
+      if (!SETTINGS.includes(event.mode)) return refuse(`unknown mode "${String(event.mode)}"; use "live", "messaging" or "auto"`);
+      return to({ setting: event.mode });
+    case 'force':
+      if (event.mode !== null && !MODES.includes(event.mode)) return refuse(`unknown forced mode "${String(event.mode)}"`);
+      return to({ forced: event.mode ?? undefined });
+    case 'availability':
+      return to({ availability: event.availability });
+    case 'queued':
+      if (state.phase === 'live') return refuse(`cannot queue session ${event.sessionId}: session ${session?.id} is live`);
+      if (state.phase === 'queued' && session?.id !== event.sessionId) {
+        return refuse(`cannot queue session ${event.sessionId}: session ${session?.id} is already waiting`);
+      }
+      return to({ phase: 'queued', session: { id: event.sessionId, position: event.position, waitSeconds: event.waitSeconds } });
+    case 'joined':
+      if (!session || session.id !== event.sessionId || (state.phase !== 'queued' && state.phase !== 'live')) {
+        return refuse(`an agent cannot join session ${event.sessionId}: it is not waiting or live (phase ${state.phase})`);
+      }
+      return to({ phase: 'live', session: { id: session.id, agent: event.agent } });
+    case 'ended':
+      if (!session || session.id !== event.sessionId || (state.phase !== 'queued' && state.phase !== 'live')) {
+        return refuse(`cannot end session ${event.sessionId}: it is not waiting or live (phase ${state.phase})`);
+      }
+      return to({ phase: 'ended', session: { ...session, endedBy: event.by, rated: false } });
+    case 'rated':
+      if (!session || session.id !== event.sessionId || !session.endedBy) return refuse(`no ended session ${event.sessionId} to rate`);
+      if (session.rated) return refuse(`session ${event.sessionId} is already rated`);
+      return to({ session: { ...session, rated: true } });
+    case 'resume':
+      if (state.phase !== 'ended') return refuse(`nothing to resume from phase ${state.phase}`);
+      return to({ phase: 'messaging' });
+  }
+}
