@@ -15,7 +15,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 function readPort(value: string | undefined): number {
   if (value === undefined || value === '') return 8080;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${value}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw Object.assign(new Error(`PORT must be a port number (0–65535), got "${value}".`), { code: 'NATTER_CONFIG' });
+  }
   return port;
 }
 
@@ -51,6 +53,7 @@ export function run(): void {
   main().catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') console.error('Natter demo: that port is already in use; set PORT to another one.');
+    else if (code === 'NATTER_CONFIG') console.error(`Natter demo: ${(error as Error).message}`);
     else console.error('Natter demo: could not start:', error);
     process.exit(1);
   });

@@ -4,11 +4,12 @@ import { History } from '../storage/history';
 import { indexedDbKeyValue, memoryKeyValue, type KeyValue } from '../storage/kv';
 import type { MetaRecord } from '../storage/records';
 import { RECORD_VERSION } from '../storage/records';
-import type { InboundFrame, InboundMessage, Transport, TransportSink, TransportState } from '../transports/transport';
+import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo, Transport, TransportSink, TransportState } from '../transports/transport';
 import { Emitter } from './emitter';
 import { NatterError } from './errors';
 import type { NatterEvents } from './events';
-import { describeIssues, userSchema } from './schemas';
+import { initialModeState, offeredMode, transition, type ModeEvent, type ModeSetting, type ModeState } from './modes';
+import { describeIssues, emailSchema, userSchema } from './schemas';
 import { createStore, type Store } from './store';
 import { countUnread, latestSentAt, upsertMessage } from './timeline';
 import type { ConnectionState, Message, NatterState, User } from './types';
@@ -35,7 +36,14 @@ export interface NatterOptions {
   maxLength?: number;
   /** How long to wait for the server to acknowledge a message before showing it as failed. Default 10 s. */
   ackTimeoutMs?: number;
+  /** Live chat, messaging, or `auto` (default): live chat while agents are available in business hours. */
+  mode?: ModeSetting;
 }
+
+/** How long a "typing" from the team shows without news, and how often ours is repeated while typing. */
+const TYPING_SHOWN_MS = 6000;
+const TYPING_REPEAT_MS = 3000;
+const TYPING_IDLE_MS = 4000;
 
 const optionsSchema = z.object({
   storage: z.optional(z.union([z.literal('indexeddb'), z.literal('memory'), z.custom<KeyValue>((value) => typeof value === 'object' && value !== null)])),
@@ -44,6 +52,7 @@ const optionsSchema = z.object({
   locale: z.optional(z.string().check(z.maxLength(35))),
   maxLength: z.optional(z.int().check(z.gte(1), z.lte(4000))),
   ackTimeoutMs: z.optional(z.int().check(z.gte(100))),
+  mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
 });
 
 /**
@@ -82,6 +91,11 @@ export class NatterClient {
   readonly #ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Storage writes, one after another, so that the stored cursor never runs ahead of the stored messages. */
   #writes: Promise<void> = Promise.resolve();
+  /** Requests (live chat, rating, email…) waiting for the connection; not durable, unlike messages. */
+  #pending: OutboundFrame[] = [];
+  #typingShown: ReturnType<typeof setTimeout> | undefined;
+  #typingIdle: ReturnType<typeof setTimeout> | undefined;
+  #typingSentAt = 0;
 
   constructor(options: NatterOptions) {
     const transport = options?.transport as Partial<Transport> | undefined;
@@ -94,17 +108,7 @@ export class NatterClient {
     }
     this.#transport = options.transport;
     this.#options = { siteId: 'default', maxLength: DEFAULT_MAX_LENGTH, ackTimeoutMs: 10_000, ...options };
-    this.#store = createStore<NatterState>({
-      ready: false,
-      messages: [],
-      connection: 'idle',
-      isOpen: false,
-      unread: 0,
-      teamName: options.teamName,
-      available: undefined,
-      participants: [],
-      user: undefined,
-    });
+    this.#store = createStore(initialState(options.mode, options.teamName));
   }
 
   /** The current state. Never mutate it: it is replaced on every change. */
@@ -167,6 +171,8 @@ export class NatterClient {
       throw this.#fail(new NatterError('invalid_input', `Natter.send: the message has ${text.length} characters; the limit is ${this.#options.maxLength}. Shorten it or split it in two.`));
     }
     await this.start();
+    this.#stopTyping();
+    if (this.getState().mode.phase === 'ended') this.#applyMode({ type: 'resume' });
     const clientId = nanoid();
     const message: Message = { key: clientId, clientId, author: { role: 'visitor' }, text: text.trim(), createdAt: Date.now(), status: 'sending' };
     this.#unstored.add(clientId);
@@ -222,6 +228,86 @@ export class NatterClient {
     this.#store.setState({ user: merged });
     if (this.#persisted) this.#save({ meta: this.#metaRecord() });
     this.#transport.send({ type: 'identify', user: merged });
+  }
+
+  /**
+   * Chooses live chat, messaging, or `auto`. Fires `modechange` when the offered mode changes.
+   * @example
+   * ```ts
+   * natter.setMode('messaging'); // no live chat on this page
+   * ```
+   */
+  setMode(mode: ModeSetting): void {
+    this.#applyMode({ type: 'setting', mode }, (reason) => {
+      throw this.#fail(new NatterError('invalid_input', `Natter.setMode: ${reason}.`));
+    });
+  }
+
+  /**
+   * Asks for a live chat: the customer joins the queue until an agent joins.
+   * @throws {NatterError} `invalid_input` when live chat is not offered now (see `state.offeredMode`).
+   */
+  async startLive(): Promise<void> {
+    await this.start();
+    const { offeredMode: offered, mode } = this.getState();
+    if (offered !== 'live') throw this.#fail(new NatterError('invalid_input', 'Natter.startLive: live chat is not offered right now; write a message instead and the team will reply here.'));
+    if (mode.phase === 'queued' || mode.phase === 'live') return;
+    await this.#persistVisitor();
+    this.#request({ type: 'live', action: 'start' });
+  }
+
+  /** Ends the live chat (or leaves the queue). The conversation goes on as messaging. */
+  endLive(): void {
+    const { phase } = this.getState().mode;
+    if (phase !== 'queued' && phase !== 'live') return;
+    this.#request({ type: 'live', action: 'end' });
+  }
+
+  /**
+   * Rates the live session that just ended, 1 (bad) to 5 (great), with an optional comment.
+   * @throws {NatterError} `invalid_input` for a score outside 1–5, or when there is no ended session to rate.
+   */
+  rate(score: number, comment?: string): void {
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw this.#fail(new NatterError('invalid_input', `Natter.rate: the score must be a whole number from 1 to 5, got ${score}.`));
+    if (comment !== undefined && (typeof comment !== 'string' || comment.length > 1000)) throw this.#fail(new NatterError('invalid_input', 'Natter.rate: the comment must be a text of at most 1000 characters.'));
+    const sessionId = this.getState().mode.session?.id ?? '';
+    this.#applyMode({ type: 'rated', sessionId }, (reason) => {
+      throw this.#fail(new NatterError('invalid_input', `Natter.rate: ${reason}.`));
+    });
+    this.#request({ type: 'rating', sessionId, score, ...(comment?.trim() && { comment: comment.trim() }) });
+  }
+
+  /**
+   * Leaves an email address so the team can tell the customer about their reply.
+   * @throws {NatterError} `invalid_input` when it is not an email address.
+   */
+  async leaveEmail(email: string): Promise<void> {
+    const parsed = emailSchema.safeParse(typeof email === 'string' ? email.trim() : email);
+    if (!parsed.success) throw this.#fail(new NatterError('invalid_input', 'Natter.leaveEmail: that is not an email address; use the form name@example.com.'));
+    await this.start();
+    this.#store.setState({ email: parsed.data, user: { ...this.getState().user, email: parsed.data } });
+    await this.#persistVisitor();
+    this.#save({ meta: this.#metaRecord() });
+    this.#request({ type: 'email', email: parsed.data });
+  }
+
+  /** "Talk to a person": the bot hands the conversation to the live queue or to the team's inbox. */
+  async handoff(): Promise<void> {
+    await this.start();
+    await this.#persistVisitor();
+    this.#request({ type: 'handoff' });
+  }
+
+  /**
+   * Tells the team the customer is typing. Call it on every keystroke: it is sent at most every 3 s, and
+   * "stopped typing" follows 4 s after the last call or when the message is sent. Only in live chat.
+   */
+  setTyping(): void {
+    if (this.getState().mode.phase !== 'live') return;
+    const now = Date.now();
+    if (now - this.#typingSentAt >= TYPING_REPEAT_MS && this.#transport.send({ type: 'typing', typing: true })) this.#typingSentAt = now;
+    clearTimeout(this.#typingIdle);
+    this.#typingIdle = setTimeout(() => this.#stopTyping(), TYPING_IDLE_MS);
   }
 
   /** Marks the conversation as on screen: messages count as read, and the backend is contacted. */
@@ -291,8 +377,11 @@ export class NatterClient {
         this.#meta = loaded.meta ?? { v: RECORD_VERSION, visitorId, cursor: null, lastReadAt: 0, createdAt: Date.now() };
         let messages: Message[] = [];
         for (const message of loaded.messages) messages = upsertMessage(messages, message);
+        const stored = this.#meta.mode;
+        if (stored) this.#setMode({ ...this.getState().mode, phase: stored.phase, session: stored.session });
         this.#store.setState({
           messages,
+          email: this.#meta.user?.email,
           user: this.#meta.user,
           participants: participantsOf(messages),
           unread: countUnread(messages, this.#meta.lastReadAt),
@@ -332,7 +421,56 @@ export class NatterClient {
       lastReadAt: this.#meta?.lastReadAt ?? 0,
       createdAt: this.#meta?.createdAt ?? Date.now(),
       ...(user && { user }),
+      ...(this.#meta?.mode && { mode: this.#meta.mode }),
     };
+  }
+
+  /** Starts keeping this visitor in storage: the customer has begun a conversation. */
+  async #persistVisitor(): Promise<void> {
+    this.#ensureVisitor();
+    if (this.#persisted) return;
+    this.#persisted = true;
+    await this.#save({ meta: this.#metaRecord(), current: true });
+  }
+
+  /** Sends a request now, or when the connection is open. */
+  #request(frame: OutboundFrame): void {
+    this.#connect();
+    if (this.getState().connection !== 'open' || !this.#transport.send(frame)) this.#pending.push(frame);
+  }
+
+  #stopTyping(): void {
+    clearTimeout(this.#typingIdle);
+    if (this.#typingSentAt === 0) return;
+    this.#typingSentAt = 0;
+    this.#transport.send({ type: 'typing', typing: false });
+  }
+
+  /** Moves the mode machine; a refused event changes nothing and goes to `onRefused` (default: a warning). */
+  #applyMode(event: ModeEvent, onRefused: (reason: string) => void = (reason) => this.#warn('protocol', `ignored a mode change: ${reason}`)): void {
+    const result = transition(this.getState().mode, event);
+    if (!result.ok) return onRefused(result.reason);
+    this.#setMode(result.state);
+  }
+
+  #setMode(mode: ModeState): void {
+    const before = this.getState();
+    const offered = offeredMode(mode);
+    this.#store.setState({ mode, offeredMode: offered, ...(mode.phase !== 'live' && { typing: undefined }) });
+    if (mode.phase !== before.mode.phase || mode.session !== before.mode.session) {
+      this.#meta = { ...this.#metaRecord(), mode: { phase: mode.phase, ...(mode.session && { session: mode.session }) } };
+      if (this.#persisted) this.#save({ meta: this.#meta });
+    }
+    if (offered !== before.offeredMode || mode.phase !== before.mode.phase) this.#events.emit('modechange', { mode: offered, phase: mode.phase });
+  }
+
+  /** Takes the backend's whole truth about the session after (re)connecting. */
+  #restoreSession(session: SessionInfo | null): void {
+    const current = this.getState().mode;
+    if (!session) return this.#setMode({ ...current, phase: current.phase === 'ended' ? 'ended' : 'messaging', session: current.phase === 'ended' ? current.session : undefined });
+    const resumed = session.state === 'ended' && current.phase === 'messaging' && current.session?.id === session.id;
+    const { state, ...rest } = session;
+    this.#setMode({ ...current, phase: resumed ? 'messaging' : state, session: { ...rest, ...(state === 'ended' && { rated: session.rated ?? false }) } });
   }
 
   #connect(): void {
@@ -367,7 +505,12 @@ export class NatterClient {
     }
     if (state === 'closed') this.#connected = false;
     this.#setConnection(state === 'closed' ? 'idle' : state);
-    if (state === 'open') this.#flushOutbox();
+    if (state === 'open') {
+      this.#flushOutbox();
+      const pending = this.#pending;
+      this.#pending = [];
+      for (const frame of pending) if (!this.#transport.send(frame)) this.#pending.push(frame);
+    }
   }
 
   /** Hands every message the server has not acknowledged to the transport, oldest first. */
@@ -417,6 +560,33 @@ export class NatterClient {
         this.#fail(new NatterError('transport', `Natter: the server refused a message (${frame.reason}).`));
         return;
       }
+      case 'availability':
+        this.#store.setState({ available: frame.availability.agents && frame.availability.open });
+        return this.#applyMode({ type: 'availability', availability: frame.availability });
+      case 'mode':
+        return this.#applyMode({ type: 'force', mode: frame.mode });
+      case 'session': {
+        if (frame.restore) return this.#restoreSession(frame.session);
+        const session = frame.session;
+        if (!session) return this.#warn('protocol', 'ignored an empty session change');
+        if (session.state === 'queued') return this.#applyMode({ type: 'queued', sessionId: session.id, ...(session.position !== undefined && { position: session.position }), ...(session.waitSeconds !== undefined && { waitSeconds: session.waitSeconds }) });
+        if (session.state === 'live') return this.#applyMode({ type: 'joined', sessionId: session.id, agent: session.agent ?? { role: 'agent' } });
+        const current = this.getState().mode.session;
+        if (current?.id === session.id && current.endedBy) {
+          // Already ended here: the backend confirms (for instance that the rating arrived).
+          if (session.rated && !current.rated) this.#applyMode({ type: 'rated', sessionId: session.id });
+          return;
+        }
+        return this.#applyMode({ type: 'ended', sessionId: session.id, by: session.endedBy ?? 'agent' });
+      }
+      case 'typing': {
+        clearTimeout(this.#typingShown);
+        if (!frame.typing || this.getState().mode.phase !== 'live') return this.#store.setState({ typing: undefined });
+        this.#store.setState({ typing: frame.author });
+        this.#typingShown = setTimeout(() => this.#store.setState({ typing: undefined }), TYPING_SHOWN_MS);
+        this.#events.emit('typing', frame.author);
+        return;
+      }
       case 'team': {
         const patch: Partial<NatterState> = {};
         if (frame.name && !this.#options.teamName) patch.teamName = frame.name;
@@ -444,8 +614,11 @@ export class NatterClient {
       status: 'sent',
       error: undefined,
       rejected: undefined,
+      ...(inbound.quickReplies?.length && { quickReplies: inbound.quickReplies }),
+      ...(inbound.event && { event: inbound.event }),
     };
     if (inbound.clientId) this.#settle(inbound.clientId);
+    if (message.author.role !== 'visitor' && this.getState().typing) this.#store.setState({ typing: undefined });
     this.#setMessage(message);
     if (cursor !== undefined) this.#meta = { ...this.#metaRecord(), cursor };
     const isNew = !existing;
@@ -512,7 +685,9 @@ export class NatterClient {
     this.#persisted = false;
     this.#meta = undefined;
     this.#unstored.clear();
-    this.#store.setState({ messages: [], participants: [], user: undefined, available: undefined });
+    this.#pending = [];
+    this.#store.setState({ messages: [], participants: [], user: undefined, available: undefined, email: undefined, typing: undefined });
+    this.#setMode(initialModeState(this.getState().mode.setting));
     this.#setUnread(0);
     if (visitorId && this.#history) {
       const history = this.#history;
@@ -529,6 +704,32 @@ export class NatterClient {
     this.#events.emit('error', error);
     return error;
   }
+}
+
+/**
+ * The state of a client that has read nothing yet.
+ * @example
+ * ```ts
+ * initialState().messages; // []
+ * ```
+ */
+export function initialState(mode: ModeSetting = 'auto', teamName?: string): NatterState {
+  const modeState = initialModeState(mode);
+  return {
+    ready: false,
+    messages: [],
+    connection: 'idle',
+    isOpen: false,
+    unread: 0,
+    teamName,
+    available: undefined,
+    participants: [],
+    user: undefined,
+    mode: modeState,
+    offeredMode: offeredMode(modeState),
+    typing: undefined,
+    email: undefined,
+  };
 }
 
 /** The distinct people and bots who wrote in the conversation, in order of first appearance. */

@@ -1,5 +1,6 @@
 import type { NatterError } from './errors';
-import type { ConnectionState, Message } from './types';
+import type { Mode, Phase } from './modes';
+import type { Author, ConnectionState, Message } from './types';
 
 /**
  * Every event Natter fires, with its listener's signature. Listen with `natter.on(name, listener)`.
@@ -28,6 +29,10 @@ export interface NatterEvents {
   connection: (state: ConnectionState) => void;
   /** A person became available to answer, or stopped being. */
   availability: (available: boolean) => void;
+  /** The offered mode (live chat or messaging) or the live session's phase changed. */
+  modechange: (change: { mode: Mode; phase: Phase }) => void;
+  /** Someone on the team started typing (it stops by itself, or when their message arrives). */
+  typing: (author: Author) => void;
   /** Something went wrong; `error.message` says what to do. Natter keeps going. */
   error: (error: NatterError) => void;
 }

@@ -13,11 +13,24 @@ export const authorSchema = z.object({
   name: z.optional(name),
 });
 
+/** An email address: something@domain.tld, at most 200 characters. */
+export const emailSchema = z.string().check(z.maxLength(200), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as ana@example.com'));
+
 /** What `identify(user)` accepts. */
 export const userSchema = z.object({
   id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   name: z.optional(name),
-  email: z.optional(z.string().check(z.maxLength(200), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as ana@example.com'))),
+  email: z.optional(emailSchema),
+});
+
+/** What a system message reports (see `SystemEvent`). */
+export const systemEventSchema = z.object({
+  kind: z.enum(['queued', 'joined', 'ended', 'handoff', 'email', 'rated', 'mode']),
+  name: z.optional(name),
+  by: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
+  to: z.optional(z.enum(['live', 'messaging'])),
+  email: z.optional(z.string().check(z.maxLength(200))),
+  score: z.optional(z.number()),
 });
 
 /** Turns schema issues into one short line: `endpoint: Invalid input; locale: …`. */

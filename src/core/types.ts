@@ -1,3 +1,5 @@
+import type { Mode, ModeState } from './modes';
+
 /**
  * The shapes the headless core works with. They are the same whatever transport or storage is used.
  * @module
@@ -21,6 +23,20 @@ export interface Author {
  */
 export type MessageStatus = 'sending' | 'sent' | 'failed';
 
+/**
+ * What a system message reports, so that the widget can say it in the customer's language.
+ * `name` is the agent's name where one is involved.
+ */
+export interface SystemEvent {
+  kind: 'queued' | 'joined' | 'ended' | 'handoff' | 'email' | 'rated' | 'mode';
+  name?: string;
+  by?: 'agent' | 'visitor' | 'timeout';
+  /** For `handoff`: where the customer went; for `mode`: the new mode. */
+  to?: 'live' | 'messaging';
+  email?: string;
+  score?: number;
+}
+
 /** One item of the conversation's timeline. */
 export interface Message {
   /** Stable local key: the client id for messages made in this browser, `s:<server id>` for the others. */
@@ -40,6 +56,10 @@ export interface Message {
   error?: string;
   /** `true` when the server refused the message for good: resending the same text will not help. */
   rejected?: boolean;
+  /** Answers the customer can pick with one tap. */
+  quickReplies?: string[];
+  /** For system messages: what happened. */
+  event?: SystemEvent;
 }
 
 /** What a visitor tells about themselves with `identify`. */
@@ -77,4 +97,12 @@ export interface NatterState {
   /** The people in the conversation besides the customer, by author id or name. */
   participants: readonly Author[];
   user: User | undefined;
+  /** Live chat or messaging, and where a live session is. */
+  mode: ModeState;
+  /** The mode offered to the customer now (derived from `mode`). */
+  offeredMode: Mode;
+  /** Who on the team is typing, if anyone. */
+  typing: Author | undefined;
+  /** The email address the customer left to hear about the reply. */
+  email: string | undefined;
 }

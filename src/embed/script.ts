@@ -10,6 +10,7 @@
  * defines `window.Natter`. It adds no other global. Any failure is reported on the console, never thrown
  * into the host page.
  */
+import { initialState } from '../core/client';
 import { boot, type NatterApi } from './boot';
 import { parseSettings, settingsFromDataset } from './settings';
 
@@ -36,7 +37,7 @@ function noop(reason: string): NatterApi {
     on() {},
     off() {},
     shutdown: () => Promise.resolve(),
-    getState: () => ({ ready: false, messages: [], connection: 'idle', isOpen: false, unread: 0, teamName: undefined, available: undefined, participants: [], user: undefined }),
+    getState: () => initialState(),
   };
 }
 

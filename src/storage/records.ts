@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from 'zod/mini';
-import { authorSchema, userSchema } from '../core/schemas';
+import { authorSchema, systemEventSchema, userSchema } from '../core/schemas';
 
 /** The format version this release writes. */
 export const RECORD_VERSION = 1;
@@ -24,6 +24,8 @@ export const messageRecord = z.object({
   status: z.enum(['sending', 'sent', 'failed']),
   error: z.optional(z.string()),
   rejected: z.optional(z.boolean()),
+  quickReplies: z.optional(z.array(z.string())),
+  event: z.optional(systemEventSchema),
 });
 
 /** Facts about one visitor's conversation. */
@@ -36,6 +38,22 @@ export const metaRecord = z.object({
   lastReadAt: z.number(),
   user: z.optional(userSchema),
   createdAt: z.number(),
+  /** Where the live session was, so a reload shows it before the network answers. */
+  mode: z.optional(
+    z.object({
+      phase: z.enum(['messaging', 'queued', 'live', 'ended']),
+      session: z.optional(
+        z.object({
+          id: z.string(),
+          agent: z.optional(authorSchema),
+          position: z.optional(z.number()),
+          waitSeconds: z.optional(z.number()),
+          endedBy: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
+          rated: z.optional(z.boolean()),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** Which visitor this browser is, for this site. */

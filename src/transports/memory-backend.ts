@@ -1,5 +1,6 @@
-import type { Author, User } from '../core/types';
-import type { InboundFrame, InboundMessage, OutboundFrame } from './transport';
+import type { Availability, EndedBy, Mode } from '../core/modes';
+import type { Author, SystemEvent, User } from '../core/types';
+import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo } from './transport';
 
 /** One connected {@link MemoryTransport}, as the backend sees it. */
 export interface MemoryConnection {
@@ -10,12 +11,15 @@ export interface MemoryConnection {
 interface Conversation {
   items: (InboundMessage & { seq: number })[];
   user?: User;
+  session?: SessionInfo;
+  /** Every frame other than a message the visitor sent, for tests to inspect. */
+  received: OutboundFrame[];
 }
 
 /**
- * A whole Natter backend in memory: it stores messages once per client id, orders them, acknowledges them
- * and replays history after a cursor. Tests use it to drive the core without a network; `online = false`
- * makes it refuse connections so outages can be staged.
+ * A whole Natter backend in memory: it stores messages once per client id, orders them, acknowledges them,
+ * replays history after a cursor, and runs live sessions (queue, join, end). Tests use it to drive the core
+ * without a network; `online = false` drops connections and refuses new ones, to stage outages.
  *
  * @example
  * ```ts
@@ -40,7 +44,8 @@ export class MemoryBackend {
    */
   sendAcks = true;
   teamName = 'Memory Team';
-  available = true;
+  #availability: Availability = { agents: true, open: true };
+  #forced: Mode | null = null;
   #online = true;
   #conversations = new Map<string, Conversation>();
   #connections = new Set<MemoryConnection>();
@@ -62,9 +67,50 @@ export class MemoryBackend {
     return this.#conversations.get(visitorId)?.user;
   }
 
+  /** Frames other than messages that the visitor sent (typing, ratings, email, …). */
+  received(visitorId: string): readonly OutboundFrame[] {
+    return this.#conversations.get(visitorId)?.received ?? [];
+  }
+
+  /** The visitor's live session, if any. */
+  session(visitorId: string): SessionInfo | undefined {
+    return this.#conversations.get(visitorId)?.session;
+  }
+
   /** Adds a message from the team to `visitorId`'s conversation and delivers it live. */
-  reply(visitorId: string, text: string, author: Author = { role: 'agent', id: 'a1', name: 'Alex' }): InboundMessage {
-    return this.#append(visitorId, true, { id: `m${this.#nextId++}`, author, text, sentAt: Date.now() });
+  reply(visitorId: string, text: string, author: Author = { role: 'agent', id: 'a1', name: 'Alex' }, extra: Partial<InboundMessage> = {}): InboundMessage {
+    return this.#append(visitorId, true, { id: `m${this.#nextId++}`, author, text, sentAt: Date.now(), ...extra });
+  }
+
+  /** Changes who is there; every visitor hears it. */
+  setAvailability(availability: Availability): void {
+    this.#availability = availability;
+    this.#broadcast({ type: 'availability', availability });
+  }
+
+  /** Imposes a mode on every visitor (`null` lifts it). */
+  forceMode(mode: Mode | null): void {
+    this.#forced = mode;
+    this.#broadcast({ type: 'mode', mode });
+  }
+
+  /** An agent takes the visitor's waiting (or live) session. */
+  join(visitorId: string, agent: Author = { role: 'agent', id: 'a1', name: 'Alex' }): void {
+    const conversation = this.#conversation(visitorId);
+    if (!conversation.session || conversation.session.state === 'ended') throw new Error('no session to join');
+    this.#setSession(visitorId, { id: conversation.session.id, state: 'live', agent }, { kind: 'joined', name: agent.name });
+  }
+
+  /** Ends the visitor's session. */
+  end(visitorId: string, by: EndedBy = 'agent'): void {
+    const session = this.#conversation(visitorId).session;
+    if (!session || session.state === 'ended') throw new Error('no session to end');
+    this.#setSession(visitorId, { ...session, state: 'ended', endedBy: by, rated: false }, { kind: 'ended', by });
+  }
+
+  /** Shows `author` typing (or not) to the visitor. */
+  typing(visitorId: string, typing: boolean, author: Author = { role: 'agent', id: 'a1', name: 'Alex' }): void {
+    this.#deliverTo(visitorId, { type: 'typing', author, typing });
   }
 
   /** @internal Called by {@link MemoryTransport}. Returns `false` while offline. */
@@ -74,7 +120,10 @@ export class MemoryBackend {
     if (user) conversation.user = { ...conversation.user, ...user };
     this.#connections.add(connection);
     this.#onDrop.set(connection, onDrop);
-    connection.deliver({ type: 'team', name: this.teamName, available: this.available });
+    connection.deliver({ type: 'team', name: this.teamName, available: this.#availability.agents && this.#availability.open });
+    connection.deliver({ type: 'availability', availability: this.#availability });
+    connection.deliver({ type: 'mode', mode: this.#forced });
+    connection.deliver({ type: 'session', session: conversation.session ?? null, restore: true });
     for (const { seq, ...message } of conversation.items) {
       if (seq > cursor) connection.deliver({ type: 'message', message, cursor: String(seq) });
     }
@@ -89,38 +138,79 @@ export class MemoryBackend {
 
   /** @internal */
   receive(connection: MemoryConnection, frame: OutboundFrame): void {
-    const conversation = this.#conversation(connection.visitorId);
-    if (frame.type === 'identify') {
-      conversation.user = { ...conversation.user, ...frame.user };
-      return;
+    const { visitorId } = connection;
+    const conversation = this.#conversation(visitorId);
+    if (frame.type !== 'message') conversation.received.push(frame);
+    switch (frame.type) {
+      case 'message': {
+        const existing = conversation.items.find((item) => item.clientId === frame.clientId);
+        const stored =
+          existing ??
+          this.#append(visitorId, this.sendAcks, {
+            id: `m${this.#nextId++}`,
+            clientId: frame.clientId,
+            author: { role: 'visitor' },
+            text: frame.text,
+            sentAt: Date.now(),
+          });
+        if (this.sendAcks) connection.deliver({ type: 'ack', clientId: frame.clientId, id: stored.id, sentAt: stored.sentAt });
+        return;
+      }
+      case 'identify':
+        conversation.user = { ...conversation.user, ...frame.user };
+        return;
+      case 'live':
+        if (frame.action === 'start') this.#setSession(visitorId, { id: `s${this.#nextId++}`, state: 'queued', position: 1, waitSeconds: 60 }, { kind: 'queued' });
+        else if (conversation.session && conversation.session.state !== 'ended') this.end(visitorId, 'visitor');
+        return;
+      case 'rating':
+        if (conversation.session?.id === frame.sessionId) this.#setSession(visitorId, { ...conversation.session, rated: true });
+        return;
+      case 'handoff':
+        if (this.#availability.agents && this.#availability.open) {
+          this.#setSession(visitorId, { id: `s${this.#nextId++}`, state: 'queued', position: 1 }, { kind: 'handoff', to: 'live' });
+        } else {
+          this.#append(visitorId, true, this.#system({ kind: 'handoff', to: 'messaging' }));
+        }
+        return;
+      case 'email':
+        conversation.user = { ...conversation.user, email: frame.email };
+        this.#append(visitorId, true, this.#system({ kind: 'email', email: frame.email }));
+        return;
+      case 'typing':
+        return;
     }
-    const existing = conversation.items.find((item) => item.clientId === frame.clientId);
-    const stored =
-      existing ??
-      this.#append(connection.visitorId, this.sendAcks, {
-        id: `m${this.#nextId++}`,
-        clientId: frame.clientId,
-        author: { role: 'visitor' },
-        text: frame.text,
-        sentAt: Date.now(),
-      });
-    if (this.sendAcks) connection.deliver({ type: 'ack', clientId: frame.clientId, id: stored.id, sentAt: stored.sentAt });
+  }
+
+  #system(event: SystemEvent): InboundMessage {
+    return { id: `m${this.#nextId++}`, author: { role: 'system' }, text: event.kind, sentAt: Date.now(), event };
+  }
+
+  #setSession(visitorId: string, session: SessionInfo, event?: SystemEvent): void {
+    this.#conversation(visitorId).session = session;
+    if (event) this.#append(visitorId, true, this.#system(event));
+    this.#deliverTo(visitorId, { type: 'session', session });
   }
 
   #conversation(visitorId: string): Conversation {
     let conversation = this.#conversations.get(visitorId);
-    if (!conversation) this.#conversations.set(visitorId, (conversation = { items: [] }));
+    if (!conversation) this.#conversations.set(visitorId, (conversation = { items: [], received: [] }));
     return conversation;
+  }
+
+  #deliverTo(visitorId: string, frame: InboundFrame): void {
+    for (const connection of this.#connections) if (connection.visitorId === visitorId) connection.deliver(frame);
+  }
+
+  #broadcast(frame: InboundFrame): void {
+    for (const connection of this.#connections) connection.deliver(frame);
   }
 
   #append(visitorId: string, broadcast: boolean, message: InboundMessage): InboundMessage {
     const conversation = this.#conversation(visitorId);
     const seq = conversation.items.length + 1;
     conversation.items.push({ ...message, seq });
-    if (!broadcast) return message;
-    for (const connection of this.#connections) {
-      if (connection.visitorId === visitorId) connection.deliver({ type: 'message', message, cursor: String(seq) });
-    }
+    if (broadcast) this.#deliverTo(visitorId, { type: 'message', message, cursor: String(seq) });
     return message;
   }
 }

@@ -23,7 +23,8 @@
  * ```
  * @module
  */
-import type { Author, User } from '../core/types';
+import type { Availability, EndedBy, Mode } from '../core/modes';
+import type { Author, SystemEvent, User } from '../core/types';
 
 /** What the core hands a transport when it opens. */
 export interface TransportOpenOptions {
@@ -46,6 +47,23 @@ export interface InboundMessage {
   text: string;
   /** The backend's clock when it stored the message (ms since epoch). */
   sentAt: number;
+  /** Answers the customer can pick with one tap (sent as their message). */
+  quickReplies?: string[];
+  /** For system messages: what happened, so the widget can say it in the customer's language. */
+  event?: SystemEvent;
+}
+
+/** A live session as the backend has it. */
+export interface SessionInfo {
+  id: string;
+  state: 'queued' | 'live' | 'ended';
+  /** 1 = next in line. */
+  position?: number;
+  /** Estimated wait, in seconds. */
+  waitSeconds?: number;
+  agent?: Author;
+  endedBy?: EndedBy;
+  rated?: boolean;
 }
 
 /** What a transport delivers to the core. */
@@ -57,12 +75,31 @@ export type InboundFrame =
   /** The backend refused the message `clientId` for good. `reason` is for developers. */
   | { type: 'reject'; clientId: string; reason: string }
   /** Facts about the team: its name and whether someone is there to answer. */
-  | { type: 'team'; name?: string; available?: boolean };
+  | { type: 'team'; name?: string; available?: boolean }
+  /** Who is there, business hours, reply time. */
+  | { type: 'availability'; availability: Availability }
+  /** The backend imposes a mode, or (`null`) stops imposing one. */
+  | { type: 'mode'; mode: Mode | null }
+  /**
+   * The live session changed. With `restore`, this is the backend's whole truth after (re)connecting, to be
+   * taken as it is; otherwise one step, checked against the mode state machine.
+   */
+  | { type: 'session'; session: SessionInfo | null; restore?: boolean }
+  /** Someone on the team started or stopped typing. */
+  | { type: 'typing'; author: Author; typing: boolean };
 
 /** What the core hands a transport to send. */
 export type OutboundFrame =
   | { type: 'message'; clientId: string; text: string; createdAt: number }
-  | { type: 'identify'; user: User };
+  | { type: 'identify'; user: User }
+  /** The customer asks for live chat, or ends it. */
+  | { type: 'live'; action: 'start' | 'end' }
+  | { type: 'typing'; typing: boolean }
+  | { type: 'rating'; sessionId: string; score: number; comment?: string }
+  /** The customer leaves an email address to hear about the reply. */
+  | { type: 'email'; email: string }
+  /** "Talk to a person": the bot hands over. */
+  | { type: 'handoff' };
 
 /** The link's state as the transport sees it. */
 export type TransportState = 'connecting' | 'open' | 'reconnecting' | 'closed';

@@ -1,0 +1,427 @@
+// The agent inbox of the Natter reference backend. Plain browser JavaScript, no build step.
+// It speaks the agent protocol (docs/protocol.md, "Reference backend: agent protocol") on /agent.
+//
+// Everything that came over the network is visitor-controlled text: it only ever reaches the page
+// through textContent / createTextNode, never innerHTML.
+
+const MAX_TEXT_LENGTH = 4000;
+const NAME_KEY = 'natter-inbox-name';
+
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const ui = {
+  name: /** @type {HTMLInputElement} */ ($('agent-name')),
+  availability: $('availability'),
+  connection: $('connection'),
+  notice: $('notice'),
+  announcer: $('announcer'),
+  conversations: $('conversations'),
+  noConversations: $('no-conversations'),
+  agents: $('agents'),
+  placeholder: $('placeholder'),
+  thread: $('thread'),
+  threadTitle: $('thread-title'),
+  threadDetails: $('thread-details'),
+  messages: $('messages'),
+  form: /** @type {HTMLFormElement} */ ($('reply-form')),
+  input: /** @type {HTMLTextAreaElement} */ ($('reply-input')),
+  send: /** @type {HTMLButtonElement} */ ($('reply-send')),
+};
+
+const state = {
+  name: initialName(),
+  /** What the agent chose; re-announced in every hello so a reconnect does not flip it. */
+  available: true,
+  connected: false,
+  /** @type {Map<string, {meta: any, items: any[]}>} */
+  conversations: new Map(),
+  /** @type {string | null} */
+  selectedId: null,
+  /** @type {{id: string, name: string, available: boolean} | null} */
+  you: null,
+  /** @type {Array<{id: string, name: string, available: boolean}>} */
+  agents: [],
+  /** Replies not acknowledged yet, by clientId. Resent (same clientId, so stored once) after a reconnect. */
+  outbox: new Map(),
+  /** @type {Map<string, number>} */
+  unread: new Map(),
+};
+
+// ---- connection -----------------------------------------------------------------------------------
+
+/** @type {WebSocket | null} */
+let socket = null;
+let attempt = 0;
+
+function connect() {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/agent`);
+  socket = ws;
+  ws.addEventListener('open', () => {
+    sendFrame({ type: 'hello', name: state.name, available: state.available });
+  });
+  ws.addEventListener('message', (event) => {
+    if (socket !== ws) return;
+    let frame;
+    try {
+      frame = JSON.parse(String(event.data));
+    } catch {
+      return;
+    }
+    if (frame && typeof frame === 'object') handleFrame(frame);
+  });
+  ws.addEventListener('close', () => {
+    if (socket !== ws) return;
+    socket = null;
+    setConnected(false);
+    // Exponential backoff with jitter, so a restarted server is not hit by every inbox at once.
+    const ceiling = Math.min(30_000, 500 * 2 ** attempt++);
+    setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
+  });
+}
+
+function sendFrame(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+function setConnected(connected) {
+  state.connected = connected;
+  ui.connection.textContent = connected ? 'connected' : 'disconnected';
+  ui.connection.classList.toggle('is-connected', connected);
+}
+
+// ---- frames from the server -----------------------------------------------------------------------
+
+function handleFrame(frame) {
+  switch (frame.type) {
+    case 'snapshot':
+      attempt = 0;
+      state.you = frame.you;
+      state.agents = frame.agents;
+      state.conversations = new Map();
+      for (const c of frame.conversations) {
+        const { items, ...meta } = c;
+        state.conversations.set(meta.id, { meta, items: [...items].sort((a, b) => a.seq - b.seq) });
+      }
+      // Replies stored before the connection dropped are in the snapshot; resend only the others.
+      for (const [clientId, pending] of state.outbox) {
+        const stored = state.conversations.get(pending.conversationId)?.items.some((i) => i.clientId === clientId);
+        if (stored) state.outbox.delete(clientId);
+        else sendFrame({ type: 'reply', conversationId: pending.conversationId, clientId, text: pending.text });
+      }
+      if (state.selectedId === null || !state.conversations.has(state.selectedId)) {
+        state.selectedId = sortedConversations()[0]?.meta.id ?? null;
+      }
+      setConnected(true);
+      render();
+      return;
+    case 'item': {
+      const conversation = ensureConversation(frame.conversationId);
+      const item = frame.item;
+      if (!conversation.items.some((i) => i.seq === item.seq)) {
+        conversation.items.push(item);
+        conversation.items.sort((a, b) => a.seq - b.seq);
+      }
+      conversation.meta.updatedAt = Math.max(conversation.meta.updatedAt ?? 0, item.sentAt);
+      conversation.meta.seq = Math.max(conversation.meta.seq ?? 0, item.seq);
+      if (item.clientId) state.outbox.delete(item.clientId);
+      if (item.author?.role === 'visitor') {
+        if (frame.conversationId !== state.selectedId) {
+          state.unread.set(frame.conversationId, (state.unread.get(frame.conversationId) ?? 0) + 1);
+        }
+        ui.announcer.textContent = `New message from ${visitorLabel(conversation.meta)}`;
+      }
+      render();
+      return;
+    }
+    case 'conversation': {
+      const conversation = ensureConversation(frame.conversation.id);
+      conversation.meta = { ...conversation.meta, ...frame.conversation };
+      render();
+      return;
+    }
+    case 'agents':
+      state.agents = frame.agents;
+      render();
+      return;
+    case 'ack':
+      state.outbox.delete(frame.clientId);
+      render();
+      return;
+    case 'error': {
+      const pending = frame.clientId ? state.outbox.get(frame.clientId) : undefined;
+      if (pending) {
+        // Refused for good: give the text back instead of losing it.
+        state.outbox.delete(frame.clientId);
+        if (pending.conversationId === state.selectedId && ui.input.value === '') ui.input.value = pending.text;
+      }
+      showNotice(`${pending ? 'Reply not sent' : 'Server error'}: ${String(frame.message)}`);
+      render();
+      return;
+    }
+  }
+}
+
+function ensureConversation(id) {
+  let conversation = state.conversations.get(id);
+  if (!conversation) {
+    conversation = { meta: { id, user: {}, createdAt: Date.now(), updatedAt: Date.now(), seq: 0, online: false }, items: [] };
+    state.conversations.set(id, conversation);
+  }
+  // With nothing open, the first conversation that shows up is the one to look at.
+  if (state.selectedId === null) state.selectedId = id;
+  return conversation;
+}
+
+// ---- actions ----------------------------------------------------------------------------------------
+
+function sendReply() {
+  const conversationId = state.selectedId;
+  const text = ui.input.value.trim();
+  if (!conversationId || text === '') return;
+  if (text.length > MAX_TEXT_LENGTH) {
+    showNotice(`A reply can be at most ${MAX_TEXT_LENGTH} characters long.`);
+    return;
+  }
+  const clientId = newClientId();
+  state.outbox.set(clientId, { conversationId, text, createdAt: Date.now() });
+  ui.input.value = '';
+  // While disconnected it waits in the outbox; the next snapshot sends it.
+  sendFrame({ type: 'reply', conversationId, clientId, text });
+  render();
+  ui.input.focus();
+}
+
+/** crypto.randomUUID needs a secure context; the inbox may be opened over plain http on a LAN address. */
+function newClientId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function select(id) {
+  state.selectedId = id;
+  state.unread.delete(id);
+  render();
+  ui.input.focus();
+}
+
+function initialName() {
+  const fromQuery = new URLSearchParams(location.search).get('name')?.trim();
+  if (fromQuery) return fromQuery.slice(0, 200);
+  try {
+    return localStorage.getItem(NAME_KEY)?.trim() || 'Alex';
+  } catch {
+    return 'Alex';
+  }
+}
+
+function rename() {
+  const name = ui.name.value.trim().slice(0, 200);
+  if (name === '' || name === state.name) {
+    ui.name.value = state.name;
+    return;
+  }
+  state.name = name;
+  try {
+    localStorage.setItem(NAME_KEY, name);
+  } catch {
+    // Storage may be off; the name still holds for this page.
+  }
+  sendFrame({ type: 'hello', name, available: state.available });
+}
+
+function toggleAvailability() {
+  state.available = !state.available;
+  sendFrame({ type: 'status', available: state.available });
+  render();
+}
+
+let noticeTimer = 0;
+function showNotice(text) {
+  ui.notice.textContent = text;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (ui.notice.textContent = ''), 8000);
+}
+
+// ---- rendering ----------------------------------------------------------------------------------------
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function sortedConversations() {
+  return [...state.conversations.values()].sort((a, b) => (b.meta.updatedAt ?? 0) - (a.meta.updatedAt ?? 0));
+}
+
+function visitorLabel(meta) {
+  const user = meta.user ?? {};
+  return user.name || user.email || `Visitor ${String(meta.id).slice(0, 8)}`;
+}
+
+function authorLabel(item, meta) {
+  const author = item.author ?? {};
+  switch (author.role) {
+    case 'visitor':
+      return author.name || meta.user?.name || 'Visitor';
+    case 'agent':
+      // Agent ids last one connection, so "(you)" cannot be told reliably for older replies; the name is enough.
+      return author.name || 'Agent';
+    case 'bot':
+      return author.name || 'Bot';
+    default:
+      return 'System';
+  }
+}
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+function timeElement(ms, className) {
+  const date = new Date(ms);
+  const node = el('time', className);
+  if (Number.isNaN(date.getTime())) return node;
+  node.dateTime = date.toISOString();
+  node.textContent = (date.toDateString() === new Date().toDateString() ? timeOnly : dateAndTime).format(date);
+  node.title = date.toLocaleString();
+  return node;
+}
+
+function render() {
+  renderToolbar();
+  renderConversationList();
+  renderThread();
+  const unread = [...state.unread.values()].reduce((a, b) => a + b, 0);
+  document.title = unread > 0 ? `(${unread}) Natter Inbox` : 'Natter Inbox';
+}
+
+function renderToolbar() {
+  if (document.activeElement !== ui.name) ui.name.value = state.name;
+  ui.availability.setAttribute('aria-pressed', String(state.available));
+  ui.availability.textContent = state.available ? 'Available' : 'Away';
+  ui.availability.title = state.available ? 'Visitors see that someone is here. Click to go away.' : 'Click to become available.';
+
+  ui.agents.replaceChildren(
+    ...state.agents.map((agent) => {
+      const li = el('li');
+      li.append(el('span', `online${agent.available ? ' is-online' : ''}`));
+      const isYou = state.you && agent.id === state.you.id;
+      li.append(document.createTextNode(`${agent.name}${isYou ? ' (you)' : ''} — ${agent.available ? 'available' : 'away'}`));
+      return li;
+    }),
+  );
+}
+
+function renderConversationList() {
+  const focusedId = document.activeElement?.closest?.('[data-testid="conversation"]')?.getAttribute('data-conversation-id');
+  const conversations = sortedConversations();
+  ui.noConversations.hidden = conversations.length > 0;
+  ui.conversations.replaceChildren(
+    ...conversations.map(({ meta, items }) => {
+      const button = el('button', 'conversation');
+      button.type = 'button';
+      button.dataset.testid = 'conversation';
+      button.dataset.conversationId = meta.id;
+      if (meta.id === state.selectedId) button.setAttribute('aria-current', 'true');
+      const unread = state.unread.get(meta.id) ?? 0;
+      if (unread > 0) {
+        button.classList.add('has-unread');
+        button.dataset.unread = String(unread);
+      }
+
+      const who = el('span', 'who');
+      who.append(el('span', `online${meta.online ? ' is-online' : ''}`));
+      who.append(el('span', 'visually-hidden', meta.online ? 'Online: ' : 'Offline: '));
+      who.append(document.createTextNode(visitorLabel(meta)));
+      if (unread > 0) who.append(el('span', 'visually-hidden', ` (${unread} unread)`));
+
+      const last = items.at(-1);
+      const preview = el('span', 'preview');
+      if (last) {
+        const prefix = last.author?.role === 'agent' || last.author?.role === 'bot' ? `${authorLabel(last, meta)}: ` : '';
+        preview.textContent = `${prefix}${last.text}`;
+      } else {
+        preview.textContent = 'No messages yet';
+      }
+      button.append(who, timeElement(last?.sentAt ?? meta.updatedAt, 'when'), preview);
+      const li = el('li');
+      li.append(button);
+      return li;
+    }),
+  );
+  if (focusedId) ui.conversations.querySelector(`[data-conversation-id="${CSS.escape(focusedId)}"]`)?.focus();
+}
+
+function renderThread() {
+  const conversation = state.selectedId ? state.conversations.get(state.selectedId) : undefined;
+  ui.thread.hidden = !conversation;
+  ui.placeholder.hidden = Boolean(conversation);
+  ui.send.disabled = !conversation;
+  if (!conversation) {
+    ui.messages.replaceChildren();
+    return;
+  }
+  const { meta, items } = conversation;
+  const list = ui.messages;
+  const switched = list.dataset.conversationId !== meta.id;
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+
+  ui.threadTitle.textContent = visitorLabel(meta);
+  const details = [];
+  if (meta.user?.name && meta.user?.email) details.push(meta.user.email);
+  if (meta.locale) details.push(`Locale ${meta.locale}`);
+  details.push(meta.online ? 'Online now' : 'Offline');
+  details.push(`Started ${new Date(meta.createdAt).toLocaleString()}`);
+  ui.threadDetails.textContent = details.join(' · ');
+
+  const rows = items.map((item) => messageRow(item.author?.role ?? 'system', authorLabel(item, meta), item.text, item.sentAt, item.seq));
+  for (const [, pending] of state.outbox) {
+    if (pending.conversationId !== meta.id) continue;
+    const row = messageRow('agent', state.name, pending.text, pending.createdAt);
+    row.dataset.pending = 'true';
+    row.querySelector('.meta')?.append(document.createTextNode(' · sending…'));
+    rows.push(row);
+  }
+  list.replaceChildren(...rows);
+  list.dataset.conversationId = meta.id;
+  if (switched || nearBottom) list.scrollTop = list.scrollHeight;
+}
+
+function messageRow(role, label, text, sentAt, seq) {
+  const li = el('li', 'message');
+  li.dataset.testid = 'message';
+  li.dataset.role = role;
+  if (seq !== undefined) li.dataset.seq = String(seq);
+  const meta = el('div', 'meta');
+  if (role === 'bot') meta.append(el('span', 'badge', 'Bot'));
+  meta.append(document.createTextNode(`${label} · `), timeElement(sentAt));
+  li.append(meta, el('div', 'bubble', text));
+  return li;
+}
+
+// ---- wiring -------------------------------------------------------------------------------------------
+
+ui.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  sendReply();
+});
+ui.input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    sendReply();
+  }
+});
+ui.conversations.addEventListener('click', (event) => {
+  const button = /** @type {HTMLElement} */ (event.target).closest('[data-testid="conversation"]');
+  const id = button?.getAttribute('data-conversation-id');
+  if (id) select(id);
+});
+ui.availability.addEventListener('click', toggleAvailability);
+ui.name.addEventListener('change', rename);
+ui.name.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') ui.name.blur();
+});
+
+render();
+connect();
