@@ -34,6 +34,8 @@ export interface Availability {
   replyMinutes?: number;
   /** The team's away message, in the backend's words. */
   awayMessage?: string;
+  /** When business hours next begin (ms since epoch), while closed. */
+  nextOpenAt?: number;
 }
 
 /** The mode machine's state. */

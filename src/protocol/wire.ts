@@ -36,6 +36,49 @@ export const wireUser = z.object({
   email: z.optional(shortText),
 });
 
+/** What a system item reports, so a client can say it in the customer's language (`text` is the fallback). */
+export const wireEvent = z.object({
+  kind: z.enum(['queued', 'joined', 'ended', 'handoff', 'email', 'rated', 'mode']),
+  /** The agent's name, for `joined`. */
+  name: z.optional(shortText),
+  /** Who ended the session, for `ended`. */
+  by: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
+  /** Where the conversation went, for `handoff` and `mode`. */
+  to: z.optional(z.enum(['live', 'messaging'])),
+  /** The address left, for `email`. */
+  email: z.optional(shortText),
+  /** The rating given, for `rated`. */
+  score: z.optional(z.int().check(z.gte(1), z.lte(5))),
+});
+
+/** A live chat session. */
+export const wireSession = z.object({
+  id,
+  state: z.enum(['queued', 'live', 'ended']),
+  /** Place in the queue, 1 = next. */
+  position: z.optional(z.int().check(z.gte(1))),
+  /** Estimated wait in seconds. */
+  waitSeconds: z.optional(z.int().check(z.gte(0))),
+  /** The agent who joined. */
+  agent: z.optional(wireAuthor),
+  endedBy: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
+  rated: z.optional(z.boolean()),
+});
+
+/** Who is there to answer, and when. */
+export const wireAvailability = z.object({
+  /** At least one agent is available now. */
+  agents: z.boolean(),
+  /** Inside business hours now. */
+  open: z.boolean(),
+  /** Typical reply time in messaging, in minutes. */
+  replyMinutes: z.optional(z.int().check(z.gte(0))),
+  /** The team's away message, shown when nobody is there or outside business hours. */
+  awayMessage: z.optional(z.string().check(z.maxLength(500))),
+  /** When business hours next begin (server clock, ms), while closed. */
+  nextOpenAt: z.optional(time),
+});
+
 /** A timeline item as the server stores and replays it. */
 export const wireItem = z.object({
   /** Server id of the item, unique in the conversation. */
@@ -47,6 +90,10 @@ export const wireItem = z.object({
   author: wireAuthor,
   text,
   sentAt: time,
+  /** Answers the visitor can pick with one tap; a pick is sent as an ordinary `send`. */
+  quickReplies: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(60))).check(z.maxLength(5))),
+  /** For `system` items: what happened. */
+  event: z.optional(wireEvent),
 });
 
 // ---- client → server ----------------------------------------------------------------------------
@@ -78,8 +125,41 @@ export const identifyFrame = z.object({ type: z.literal('identify'), user: wireU
 /** Ask again for every item after `after` (sent by a client that noticed a gap). */
 export const syncFrame = z.object({ type: z.literal('sync'), after: seq });
 
+/** The visitor asks for live chat (`start`: join the queue) or ends it (`end`: leave the queue or the chat). */
+export const liveFrame = z.object({ type: z.literal('live'), action: z.enum(['start', 'end']) });
+
+/** The visitor is typing (sent at most every 3 s while typing) or stopped. Only during a live session. */
+export const typingFrame = z.object({ type: z.literal('typing'), typing: z.boolean() });
+
+/** The visitor rates an ended session, once. */
+export const rateFrame = z.object({
+  type: z.literal('rate'),
+  sessionId: id,
+  score: z.int().check(z.gte(1), z.lte(5)),
+  comment: z.optional(z.string().check(z.maxLength(1000))),
+});
+
+/** The visitor leaves an email address to hear about the reply. */
+export const emailFrame = z.object({
+  type: z.literal('email'),
+  email: z.string().check(z.maxLength(200), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/)),
+});
+
+/** "Talk to a person": hand the conversation from the bot to the live queue or to the team's inbox. */
+export const handoffFrame = z.object({ type: z.literal('handoff') });
+
 /** Every frame a client may send. */
-export const clientFrame = z.discriminatedUnion('type', [helloFrame, sendFrame, identifyFrame, syncFrame]);
+export const clientFrame = z.discriminatedUnion('type', [
+  helloFrame,
+  sendFrame,
+  identifyFrame,
+  syncFrame,
+  liveFrame,
+  typingFrame,
+  rateFrame,
+  emailFrame,
+  handoffFrame,
+]);
 
 // ---- server → client ----------------------------------------------------------------------------
 
@@ -91,8 +171,13 @@ export const welcomeFrame = z.object({
   /** The highest `seq` in the conversation right now. */
   seq,
   team: z.optional(z.object({ name: z.optional(shortText) })),
-  /** Whether a person is there to answer now. */
+  /** Whether a person is there to answer now (`availability.agents && availability.open`). */
   available: z.optional(z.boolean()),
+  availability: z.optional(wireAvailability),
+  /** A mode the server imposes, if any. */
+  mode: z.optional(z.nullable(z.enum(['live', 'messaging']))),
+  /** The visitor's current or last live session, so a reload continues it. */
+  session: z.optional(z.nullable(wireSession)),
 });
 
 /** One timeline item, new or replayed. */
@@ -110,8 +195,17 @@ export const ackFrame = z.object({
 /** Every item after `hello.after` (or `sync.after`) has been sent; live items follow. */
 export const syncedFrame = z.object({ type: z.literal('synced'), seq });
 
-/** Team presence changed. */
-export const presenceFrame = z.object({ type: z.literal('presence'), available: z.boolean() });
+/** Team availability or business hours changed. */
+export const availabilityFrame = z.object({ type: z.literal('availability'), availability: wireAvailability });
+
+/** The server imposes a mode (`null`: it stops imposing one; `auto` rules again). */
+export const modeFrame = z.object({ type: z.literal('mode'), mode: z.nullable(z.enum(['live', 'messaging'])) });
+
+/** The visitor's live session changed: queued (with position), live (agent joined), ended, rated. */
+export const sessionFrame = z.object({ type: z.literal('session'), session: wireSession });
+
+/** An agent started or stopped typing. A client hides the indicator after 6 s without news. */
+export const agentTypingFrame = z.object({ type: z.literal('typing'), typing: z.boolean(), author: wireAuthor });
 
 /**
  * Something went wrong. With `clientId`, the message with that client id was refused for good
@@ -119,7 +213,7 @@ export const presenceFrame = z.object({ type: z.literal('presence'), available: 
  */
 export const errorFrame = z.object({
   type: z.literal('error'),
-  code: z.enum(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'internal']),
+  code: z.enum(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'internal']),
   message: z.string(),
   clientId: z.optional(id),
 });
@@ -130,7 +224,10 @@ export const serverFrame = z.discriminatedUnion('type', [
   itemFrame,
   ackFrame,
   syncedFrame,
-  presenceFrame,
+  availabilityFrame,
+  modeFrame,
+  sessionFrame,
+  agentTypingFrame,
   errorFrame,
 ]);
 
@@ -140,3 +237,6 @@ export type WireItem = z.infer<typeof wireItem>;
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type ErrorCode = z.infer<typeof errorFrame>['code'];
+export type WireSession = z.infer<typeof wireSession>;
+export type WireAvailability = z.infer<typeof wireAvailability>;
+export type WireEvent = z.infer<typeof wireEvent>;

@@ -69,9 +69,16 @@ export class WebSocketTransport implements Transport {
         return this.#write({ type: 'send', clientId: frame.clientId, text: frame.text, createdAt: frame.createdAt });
       case 'identify':
         return this.#write({ type: 'identify', user: frame.user });
-      default:
-        // Live chat frames join protocol v1 with the mode work; until then this backend cannot take them.
-        return false;
+      case 'live':
+        return this.#write({ type: 'live', action: frame.action });
+      case 'typing':
+        return this.#write({ type: 'typing', typing: frame.typing });
+      case 'rating':
+        return this.#write({ type: 'rate', sessionId: frame.sessionId, score: frame.score, ...(frame.comment && { comment: frame.comment }) });
+      case 'email':
+        return this.#write({ type: 'email', email: frame.email });
+      case 'handoff':
+        return this.#write({ type: 'handoff' });
     }
   }
 
@@ -188,6 +195,9 @@ export class WebSocketTransport implements Transport {
         }
         this.#syncing = true;
         sink.frame({ type: 'team', ...(frame.team?.name && { name: frame.team.name }), ...(frame.available !== undefined && { available: frame.available }) });
+        if (frame.availability) sink.frame({ type: 'availability', availability: frame.availability });
+        if (frame.mode !== undefined) sink.frame({ type: 'mode', mode: frame.mode });
+        if (frame.session !== undefined) sink.frame({ type: 'session', session: frame.session, restore: true });
         return;
       case 'item': {
         const { item } = frame;
@@ -219,8 +229,17 @@ export class WebSocketTransport implements Transport {
           sink.state('open');
         }
         return;
-      case 'presence':
-        sink.frame({ type: 'team', available: frame.available });
+      case 'availability':
+        sink.frame({ type: 'availability', availability: frame.availability });
+        return;
+      case 'mode':
+        sink.frame({ type: 'mode', mode: frame.mode });
+        return;
+      case 'session':
+        sink.frame({ type: 'session', session: frame.session });
+        return;
+      case 'typing':
+        sink.frame({ type: 'typing', author: frame.author, typing: frame.typing });
         return;
       case 'error':
         if (frame.clientId) sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
