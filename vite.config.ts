@@ -9,7 +9,7 @@ import { defineConfig } from 'vite';
 export default defineConfig(({ mode }) => {
   const script = mode === 'script';
   return {
-    plugins: [preact({ devToolsInProd: false, prefreshEnabled: false })],
+    plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
     build: {
       target: 'es2020',
       sourcemap: true,
