@@ -1,5 +1,6 @@
 import { createNatter, type NatterClient } from '../core/client';
 import type { NatterEvents } from '../core/events';
+import type { ModeSetting } from '../core/modes';
 import type { NatterState, User } from '../core/types';
 import { WebSocketTransport } from '../transports/websocket';
 import { mountWidget, type Widget } from '../ui';
@@ -24,6 +25,8 @@ export interface NatterApi {
   on<K extends keyof NatterEvents>(event: K, listener: NatterEvents[K]): void;
   /** Stops listening. */
   off<K extends keyof NatterEvents>(event: K, listener: NatterEvents[K]): void;
+  /** Chooses `live`, `messaging` or `auto`; fires `modechange` when the offered mode changes. */
+  setMode(mode: ModeSetting): void;
   /** Closes the connection and deletes everything Natter stored for this visitor (call it on logout). */
   shutdown(): Promise<void>;
   /** The conversation's current state. */
@@ -55,6 +58,7 @@ export function boot(settings: NatterSettings): Booted {
     ...(settings.teamName && { teamName: settings.teamName }),
     ...(settings.locale && { locale: settings.locale }),
     ...(settings.maxLength && { maxLength: settings.maxLength }),
+    ...(settings.mode && { mode: settings.mode }),
   });
   const widget = mountWidget(client, {
     ...(settings.teamName && { teamName: settings.teamName }),
@@ -75,6 +79,7 @@ export function boot(settings: NatterSettings): Booted {
     identify: (user) => client.identify(user),
     on: (event, listener) => void client.on(event, listener),
     off: (event, listener) => void client.off(event, listener),
+    setMode: (mode) => client.setMode(mode),
     shutdown: () => client.shutdown(),
     getState: () => client.getState(),
   };

@@ -36,6 +36,7 @@ function noop(reason: string): NatterApi {
     identify: refuse,
     on() {},
     off() {},
+    setMode() {},
     shutdown: () => Promise.resolve(),
     getState: () => initialState(),
   };

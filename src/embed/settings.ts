@@ -26,6 +26,10 @@ export interface NatterSettings {
   open?: boolean;
   /** Override any text of the widget, by key (see `src/i18n/en.ts`). */
   strings?: Record<string, string>;
+  /** `live`, `messaging`, or `auto` (default): live chat while agents are available in business hours. */
+  mode?: 'live' | 'messaging' | 'auto';
+  /** Play a short sound when a reply arrives while the panel is closed or the tab is hidden. */
+  sound?: boolean;
 }
 
 /** For each setting, what it must be: the error message quotes it. */
@@ -40,6 +44,8 @@ const expected: Record<keyof NatterSettings, string> = {
   maxLength: `a whole number from 1 to ${MAX_TEXT_LENGTH}`,
   open: 'true or false',
   strings: 'an object of texts by key, such as { "composerPlaceholder": "Ask us anything" }',
+  mode: '"live", "messaging" or "auto"',
+  sound: 'true or false',
 };
 
 const wsUrl = z.string().check(
@@ -63,6 +69,8 @@ const settingsSchema = z.strictObject({
   maxLength: z.optional(z.int().check(z.gte(1), z.lte(MAX_TEXT_LENGTH))),
   open: z.optional(z.boolean()),
   strings: z.optional(z.record(z.string(), z.string().check(z.maxLength(500)))),
+  mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
+  sound: z.optional(z.boolean()),
 });
 
 /** The outcome of {@link parseSettings}: the settings, or one sentence saying what to fix. */
@@ -104,7 +112,7 @@ export function settingsFromDataset(dataset: DOMStringMap): Record<string, unkno
     // Other scripts' attributes (such as data-cfasync) are not ours to judge.
     if (value === undefined || !(key in expected)) continue;
     if ((key === 'zIndex' || key === 'maxLength') && /^-?\d+$/.test(value)) settings[key] = Number(value);
-    else if (key === 'open' && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
+    else if ((key === 'open' || key === 'sound') && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
     else settings[key] = value;
   }
   return settings;
