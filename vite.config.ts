@@ -11,7 +11,7 @@ export default defineConfig(({ mode }) => {
   return {
     plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
     build: {
-      target: 'es2020',
+      target: 'es2022',
       sourcemap: true,
       minify: script,
       outDir: script ? 'dist' : 'dist/esm',

@@ -13,6 +13,8 @@ export default defineConfig({
           environment: 'happy-dom',
           environmentOptions: { happyDOM: { settings: { fetch: { disableSameOriginPolicy: true } } } },
           setupFiles: ['test/unit/setup.ts'],
+          // Load the widget's real CSS for `?inline` imports (vitest stubs CSS by default).
+          css: { include: [/src\/ui\/.*\.css/] },
         },
       },
       {

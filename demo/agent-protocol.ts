@@ -6,7 +6,13 @@
  * anyone writing a bot against the demo agree on it.
  */
 import { z } from 'zod/mini';
-import { MAX_TEXT_LENGTH, type WireItem, type WireUser } from '../src/protocol/wire.ts';
+import {
+  MAX_TEXT_LENGTH,
+  type WireAuthor,
+  type WireAvailability,
+  type WireItem,
+  type WireUser,
+} from '../src/protocol/wire.ts';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
 
@@ -34,7 +40,27 @@ export const agentReplyFrame = z.object({
   text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
 });
 
-export const agentClientFrame = z.discriminatedUnion('type', [agentHelloFrame, agentStatusFrame, agentReplyFrame]);
+/** Take a queued live session: the visitor sees "<name> joined" and chats live with this agent. */
+export const agentAcceptFrame = z.object({ type: z.literal('accept'), conversationId: id });
+
+/** End the conversation's live session (or decline a queued one). The thread goes on as messaging. */
+export const agentEndFrame = z.object({ type: z.literal('end'), conversationId: id });
+
+/** The agent is typing (at most every 3 s while typing) or stopped. Shown to the visitor during a live session. */
+export const agentTypingFrame = z.object({ type: z.literal('typing'), conversationId: id, typing: z.boolean() });
+
+/** Impose a mode on every visitor (`null`: stop imposing one). Not persisted: a restart returns to FORCE_MODE. */
+export const agentForceFrame = z.object({ type: z.literal('force'), mode: z.nullable(z.enum(['live', 'messaging'])) });
+
+export const agentClientFrame = z.discriminatedUnion('type', [
+  agentHelloFrame,
+  agentStatusFrame,
+  agentReplyFrame,
+  agentAcceptFrame,
+  agentEndFrame,
+  agentTypingFrame,
+  agentForceFrame,
+]);
 
 export type AgentClientFrame = z.infer<typeof agentClientFrame>;
 
@@ -61,9 +87,42 @@ export interface AgentConversation {
   seq: number;
   /** Whether at least one visitor tab is connected right now. */
   online: boolean;
+  /** The current or last live session; absent when there never was one. */
+  session?: AgentSession;
+  /** Every rating the visitor gave, oldest first. */
+  ratings: AgentRating[];
+  /** The bot handed the visitor to the team's inbox and stays quiet until an agent replies. */
+  needsPerson: boolean;
 }
 
-export type AgentErrorCode = 'invalid_frame' | 'not_ready' | 'too_long' | 'unknown_conversation' | 'internal';
+/** A live session as agents see it: the visitor's view plus times and the rating. */
+export interface AgentSession {
+  id: string;
+  state: 'queued' | 'live' | 'ended';
+  /** While queued: place in the queue, 1 = next. */
+  position?: number;
+  /** While queued: the estimate the visitor was given, in seconds. */
+  waitSeconds?: number;
+  /** The agent who accepted. */
+  agent?: WireAuthor;
+  queuedAt: number;
+  acceptedAt?: number;
+  endedAt?: number;
+  endedBy?: 'agent' | 'visitor' | 'timeout';
+  rated: boolean;
+}
+
+export interface AgentRating {
+  sessionId: string;
+  score: number;
+  comment?: string;
+  at: number;
+}
+
+export type AgentErrorCode = 'invalid_frame' | 'not_ready' | 'too_long' | 'unknown_conversation' | 'invalid_transition' | 'internal';
+
+/** A mode the server imposes on visitors, or `null`. */
+export type ForcedMode = 'live' | 'messaging' | null;
 
 export type AgentServerFrame =
   | {
@@ -71,9 +130,17 @@ export type AgentServerFrame =
       you: AgentInfo;
       conversations: Array<AgentConversation & { items: WireItem[] }>;
       agents: AgentInfo[];
+      availability: WireAvailability;
+      mode: ForcedMode;
     }
   | { type: 'item'; conversationId: string; item: WireItem }
   | { type: 'conversation'; conversation: AgentConversation }
   | { type: 'agents'; agents: AgentInfo[] }
+  /** What visitors are told about availability changed. */
+  | { type: 'availability'; availability: WireAvailability }
+  /** The forced mode changed (by an agent's `force`). */
+  | { type: 'mode'; mode: ForcedMode }
+  /** The visitor of a conversation is typing (or stopped); only during a live session. Hide after 6 s without news. */
+  | { type: 'typing'; conversationId: string; typing: boolean }
   | { type: 'ack'; conversationId: string; clientId: string; id: string; seq: number; sentAt: number }
   | { type: 'error'; code: AgentErrorCode; message: string; clientId?: string };

@@ -8,6 +8,7 @@ import { MAX_TEXT_LENGTH } from '../src/protocol/wire.ts';
 import { agentClientFrame, type AgentClientFrame, type AgentErrorCode, type AgentInfo } from './agent-protocol.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { describeIssues } from './describe-issues.ts';
+import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
 import { CLOSE_NO_HELLO } from './visitor-socket.ts';
@@ -15,13 +16,14 @@ import { CLOSE_NO_HELLO } from './visitor-socket.ts';
 export interface AgentContext {
   store: ConversationStore;
   hub: Hub;
+  desk: Desk;
   helloTimeoutMs: number;
 }
 
 type ReplyFrame = Extract<AgentClientFrame, { type: 'reply' }>;
 
 export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
-  const { store, hub } = ctx;
+  const { store, hub, desk } = ctx;
   let agent: AgentInfo | undefined;
 
   const helloTimer = setTimeout(() => {
@@ -35,6 +37,10 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
 
   const fail = (code: AgentErrorCode, message: string, clientId?: string): void => {
     sendFrame(socket, clientId === undefined ? { type: 'error', code, message } : { type: 'error', code, message, clientId });
+  };
+
+  const answer = (outcome: Outcome): void => {
+    if (!outcome.ok) fail(outcome.code, outcome.message);
   };
 
   const hello = (name: string, available: boolean | undefined): void => {
@@ -54,6 +60,9 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
         .sort((a, b) => b.meta.updatedAt - a.meta.updatedAt)
         .map((c) => ({ ...hub.agentView(c), items: [...c.items] })),
       agents: [...hub.agents().filter((a) => a.id !== agent?.id), { ...agent }],
+      // As visitors will see it once this agent is registered.
+      availability: { ...desk.availability(), agents: agent.available || hub.agents().some((a) => a.id !== agent?.id && a.available) },
+      mode: desk.forcedMode(),
     });
     hub.setAgent(socket, agent);
   };
@@ -69,6 +78,7 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
       text: frame.text,
     });
     if (created) hub.broadcastItem(frame.conversationId, item);
+    if (created) desk.afterAgentReply(frame.conversationId);
     sendFrame(socket, {
       type: 'ack',
       conversationId: frame.conversationId,
@@ -112,6 +122,18 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
         return;
       case 'reply':
         reply(agent, frame);
+        return;
+      case 'accept':
+        answer(desk.accept(agent, frame.conversationId));
+        return;
+      case 'end':
+        answer(desk.end(frame.conversationId));
+        return;
+      case 'typing':
+        answer(desk.agentTyping(agent, frame.conversationId, frame.typing));
+        return;
+      case 'force':
+        desk.force(frame.mode);
         return;
     }
   };

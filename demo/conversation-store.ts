@@ -4,8 +4,10 @@
  * Layout: `<dataDir>/conversations/<conversationId>.jsonl`, one JSON object per line:
  *
  *   {"type":"conversation","id":…,"visitorId":…,"user":{…},"locale":…,"createdAt":…,"updatedAt":…}   (first line)
- *   {"type":"item","item":{…wire item…}}                                                            (one per message)
+ *   {"type":"item","item":{…wire item…}}                                                            (one per item)
  *   {"type":"meta","user":{…},"locale":…,"updatedAt":…}                                             (the last one wins)
+ *   {"type":"session","session":{id,state,queuedAt,agent?,acceptedAt?,endedAt?,endedBy?,rated,rating?}} (the last one per id wins)
+ *   {"type":"bot","greeted":…,"quiet":…}                                                             (the last one wins)
  *
  * Append-only, so storing a message costs one short write instead of rewriting the conversation, and a
  * crash can at worst cut the last line short — which loading skips with a warning. Every write is
@@ -16,7 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod/mini';
-import { wireItem, wireUser, type WireAuthor, type WireItem, type WireUser } from '../src/protocol/wire.ts';
+import { wireAuthor, wireItem, wireUser, type WireAuthor, type WireEvent, type WireItem, type WireUser } from '../src/protocol/wire.ts';
+import { INITIAL_BOT_STATE, type BotState } from './bot.ts';
 
 export interface ConversationMeta {
   id: string;
@@ -28,22 +31,45 @@ export interface ConversationMeta {
   updatedAt: number;
 }
 
+/** A live chat session as the server keeps it (the wire's `session` is derived from it). */
+export interface StoredSession {
+  id: string;
+  state: 'queued' | 'live' | 'ended';
+  /** When the visitor joined the queue (orders the queue). */
+  queuedAt: number;
+  /** The agent who accepted: `{role: 'agent', id, name}`. */
+  agent?: WireAuthor;
+  acceptedAt?: number;
+  endedAt?: number;
+  endedBy?: 'agent' | 'visitor' | 'timeout';
+  rated: boolean;
+  rating?: { score: number; comment?: string; at: number };
+}
+
 export interface Conversation {
   readonly meta: ConversationMeta;
   /** In seq order. */
   readonly items: readonly WireItem[];
+  /** Every live session, oldest first; the last one is the current (or last) one. */
+  readonly sessions: readonly StoredSession[];
+  readonly bot: BotState;
 }
 
 export interface ItemDraft {
-  clientId: string;
+  /** The sender's client id (visitor `send`, agent `reply`); absent on items the server makes itself. */
+  clientId?: string;
   author: WireAuthor;
   text: string;
+  quickReplies?: string[];
+  event?: WireEvent;
 }
 
 interface Entry {
   meta: ConversationMeta;
   items: WireItem[];
   byClientId: Map<string, WireItem>;
+  sessions: StoredSession[];
+  bot: BotState;
   file: string;
 }
 
@@ -63,7 +89,20 @@ const metaLine = z.object({
   updatedAt: z.number(),
 });
 const itemLine = z.object({ type: z.literal('item'), item: wireItem });
-const bodyLine = z.discriminatedUnion('type', [metaLine, itemLine]);
+const storedSession = z.object({
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  state: z.enum(['queued', 'live', 'ended']),
+  queuedAt: z.number(),
+  agent: z.optional(wireAuthor),
+  acceptedAt: z.optional(z.number()),
+  endedAt: z.optional(z.number()),
+  endedBy: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
+  rated: z.boolean(),
+  rating: z.optional(z.object({ score: z.int().check(z.gte(1), z.lte(5)), comment: z.optional(z.string()), at: z.number() })),
+});
+const sessionLine = z.object({ type: z.literal('session'), session: storedSession });
+const botLine = z.object({ type: z.literal('bot'), greeted: z.boolean(), quiet: z.boolean() });
+const bodyLine = z.discriminatedUnion('type', [metaLine, itemLine, sessionLine, botLine]);
 
 export type Warn = (message: string) => void;
 
@@ -121,7 +160,7 @@ export class ConversationStore {
       fs.closeSync(fd);
     }
     syncDirectory(this.#dir);
-    const entry: Entry = { meta, items: [], byClientId: new Map(), file };
+    const entry: Entry = { meta, items: [], byClientId: new Map(), sessions: [], bot: { ...INITIAL_BOT_STATE }, file };
     this.#byId.set(meta.id, entry);
     this.#byVisitor.set(visitorId, entry);
     return entry;
@@ -147,26 +186,47 @@ export class ConversationStore {
   /**
    * Stores a message once per `clientId`. A repeated client id returns the item stored the first time
    * (`created: false`), so a client that resends after a lost ack gets the same id, seq and sentAt.
+   * Items without a client id (system and bot items) are always new.
    */
   append(conversationId: string, draft: ItemDraft): { item: WireItem; created: boolean } {
     const entry = this.#entry(conversationId);
-    const existing = entry.byClientId.get(draft.clientId);
+    const existing = draft.clientId === undefined ? undefined : entry.byClientId.get(draft.clientId);
     if (existing) return { item: existing, created: false };
     const last = entry.items.at(-1);
     const item: WireItem = {
       id: randomUUID(),
       seq: (last?.seq ?? 0) + 1,
-      clientId: draft.clientId,
+      ...(draft.clientId !== undefined && { clientId: draft.clientId }),
       author: draft.author,
       text: draft.text,
       // Timelines sort by time in some UIs; a clock that steps back must not reorder them.
       sentAt: Math.max(Date.now(), last?.sentAt ?? 0),
+      ...(draft.quickReplies !== undefined && draft.quickReplies.length > 0 && { quickReplies: draft.quickReplies }),
+      ...(draft.event !== undefined && { event: draft.event }),
     };
     appendDurably(entry.file, { type: 'item', item });
     entry.items.push(item);
-    entry.byClientId.set(draft.clientId, item);
+    if (draft.clientId !== undefined) entry.byClientId.set(draft.clientId, item);
     entry.meta.updatedAt = Math.max(entry.meta.updatedAt, item.sentAt);
     return { item, created: true };
+  }
+
+  /** Stores a new session or a new state of one (same id), durably. */
+  saveSession(conversationId: string, session: StoredSession): StoredSession {
+    const entry = this.#entry(conversationId);
+    const stored = structuredClone(session);
+    appendDurably(entry.file, { type: 'session', session: stored });
+    putSession(entry, stored);
+    entry.meta.updatedAt = Math.max(entry.meta.updatedAt, Date.now());
+    return stored;
+  }
+
+  /** Stores the bot's memory of this conversation, if it changed. */
+  setBot(conversationId: string, state: BotState): void {
+    const entry = this.#entry(conversationId);
+    if (entry.bot.greeted === state.greeted && entry.bot.quiet === state.quiet) return;
+    appendDurably(entry.file, { type: 'bot', greeted: state.greeted, quiet: state.quiet });
+    entry.bot = { greeted: state.greeted, quiet: state.quiet };
   }
 
   itemsAfter(conversationId: string, after: number): WireItem[] {
@@ -191,6 +251,17 @@ export class ConversationStore {
 
 export function lastSeq(conversation: Conversation): number {
   return conversation.items.at(-1)?.seq ?? 0;
+}
+
+/** The conversation's current (or last) live session. */
+export function currentSession(conversation: Conversation): StoredSession | undefined {
+  return conversation.sessions.at(-1);
+}
+
+function putSession(entry: Entry, session: StoredSession): void {
+  const index = entry.sessions.findIndex((s) => s.id === session.id);
+  if (index >= 0) entry.sessions[index] = session;
+  else entry.sessions.push(session);
 }
 
 function sameUser(a: WireUser, b: WireUser): boolean {
@@ -226,12 +297,21 @@ function loadFile(file: string, warn: Warn): Entry | undefined {
         return undefined;
       }
       const { type: _type, ...meta } = header.data;
-      entry = { meta, items: [], byClientId: new Map(), file };
+      entry = { meta, items: [], byClientId: new Map(), sessions: [], bot: { ...INITIAL_BOT_STATE }, file };
       continue;
     }
     const body = bodyLine.safeParse(raw);
     if (!body.success) {
-      warn(`${at}: skipping a line that is not a valid item or meta update.`);
+      warn(`${at}: skipping a line that is not a valid item, meta, session or bot record.`);
+      continue;
+    }
+    if (body.data.type === 'session') {
+      const { rating, ...session } = body.data.session;
+      putSession(entry, rating === undefined ? session : { ...session, rating: dropUndefined(rating) });
+      continue;
+    }
+    if (body.data.type === 'bot') {
+      entry.bot = { greeted: body.data.greeted, quiet: body.data.quiet };
       continue;
     }
     if (body.data.type === 'meta') {
@@ -253,6 +333,10 @@ function loadFile(file: string, warn: Warn): Entry | undefined {
   }
   if (!entry && text.trim() !== '') warn(`Natter store: ${name}: no conversation could be read from this file.`);
   return entry;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function appendDurably(file: string, record: object): void {

@@ -1,6 +1,7 @@
 /**
- * Who is connected, and fan-out to them. The socket handlers decide what happens; the hub only knows
- * where frames have to go, and notices when the team's availability flips so visitors hear about it.
+ * Who is connected, and fan-out to them. The socket handlers and the desk (`desk.ts`) decide what
+ * happens; the hub only knows where frames have to go. It tells the desk when agents come, go or change
+ * status, so the desk can recompute what visitors are told about availability.
  */
 import { WebSocket } from 'ws';
 import type { ServerFrame, WireItem } from '../src/protocol/wire.ts';
@@ -11,21 +12,37 @@ export function sendFrame(socket: WebSocket, frame: ServerFrame | AgentServerFra
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+/** What the desk adds to a conversation as agents see it. */
+export type SessionDetails = Pick<AgentConversation, 'session' | 'ratings' | 'needsPerson'>;
+
 export class Hub {
   readonly #store: ConversationStore;
   /** Visitor sockets that said hello, by conversation: one visitor may have several tabs open. */
   readonly #visitors = new Map<string, Set<WebSocket>>();
   /** Agent sockets that said hello. */
   readonly #agents = new Map<WebSocket, AgentInfo>();
-  #announcedAvailable = false;
+  #details: (conversation: Conversation) => SessionDetails = () => ({ ratings: [], needsPerson: false });
+  #onAgentsChanged: () => void = () => {};
 
   constructor(store: ConversationStore) {
     this.#store = store;
   }
 
-  /** A person is there to answer: at least one connected agent who set themselves available. */
-  available(): boolean {
+  /** Plugs in the desk: session details for agents, and a callback whenever the agents change. */
+  attach(details: (conversation: Conversation) => SessionDetails, onAgentsChanged: () => void): void {
+    this.#details = details;
+    this.#onAgentsChanged = onAgentsChanged;
+  }
+
+  /** At least one connected agent who set themselves available (business hours aside). */
+  agentsAvailable(): boolean {
     for (const agent of this.#agents.values()) if (agent.available) return true;
+    return false;
+  }
+
+  /** Whether an agent with this id is connected (agent ids last as long as their connection). */
+  hasAgent(agentId: string): boolean {
+    for (const agent of this.#agents.values()) if (agent.id === agentId) return true;
     return false;
   }
 
@@ -70,8 +87,18 @@ export class Hub {
 
   /** A new item reaches every tab of its visitor and every agent. */
   broadcastItem(conversationId: string, item: WireItem): void {
-    for (const socket of this.#visitors.get(conversationId) ?? []) sendFrame(socket, { type: 'item', item });
+    this.toVisitor(conversationId, { type: 'item', item });
     this.toAgents({ type: 'item', conversationId, item });
+  }
+
+  /** A frame for every tab of one visitor. */
+  toVisitor(conversationId: string, frame: ServerFrame): void {
+    for (const socket of this.#visitors.get(conversationId) ?? []) sendFrame(socket, frame);
+  }
+
+  /** A frame for every connected visitor. */
+  toAllVisitors(frame: ServerFrame): void {
+    for (const sockets of this.#visitors.values()) for (const socket of sockets) sendFrame(socket, frame);
   }
 
   conversationChanged(conversationId: string): void {
@@ -81,6 +108,7 @@ export class Hub {
 
   agentView(conversation: Conversation): AgentConversation {
     const { id, user, locale, createdAt, updatedAt } = conversation.meta;
+    const details = this.#details(conversation);
     const view: AgentConversation = {
       id,
       user,
@@ -88,8 +116,11 @@ export class Hub {
       updatedAt,
       seq: lastSeq(conversation),
       online: this.isOnline(id),
+      ratings: details.ratings,
+      needsPerson: details.needsPerson,
     };
     if (locale !== undefined) view.locale = locale;
+    if (details.session !== undefined) view.session = details.session;
     return view;
   }
 
@@ -99,11 +130,6 @@ export class Hub {
 
   #agentsChanged(): void {
     this.toAgents({ type: 'agents', agents: this.agents() });
-    const available = this.available();
-    if (available === this.#announcedAvailable) return;
-    this.#announcedAvailable = available;
-    for (const sockets of this.#visitors.values()) {
-      for (const socket of sockets) sendFrame(socket, { type: 'presence', available });
-    }
+    this.#onAgentsChanged();
   }
 }

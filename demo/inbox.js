@@ -6,6 +6,12 @@
 
 const MAX_TEXT_LENGTH = 4000;
 const NAME_KEY = 'natter-inbox-name';
+/** Our "typing" is repeated at most this often while the agent types… */
+const TYPING_REPEAT_MS = 3000;
+/** …and "stopped" follows this long after the last keystroke. */
+const TYPING_IDLE_MS = 4000;
+/** The visitor's typing indicator goes away after this long without news. */
+const TYPING_SHOWN_MS = 6000;
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ui = {
@@ -25,6 +31,17 @@ const ui = {
   form: /** @type {HTMLFormElement} */ ($('reply-form')),
   input: /** @type {HTMLTextAreaElement} */ ($('reply-input')),
   send: /** @type {HTMLButtonElement} */ ($('reply-send')),
+  teamStatus: $('team-status'),
+  forceMode: /** @type {HTMLSelectElement} */ ($('force-mode')),
+  queue: $('queue'),
+  queueEmpty: $('queue-empty'),
+  threadMode: $('thread-mode'),
+  endSession: /** @type {HTMLButtonElement} */ ($('end-session')),
+  visitorTyping: $('visitor-typing'),
+  visitorEmail: $('visitor-email'),
+  sessionDetails: $('session-details'),
+  ratings: $('ratings'),
+  noRatings: $('no-ratings'),
 };
 
 const state = {
@@ -44,7 +61,16 @@ const state = {
   outbox: new Map(),
   /** @type {Map<string, number>} */
   unread: new Map(),
+  /** What visitors are told: {agents, open, replyMinutes?, awayMessage?, nextOpenAt?}. */
+  availability: null,
+  /** The mode the server imposes on visitors: 'live', 'messaging' or null. */
+  forcedMode: null,
+  /** Conversations whose visitor is typing, with the timer that hides the indicator. @type {Map<string, number>} */
+  visitorTyping: new Map(),
 };
+
+/** Our own typing: the conversation we said we type in, and when we said it last. */
+const typing = { conversationId: null, sentAt: 0, idleTimer: 0 };
 
 // ---- connection -----------------------------------------------------------------------------------
 
@@ -96,6 +122,10 @@ function handleFrame(frame) {
       attempt = 0;
       state.you = frame.you;
       state.agents = frame.agents;
+      state.availability = frame.availability ?? null;
+      state.forcedMode = frame.mode ?? null;
+      typing.conversationId = null;
+      typing.sentAt = 0;
       state.conversations = new Map();
       for (const c of frame.conversations) {
         const { items, ...meta } = c;
@@ -124,6 +154,7 @@ function handleFrame(frame) {
       conversation.meta.seq = Math.max(conversation.meta.seq ?? 0, item.seq);
       if (item.clientId) state.outbox.delete(item.clientId);
       if (item.author?.role === 'visitor') {
+        setVisitorTyping(frame.conversationId, false);
         if (frame.conversationId !== state.selectedId) {
           state.unread.set(frame.conversationId, (state.unread.get(frame.conversationId) ?? 0) + 1);
         }
@@ -134,10 +165,27 @@ function handleFrame(frame) {
     }
     case 'conversation': {
       const conversation = ensureConversation(frame.conversation.id);
-      conversation.meta = { ...conversation.meta, ...frame.conversation };
+      const wasQueued = conversation.meta.session?.state === 'queued' && conversation.meta.session.id === frame.conversation.session?.id;
+      // Replaces the metadata: a field the server left out (no session yet) is gone.
+      conversation.meta = { ...frame.conversation };
+      const session = conversation.meta.session;
+      if (session?.state === 'queued' && !wasQueued) ui.announcer.textContent = `${visitorLabel(conversation.meta)} is waiting for live chat`;
+      if (session?.state !== 'live') setVisitorTyping(frame.conversation.id, false);
       render();
       return;
     }
+    case 'typing':
+      setVisitorTyping(frame.conversationId, frame.typing === true);
+      render();
+      return;
+    case 'availability':
+      state.availability = frame.availability;
+      render();
+      return;
+    case 'mode':
+      state.forcedMode = frame.mode ?? null;
+      render();
+      return;
     case 'agents':
       state.agents = frame.agents;
       render();
@@ -163,7 +211,10 @@ function handleFrame(frame) {
 function ensureConversation(id) {
   let conversation = state.conversations.get(id);
   if (!conversation) {
-    conversation = { meta: { id, user: {}, createdAt: Date.now(), updatedAt: Date.now(), seq: 0, online: false }, items: [] };
+    conversation = {
+      meta: { id, user: {}, createdAt: Date.now(), updatedAt: Date.now(), seq: 0, online: false, ratings: [], needsPerson: false },
+      items: [],
+    };
     state.conversations.set(id, conversation);
   }
   // With nothing open, the first conversation that shows up is the one to look at.
@@ -184,6 +235,7 @@ function sendReply() {
   const clientId = newClientId();
   state.outbox.set(clientId, { conversationId, text, createdAt: Date.now() });
   ui.input.value = '';
+  stopTyping();
   // While disconnected it waits in the outbox; the next snapshot sends it.
   sendFrame({ type: 'reply', conversationId, clientId, text });
   render();
@@ -198,6 +250,7 @@ function newClientId() {
 }
 
 function select(id) {
+  if (id !== state.selectedId) stopTyping();
   state.selectedId = id;
   state.unread.delete(id);
   render();
@@ -233,6 +286,62 @@ function toggleAvailability() {
   state.available = !state.available;
   sendFrame({ type: 'status', available: state.available });
   render();
+}
+
+function accept(conversationId) {
+  sendFrame({ type: 'accept', conversationId });
+  select(conversationId);
+}
+
+function endSession() {
+  if (state.selectedId) sendFrame({ type: 'end', conversationId: state.selectedId });
+}
+
+function forceMode() {
+  const value = ui.forceMode.value;
+  sendFrame({ type: 'force', mode: value === 'live' || value === 'messaging' ? value : null });
+}
+
+function isLive(conversationId) {
+  return state.conversations.get(conversationId)?.meta.session?.state === 'live';
+}
+
+/** Called on every keystroke in the reply box: "typing" at most every 3 s, "stopped" after 4 s idle. */
+function noteTyping() {
+  const conversationId = state.selectedId;
+  if (!conversationId || !isLive(conversationId) || ui.input.value.trim() === '') return;
+  const now = Date.now();
+  if (typing.conversationId !== conversationId || now - typing.sentAt >= TYPING_REPEAT_MS) {
+    if (typing.conversationId && typing.conversationId !== conversationId) stopTyping();
+    sendFrame({ type: 'typing', conversationId, typing: true });
+    typing.conversationId = conversationId;
+    typing.sentAt = now;
+  }
+  clearTimeout(typing.idleTimer);
+  typing.idleTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+}
+
+function stopTyping() {
+  clearTimeout(typing.idleTimer);
+  if (typing.conversationId === null) return;
+  sendFrame({ type: 'typing', conversationId: typing.conversationId, typing: false });
+  typing.conversationId = null;
+  typing.sentAt = 0;
+}
+
+function setVisitorTyping(conversationId, isTyping) {
+  clearTimeout(state.visitorTyping.get(conversationId));
+  if (!isTyping) {
+    state.visitorTyping.delete(conversationId);
+    return;
+  }
+  state.visitorTyping.set(
+    conversationId,
+    setTimeout(() => {
+      state.visitorTyping.delete(conversationId);
+      render();
+    }, TYPING_SHOWN_MS),
+  );
 }
 
 let noticeTimer = 0;
@@ -288,8 +397,43 @@ function timeElement(ms, className) {
   return node;
 }
 
+/**
+ * Where the conversation is: 'queued', 'live', 'ended' (until the visitor writes again after the chat),
+ * or 'messaging'.
+ */
+function modeOf(conversation) {
+  const session = conversation.meta.session;
+  if (!session) return 'messaging';
+  if (session.state !== 'ended') return session.state;
+  const endedAt = session.endedAt ?? 0;
+  const wroteSince = conversation.items.some((i) => i.author?.role === 'visitor' && i.sentAt > endedAt);
+  return wroteSince ? 'messaging' : 'ended';
+}
+
+function modeText(conversation) {
+  const session = conversation.meta.session;
+  switch (modeOf(conversation)) {
+    case 'queued':
+      return session.position ? `Queued #${session.position}` : 'Queued';
+    case 'live':
+      return `Live with ${session.agent?.name || 'an agent'}`;
+    case 'ended':
+      return 'Ended';
+    default:
+      return 'Messaging';
+  }
+}
+
+function modeBadge(conversation, testid) {
+  const badge = el('span', 'mode-badge', modeText(conversation));
+  badge.dataset.mode = modeOf(conversation);
+  badge.dataset.testid = testid;
+  return badge;
+}
+
 function render() {
   renderToolbar();
+  renderQueue();
   renderConversationList();
   renderThread();
   const unread = [...state.unread.values()].reduce((a, b) => a + b, 0);
@@ -302,6 +446,23 @@ function renderToolbar() {
   ui.availability.textContent = state.available ? 'Available' : 'Away';
   ui.availability.title = state.available ? 'Visitors see that someone is here. Click to go away.' : 'Click to become available.';
 
+  const availability = state.availability;
+  if (availability) {
+    const parts = [];
+    if (!availability.open) {
+      parts.push('Outside business hours');
+      if (availability.nextOpenAt) parts.push(`opens ${dateAndTime.format(new Date(availability.nextOpenAt))}`);
+    } else {
+      parts.push(availability.agents ? 'Visitors see the team available' : 'Visitors see the team away');
+    }
+    ui.teamStatus.textContent = parts.join(' · ');
+    ui.teamStatus.classList.toggle('is-closed', !availability.open || !availability.agents);
+    ui.teamStatus.title = availability.awayMessage ? `Away message: ${availability.awayMessage}` : '';
+  } else {
+    ui.teamStatus.textContent = '';
+  }
+  if (document.activeElement !== ui.forceMode) ui.forceMode.value = state.forcedMode ?? 'auto';
+
   ui.agents.replaceChildren(
     ...state.agents.map((agent) => {
       const li = el('li');
@@ -311,6 +472,36 @@ function renderToolbar() {
       return li;
     }),
   );
+}
+
+function renderQueue() {
+  const focusedId = document.activeElement?.closest?.('[data-testid="accept"]')?.getAttribute('data-conversation-id');
+  const queued = [...state.conversations.values()]
+    .filter((c) => c.meta.session?.state === 'queued')
+    .sort((a, b) => (a.meta.session.position ?? 0) - (b.meta.session.position ?? 0) || a.meta.session.queuedAt - b.meta.session.queuedAt);
+  ui.queueEmpty.hidden = queued.length > 0;
+  ui.queue.replaceChildren(
+    ...queued.map((conversation) => {
+      const { meta } = conversation;
+      const li = el('li');
+      li.dataset.testid = 'queued-conversation';
+      li.dataset.conversationId = meta.id;
+      const who = el('span', 'who');
+      who.append(el('span', `online${meta.online ? ' is-online' : ''}`));
+      who.append(document.createTextNode(`#${meta.session.position ?? '?'} ${visitorLabel(meta)}`));
+      const since = el('span', 'since', 'waiting since ');
+      since.append(timeElement(meta.session.queuedAt));
+      who.append(since);
+      const button = el('button', 'small-button', 'Accept');
+      button.type = 'button';
+      button.dataset.testid = 'accept';
+      button.dataset.conversationId = meta.id;
+      button.setAttribute('aria-label', `Accept live chat with ${visitorLabel(meta)}`);
+      li.append(who, button);
+      return li;
+    }),
+  );
+  if (focusedId) ui.queue.querySelector(`[data-conversation-id="${CSS.escape(focusedId)}"] button`)?.focus();
 }
 
 function renderConversationList() {
@@ -344,7 +535,10 @@ function renderConversationList() {
       } else {
         preview.textContent = 'No messages yet';
       }
-      button.append(who, timeElement(last?.sentAt ?? meta.updatedAt, 'when'), preview);
+      const badges = el('span', 'badges');
+      badges.append(modeBadge({ meta, items }, 'mode-badge'));
+      if (meta.needsPerson) badges.append(el('span', 'mode-badge needs-person', 'Waiting for a person'));
+      button.append(who, timeElement(last?.sentAt ?? meta.updatedAt, 'when'), preview, badges);
       const li = el('li');
       li.append(button);
       return li;
@@ -360,8 +554,17 @@ function renderThread() {
   ui.send.disabled = !conversation;
   if (!conversation) {
     ui.messages.replaceChildren();
+    ui.visitorTyping.hidden = true;
     return;
   }
+  ui.threadMode.textContent = modeText(conversation);
+  ui.threadMode.dataset.mode = modeOf(conversation);
+  ui.endSession.hidden = conversation.meta.session?.state !== 'live';
+  ui.endSession.dataset.conversationId = conversation.meta.id;
+  const typingNow = state.visitorTyping.has(conversation.meta.id) && conversation.meta.session?.state === 'live';
+  ui.visitorTyping.hidden = !typingNow;
+  ui.visitorTyping.textContent = typingNow ? `${visitorLabel(conversation.meta)} is typing…` : '';
+  renderDetails(conversation);
   const { meta, items } = conversation;
   const list = ui.messages;
   const switched = list.dataset.conversationId !== meta.id;
@@ -375,7 +578,17 @@ function renderThread() {
   details.push(`Started ${new Date(meta.createdAt).toLocaleString()}`);
   ui.threadDetails.textContent = details.join(' · ');
 
-  const rows = items.map((item) => messageRow(item.author?.role ?? 'system', authorLabel(item, meta), item.text, item.sentAt, item.seq));
+  const rows = items.map((item) => {
+    const row = messageRow(item.author?.role ?? 'system', authorLabel(item, meta), item.text, item.sentAt, item.seq);
+    if (item.event?.kind) row.dataset.event = item.event.kind;
+    if (Array.isArray(item.quickReplies) && item.quickReplies.length > 0) {
+      const replies = el('ul', 'quick-replies');
+      replies.setAttribute('aria-label', 'Quick replies offered');
+      for (const text of item.quickReplies) replies.append(el('li', undefined, String(text)));
+      row.append(replies);
+    }
+    return row;
+  });
   for (const [, pending] of state.outbox) {
     if (pending.conversationId !== meta.id) continue;
     const row = messageRow('agent', state.name, pending.text, pending.createdAt);
@@ -386,6 +599,43 @@ function renderThread() {
   list.replaceChildren(...rows);
   list.dataset.conversationId = meta.id;
   if (switched || nearBottom) list.scrollTop = list.scrollHeight;
+}
+
+function renderDetails(conversation) {
+  const { meta } = conversation;
+  ui.visitorEmail.textContent = meta.user?.email || '—';
+  ui.visitorEmail.dataset.empty = String(!meta.user?.email);
+
+  const session = meta.session;
+  const lines = [];
+  if (!session) lines.push('None yet');
+  else {
+    lines.push(modeText(conversation));
+    if (session.state === 'queued' && session.waitSeconds !== undefined) lines.push(`told to wait about ${Math.max(1, Math.round(session.waitSeconds / 60))} min`);
+    if (session.state === 'ended') {
+      const by = { agent: 'by an agent', visitor: 'by the visitor', timeout: 'after inactivity' }[session.endedBy] ?? '';
+      lines.push(`Last chat ended ${by}${session.agent?.name ? ` (with ${session.agent.name})` : ''}`);
+    }
+  }
+  if (meta.needsPerson) lines.push('The bot handed over: waiting for a person to reply');
+  ui.sessionDetails.textContent = lines.join(' · ');
+
+  const ratings = Array.isArray(meta.ratings) ? meta.ratings : [];
+  ui.noRatings.hidden = ratings.length > 0;
+  ui.ratings.replaceChildren(
+    ...ratings.map((rating) => {
+      const li = el('li');
+      li.dataset.testid = 'rating';
+      li.dataset.score = String(rating.score);
+      const score = Math.max(0, Math.min(5, Number(rating.score) || 0));
+      const stars = el('span', 'stars', '★'.repeat(score) + '☆'.repeat(5 - score));
+      stars.setAttribute('role', 'img');
+      stars.setAttribute('aria-label', `${score} out of 5`);
+      li.append(stars, document.createTextNode(' '), timeElement(rating.at));
+      if (rating.comment) li.append(el('span', 'rating-comment', `“${rating.comment}”`));
+      return li;
+    }),
+  );
 }
 
 function messageRow(role, label, text, sentAt, seq) {
@@ -406,6 +656,17 @@ ui.form.addEventListener('submit', (event) => {
   event.preventDefault();
   sendReply();
 });
+ui.input.addEventListener('input', noteTyping);
+ui.input.addEventListener('blur', () => {
+  if (ui.input.value.trim() === '') stopTyping();
+});
+ui.queue.addEventListener('click', (event) => {
+  const button = /** @type {HTMLElement} */ (event.target).closest('[data-testid="accept"]');
+  const id = button?.getAttribute('data-conversation-id');
+  if (id) accept(id);
+});
+ui.endSession.addEventListener('click', endSession);
+ui.forceMode.addEventListener('change', forceMode);
 ui.input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();

@@ -1,12 +1,15 @@
 /**
  * The Natter reference backend and demo: `node demo/server.ts` (Node ≥ 24, or `npm run demo`).
  *
- * Environment: PORT (8080), HOST (127.0.0.1), DATA_DIR (.demo-data in the repository), TEAM_NAME.
+ * Environment (docs/protocol.md, "Reference backend: configuration"): PORT (8080), HOST (127.0.0.1),
+ * DATA_DIR (.demo-data in the repository), TEAM_NAME, BUSINESS_HOURS (always open), BUSINESS_TZ (UTC),
+ * REPLY_MINUTES (120), AWAY_MESSAGE, SESSION_TIMEOUT_MS (15 min), FORCE_MODE (live | messaging), BOT (on | off).
  * Tests import `startServer` instead of running this file.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_TEAM_NAME, startServer } from './start.ts';
+import type { ForcedMode } from './agent-protocol.ts';
+import { DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
 
 export { startServer, type RunningServer, type ServerOptions } from './start.ts';
 
@@ -21,14 +24,54 @@ function readPort(value: string | undefined): number {
   return port;
 }
 
-export async function main(): Promise<void> {
-  const env = process.env;
-  const server = await startServer({
+function configError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'NATTER_CONFIG' });
+}
+
+function readInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < min || number > max) {
+    throw configError(`${name} must be a whole number from ${min} to ${max}, got "${value}".`);
+  }
+  return number;
+}
+
+function readForceMode(value: string | undefined): ForcedMode {
+  if (value === undefined || value === '' || value === 'auto') return null;
+  if (value === 'live' || value === 'messaging') return value;
+  throw configError(`FORCE_MODE must be "live", "messaging" or unset, got "${value}".`);
+}
+
+function readBot(value: string | undefined): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'on' || v === 'true' || v === '1') return true;
+  if (v === 'off' || v === 'false' || v === '0') return false;
+  throw configError(`BOT must be "on" or "off", got "${value}".`);
+}
+
+/** The server's options from environment variables; throws a NATTER_CONFIG error naming a bad one. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
+  const options: ServerOptions = {
     port: readPort(env.PORT),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || path.join(repoRoot, '.demo-data')),
     teamName: env.TEAM_NAME || DEFAULT_TEAM_NAME,
-  });
+    forceMode: readForceMode(env.FORCE_MODE),
+    bot: readBot(env.BOT),
+  };
+  if (env.BUSINESS_HOURS) options.businessHours = env.BUSINESS_HOURS;
+  if (env.BUSINESS_TZ) options.businessTimeZone = env.BUSINESS_TZ;
+  if (env.AWAY_MESSAGE) options.awayMessage = env.AWAY_MESSAGE;
+  const replyMinutes = readInteger('REPLY_MINUTES', env.REPLY_MINUTES, 0, 100_000);
+  if (replyMinutes !== undefined) options.replyMinutes = replyMinutes;
+  const timeout = readInteger('SESSION_TIMEOUT_MS', env.SESSION_TIMEOUT_MS, 1000, 2_147_483_647);
+  if (timeout !== undefined) options.sessionTimeoutMs = timeout;
+  return options;
+}
+
+export async function main(): Promise<void> {
+  const server = await startServer(optionsFromEnv(process.env));
   console.log(`Natter demo: shop ${server.url}/  inbox ${server.url}/inbox`);
 
   let stopping = false;

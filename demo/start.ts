@@ -7,8 +7,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { mayOpenAgentSocket } from './agent-access.ts';
+import type { ForcedMode } from './agent-protocol.ts';
 import { acceptAgent } from './agent-socket.ts';
+import { checkTimeZone, parseBusinessHours } from './business-hours.ts';
 import { ConversationStore } from './conversation-store.ts';
+import { Desk } from './desk.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { createHttpHandler, defaultDistDir } from './http.ts';
 import { Hub } from './hub.ts';
@@ -25,6 +28,24 @@ export interface ServerOptions {
   distDir?: string;
   helloTimeoutMs?: number;
   heartbeatMs?: number;
+  /** Business hours, e.g. `mon-fri 09:00-17:00; sat 10:00-14:00` (see business-hours.ts). Default: always open. */
+  businessHours?: string;
+  /** IANA time zone of the business hours. Default `UTC`. */
+  businessTimeZone?: string;
+  /** Typical reply time in messaging, told to visitors. Default 120. */
+  replyMinutes?: number;
+  /** Told to visitors when nobody is there or outside business hours. */
+  awayMessage?: string;
+  /** A live session without any message for this long ends. Default 15 minutes. */
+  sessionTimeoutMs?: number;
+  /** A mode imposed on every visitor from the start (agents can change it with `force`). Default none. */
+  forceMode?: ForcedMode;
+  /** The built-in bot (demo/bot.ts). Default on. */
+  bot?: boolean;
+  /** The clock business hours are judged by; tests pass a fixed one. Default `Date.now`. */
+  clock?: () => number;
+  /** How often business hours are re-checked. Default one minute. */
+  clockTickMs?: number;
 }
 
 export interface RunningServer {
@@ -35,6 +56,10 @@ export interface RunningServer {
 }
 
 export const DEFAULT_TEAM_NAME = 'Natter Demo Shop';
+export const DEFAULT_REPLY_MINUTES = 120;
+export const DEFAULT_AWAY_MESSAGE =
+  "We're away right now. Leave a message and we'll reply here — or leave your email and we'll let you know.";
+export const DEFAULT_SESSION_TIMEOUT_MS = 15 * 60_000;
 
 // Comfortably above the largest valid frame: 4000 UTF-16 units can take 6 bytes each as JSON escapes.
 const MAX_PAYLOAD = 64 * 1024;
@@ -53,8 +78,25 @@ function refuseUpgrade(socket: Duplex, status: string): void {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+  // Configuration errors first, before anything is opened or listens.
+  const hours = parseBusinessHours(options.businessHours);
+  const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
   const store = ConversationStore.open(options.dataDir);
   const hub = new Hub(store);
+  const desk = new Desk({
+    store,
+    hub,
+    hours,
+    timeZone,
+    replyMinutes: options.replyMinutes ?? DEFAULT_REPLY_MINUTES,
+    awayMessage: (options.awayMessage ?? DEFAULT_AWAY_MESSAGE).slice(0, 500),
+    // setTimeout fires at once above its ceiling (about 24.8 days).
+    sessionTimeoutMs: Math.min(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, 2_147_483_647),
+    forceMode: options.forceMode ?? null,
+    bot: options.bot ?? true,
+    clock: options.clock ?? Date.now,
+    clockTickMs: options.clockTickMs ?? 60_000,
+  });
   let port = options.port;
 
   const visitors = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
@@ -65,11 +107,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   visitors.on('connection', (socket: WebSocket) => {
     socket.on('error', onSocketError);
-    acceptVisitor(socket, { store, hub, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs });
+    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs });
   });
   agents.on('connection', (socket: WebSocket) => {
     socket.on('error', onSocketError);
-    acceptAgent(socket, { store, hub, helloTimeoutMs });
+    acceptAgent(socket, { store, hub, desk, helloTimeoutMs });
   });
   const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
 
@@ -91,19 +133,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    desk.stop();
+    stopHeartbeat();
+    throw error;
+  }
   port = (http.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopHeartbeat();
+      desk.stop();
       const sockets = [...visitors.clients, ...agents.clients];
       // 1001 "going away": clients treat it as a restart and reconnect.
       const closed = sockets.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));

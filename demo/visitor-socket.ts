@@ -12,12 +12,14 @@ import {
 } from '../src/protocol/wire.ts';
 import { lastSeq, type ConversationStore } from './conversation-store.ts';
 import { describeIssues } from './describe-issues.ts';
+import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
 
 export interface VisitorContext {
   store: ConversationStore;
   hub: Hub;
+  desk: Desk;
   teamName: string;
   helloTimeoutMs: number;
 }
@@ -30,7 +32,7 @@ type HelloFrame = Extract<ClientFrame, { type: 'hello' }>;
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 
 export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
-  const { store, hub } = ctx;
+  const { store, hub, desk } = ctx;
   let conversationId: string | undefined;
 
   const helloTimer = setTimeout(() => {
@@ -77,7 +79,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       conversationId: id,
       seq: lastSeq(conversation),
       team: { name: ctx.teamName },
-      available: hub.available(),
+      ...desk.welcome(id),
     });
     replay(id, frame.after);
   };
@@ -89,6 +91,13 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     // Stored (and flushed) above; only now may anyone — the sender last — hear of it.
     if (created) hub.broadcastItem(id, item);
     sendFrame(socket, { type: 'ack', clientId: frame.clientId, id: item.id, seq: item.seq, sentAt: item.sentAt });
+    // The live session's clock and the bot, after the sender has its ack (a bot answer follows it).
+    if (created) desk.afterVisitorMessage(id, item);
+  };
+
+  const answer = (outcome: Outcome): void => {
+    // Only `invalid_transition` can come from a visitor's own conversation.
+    if (!outcome.ok) fail('invalid_transition', outcome.message);
   };
 
   const refuse = (raw: unknown, describe: string): void => {
@@ -141,6 +150,21 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
         return;
       case 'sync':
         replay(conversationId, frame.after);
+        return;
+      case 'live':
+        answer(frame.action === 'start' ? desk.liveStart(conversationId) : desk.liveEnd(conversationId));
+        return;
+      case 'typing':
+        desk.visitorTyping(conversationId, frame.typing);
+        return;
+      case 'rate':
+        answer(desk.rate(conversationId, frame.sessionId, frame.score, frame.comment));
+        return;
+      case 'email':
+        answer(desk.email(conversationId, frame.email));
+        return;
+      case 'handoff':
+        answer(desk.handoff(conversationId));
         return;
     }
   };

@@ -9,7 +9,7 @@ import { Emitter } from './emitter';
 import { NatterError } from './errors';
 import type { NatterEvents } from './events';
 import { initialModeState, offeredMode, transition, type ModeEvent, type ModeSetting, type ModeState } from './modes';
-import { describeIssues, emailSchema, userSchema } from './schemas';
+import { describeIssues, emailSchema, userSchema, wholeNumber } from './schemas';
 import { createStore, type Store } from './store';
 import { countUnread, latestSentAt, upsertMessage } from './timeline';
 import type { ConnectionState, Message, NatterState, User } from './types';
@@ -46,12 +46,11 @@ const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 
 const optionsSchema = z.object({
-  storage: z.optional(z.union([z.literal('indexeddb'), z.literal('memory'), z.custom<KeyValue>((value) => typeof value === 'object' && value !== null)])),
   siteId: z.optional(z.string().check(z.regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores'))),
   teamName: z.optional(z.string().check(z.maxLength(100))),
   locale: z.optional(z.string().check(z.maxLength(35))),
-  maxLength: z.optional(z.int().check(z.gte(1), z.lte(4000))),
-  ackTimeoutMs: z.optional(z.int().check(z.gte(100))),
+  maxLength: z.optional(wholeNumber.check(z.gte(1), z.lte(4000))),
+  ackTimeoutMs: z.optional(wholeNumber.check(z.gte(100))),
   mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
 });
 
@@ -101,6 +100,10 @@ export class NatterClient {
     const transport = options?.transport as Partial<Transport> | undefined;
     if (!transport || typeof transport.open !== 'function' || typeof transport.send !== 'function' || typeof transport.close !== 'function') {
       throw new NatterError('invalid_settings', 'Natter: option "transport" must be a transport object (open, send, close), such as new WebSocketTransport({ url: "wss://…" }).');
+    }
+    const storage = options.storage;
+    if (storage !== undefined && storage !== 'indexeddb' && storage !== 'memory' && (typeof storage !== 'object' || storage === null)) {
+      throw new NatterError('invalid_settings', `Natter: option "storage" must be "indexeddb", "memory" or a KeyValue store, got ${JSON.stringify(storage)}.`);
     }
     const parsed = optionsSchema.safeParse(options);
     if (!parsed.success) {

@@ -6,6 +6,9 @@ import { z } from 'zod/mini';
 
 const name = z.string().check(z.maxLength(200));
 
+/** A safe integer. (zod's `z.int()` would add a number-format module to the browser bundle for this.) */
+export const wholeNumber = z.number().check(z.refine(Number.isSafeInteger, 'must be a whole number'));
+
 /** An author as stored and as handed to the UI. */
 export const authorSchema = z.object({
   role: z.enum(['visitor', 'agent', 'bot', 'system']),

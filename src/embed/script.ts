@@ -10,6 +10,7 @@
  * defines `window.Natter`. It adds no other global. Any failure is reported on the console, never thrown
  * into the host page.
  */
+import { z } from 'zod/mini';
 import { initialState } from '../core/client';
 import { boot, type NatterApi } from './boot';
 import { parseSettings, settingsFromDataset } from './settings';
@@ -79,6 +80,10 @@ function install(): void {
     }
   }
 }
+
+// Parse without compiling code at run time, so the widget works under a strict Content-Security-Policy
+// (no 'unsafe-eval'). This zod is the bundle's own copy: the host page's is untouched.
+z.config({ jitless: true });
 
 try {
   install();

@@ -1,5 +1,8 @@
 import { z } from 'zod/mini';
+import type { Strings } from '../i18n/en';
 import { MAX_TEXT_LENGTH } from '../protocol/wire';
+import { wholeNumber } from '../core/schemas';
+import { widgetOptionExpectations, widgetOptionsSchema } from '../ui/options';
 
 /**
  * What a site owner can set, by `data-*` attributes on the script tag or by `window.NatterSettings`.
@@ -25,7 +28,7 @@ export interface NatterSettings {
   /** Open the panel as soon as the widget loads. */
   open?: boolean;
   /** Override any text of the widget, by key (see `src/i18n/en.ts`). */
-  strings?: Record<string, string>;
+  strings?: Partial<Strings>;
   /** `live`, `messaging`, or `auto` (default): live chat while agents are available in business hours. */
   mode?: 'live' | 'messaging' | 'auto';
   /** Play a short sound when a reply arrives while the panel is closed or the tab is hidden. */
@@ -33,17 +36,13 @@ export interface NatterSettings {
 }
 
 /** For each setting, what it must be: the error message quotes it. */
-const expected: Record<keyof NatterSettings, string> = {
+const expected: Record<string, string> = {
+  ...widgetOptionExpectations,
   endpoint: 'a ws:// or wss:// URL such as "wss://chat.example.com/natter"',
   siteId: '1–64 letters, digits, dots, dashes or underscores',
-  teamName: 'a text of at most 100 characters',
-  locale: 'a language tag such as "en", "de" or "nl"',
-  position: '"right" or "left"',
-  color: 'a hex colour such as "#0a7cff"',
-  zIndex: 'a whole number',
   maxLength: `a whole number from 1 to ${MAX_TEXT_LENGTH}`,
   open: 'true or false',
-  strings: 'an object of texts by key, such as { "composerPlaceholder": "Ask us anything" }',
+  strings: 'an object of texts by key (see src/i18n/en.ts), such as { "composerPlaceholder": "Ask us anything" }',
   mode: '"live", "messaging" or "auto"',
   sound: 'true or false',
 };
@@ -58,17 +57,13 @@ const wsUrl = z.string().check(
   }),
 );
 
+/** The widget's own options (one schema for `mountWidget` and the script tag), plus the script tag's. */
 const settingsSchema = z.strictObject({
+  ...widgetOptionsSchema.def.shape,
   endpoint: wsUrl,
   siteId: z.optional(z.string().check(z.regex(/^[\w.-]{1,64}$/))),
-  teamName: z.optional(z.string().check(z.maxLength(100))),
-  locale: z.optional(z.string().check(z.regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/))),
-  position: z.optional(z.enum(['right', 'left'])),
-  color: z.optional(z.string().check(z.regex(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i))),
-  zIndex: z.optional(z.int()),
-  maxLength: z.optional(z.int().check(z.gte(1), z.lte(MAX_TEXT_LENGTH))),
+  maxLength: z.optional(wholeNumber.check(z.gte(1), z.lte(MAX_TEXT_LENGTH))),
   open: z.optional(z.boolean()),
-  strings: z.optional(z.record(z.string(), z.string().check(z.maxLength(500)))),
   mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
   sound: z.optional(z.boolean()),
 });
@@ -90,14 +85,16 @@ export function parseSettings(input: Record<string, unknown>): SettingsResult {
   const parsed = settingsSchema.safeParse(input);
   if (parsed.success) return { ok: true, settings: parsed.data };
   const issue = parsed.error.issues[0]!;
-  const name = String(issue.path[0] ?? (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.[0] : '') ?? '');
+  const unknownKey = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.[0] : undefined;
+  const name = String(issue.path[0] ?? unknownKey ?? '');
   const where = `Set it with data-${kebab(name)} on the script tag or window.NatterSettings.${name}`;
-  if (issue.code === 'unrecognized_keys') {
-    return { ok: false, error: `Natter: unknown setting "${name}". Check its spelling against the settings table in the README; the chat widget is not shown until this is fixed.` };
+  if (unknownKey !== undefined) {
+    const what = issue.path.length ? `text "${unknownKey}" in setting "${name}" (the keys are in src/i18n/en.ts)` : `setting "${name}"`;
+    return { ok: false, error: `Natter: unknown ${what}. Check its spelling against the settings table in the README; the chat widget is not shown until this is fixed.` };
   }
   const value = input[name];
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
-  const wanted = expected[name as keyof NatterSettings] ?? 'a valid value';
+  const wanted = expected[name] ?? 'a valid value';
   return { ok: false, error: `Natter: setting "${name}" must be ${wanted}, got ${got}. ${where}; the chat widget is not shown until this is fixed.` };
 }
 

@@ -15,8 +15,10 @@ export const PROTOCOL_VERSION = 1;
 /** Longest message text, in UTF-16 code units, that a v1 backend accepts. */
 export const MAX_TEXT_LENGTH = 4000;
 
+/** A safe integer. (zod's `z.int()` would add a number-format module to the browser bundle for this.) */
+const int = z.number().check(z.refine(Number.isSafeInteger, 'must be a whole number'));
 const id = z.string().check(z.minLength(1), z.maxLength(128));
-const seq = z.int().check(z.gte(0));
+const seq = int.check(z.gte(0));
 /** Milliseconds since the Unix epoch, server clock. */
 const time = z.number().check(z.gte(0));
 const text = z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
@@ -48,7 +50,7 @@ export const wireEvent = z.object({
   /** The address left, for `email`. */
   email: z.optional(shortText),
   /** The rating given, for `rated`. */
-  score: z.optional(z.int().check(z.gte(1), z.lte(5))),
+  score: z.optional(int.check(z.gte(1), z.lte(5))),
 });
 
 /** A live chat session. */
@@ -56,9 +58,9 @@ export const wireSession = z.object({
   id,
   state: z.enum(['queued', 'live', 'ended']),
   /** Place in the queue, 1 = next. */
-  position: z.optional(z.int().check(z.gte(1))),
+  position: z.optional(int.check(z.gte(1))),
   /** Estimated wait in seconds. */
-  waitSeconds: z.optional(z.int().check(z.gte(0))),
+  waitSeconds: z.optional(int.check(z.gte(0))),
   /** The agent who joined. */
   agent: z.optional(wireAuthor),
   endedBy: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
@@ -72,7 +74,7 @@ export const wireAvailability = z.object({
   /** Inside business hours now. */
   open: z.boolean(),
   /** Typical reply time in messaging, in minutes. */
-  replyMinutes: z.optional(z.int().check(z.gte(0))),
+  replyMinutes: z.optional(int.check(z.gte(0))),
   /** The team's away message, shown when nobody is there or outside business hours. */
   awayMessage: z.optional(z.string().check(z.maxLength(500))),
   /** When business hours next begin (server clock, ms), while closed. */
@@ -84,7 +86,7 @@ export const wireItem = z.object({
   /** Server id of the item, unique in the conversation. */
   id,
   /** Position in the conversation: strictly increasing, gap-free, starting at 1. */
-  seq: z.int().check(z.gte(1)),
+  seq: int.check(z.gte(1)),
   /** The client id the visitor's browser gave the message, echoed back so it is stored once. */
   clientId: z.optional(id),
   author: wireAuthor,
@@ -101,7 +103,7 @@ export const wireItem = z.object({
 /** First frame on every connection: who the visitor is and what they already have. */
 export const helloFrame = z.object({
   type: z.literal('hello'),
-  v: z.int(),
+  v: int,
   /** The visitor's id: a random secret the browser made and keeps; it is the key to the conversation. */
   visitorId: id,
   /** The highest `seq` the client holds, or 0 for none: the server replays everything after it. */
@@ -135,7 +137,7 @@ export const typingFrame = z.object({ type: z.literal('typing'), typing: z.boole
 export const rateFrame = z.object({
   type: z.literal('rate'),
   sessionId: id,
-  score: z.int().check(z.gte(1), z.lte(5)),
+  score: int.check(z.gte(1), z.lte(5)),
   comment: z.optional(z.string().check(z.maxLength(1000))),
 });
 
@@ -166,7 +168,7 @@ export const clientFrame = z.discriminatedUnion('type', [
 /** The answer to `hello`: the conversation is open. History after `hello.after` follows as `item` frames. */
 export const welcomeFrame = z.object({
   type: z.literal('welcome'),
-  v: z.int(),
+  v: int,
   conversationId: id,
   /** The highest `seq` in the conversation right now. */
   seq,
@@ -188,7 +190,7 @@ export const ackFrame = z.object({
   type: z.literal('ack'),
   clientId: id,
   id,
-  seq: z.int().check(z.gte(1)),
+  seq: int.check(z.gte(1)),
   sentAt: time,
 });
 
@@ -217,6 +219,23 @@ export const errorFrame = z.object({
   message: z.string(),
   clientId: z.optional(id),
 });
+
+/**
+ * The schema of each server frame, by its `type`. Clients look the schema up by type instead of using
+ * {@link serverFrame}: the error then names the frame's own fields, and the browser bundle is spared the
+ * union's code.
+ */
+export const serverFrames = {
+  welcome: welcomeFrame,
+  item: itemFrame,
+  ack: ackFrame,
+  synced: syncedFrame,
+  availability: availabilityFrame,
+  mode: modeFrame,
+  session: sessionFrame,
+  typing: agentTypingFrame,
+  error: errorFrame,
+} as const;
 
 /** Every frame a server may send. */
 export const serverFrame = z.discriminatedUnion('type', [

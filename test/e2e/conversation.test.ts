@@ -4,9 +4,10 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Backend, freePort, launchChromium } from './harness';
+import { Backend, freePort, launchChromium, startSite } from './harness';
 
 let backend: Backend;
+let site: Awaited<ReturnType<typeof startSite>>;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let browser: Browser;
 let customer: BrowserContext;
@@ -14,8 +15,10 @@ let shop: Page;
 let inbox: Page;
 
 beforeAll(async () => {
-  backend = new Backend(await freePort());
+  // The bot would greet the customer before the inbox is open; this story is about people.
+  backend = new Backend(await freePort(), { BOT: 'off' });
   await backend.start();
+  site = await startSite(`ws://127.0.0.1:${backend.port}/natter`);
   chromium = await launchChromium();
   browser = chromium.browser;
   customer = await browser.newContext();
@@ -26,9 +29,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.dispose();
   await backend?.dispose();
+  await site?.close();
 });
 
-const launcher = (page: Page) => page.getByRole('button', { name: /open chat|close chat/i });
+const launcher = (page: Page) => page.getByRole('button', { name: /^open chat/i });
 const composer = (page: Page) => page.getByRole('dialog').getByRole('textbox');
 const widgetMessages = (page: Page) => page.getByTestId('message');
 const inboxMessages = () => inbox.getByTestId('message');
@@ -51,12 +55,12 @@ async function agentSays(text: string) {
 /** The texts of the messages shown, by role, in order. */
 async function shown(page: Page): Promise<string[]> {
   return widgetMessages(page).evaluateAll((nodes) =>
-    nodes.map((node) => `${node.getAttribute('data-role')}: ${node.querySelector('[data-testid="message-text"]')?.textContent ?? ''}`),
+    nodes.map((node) => `${node.getAttribute('data-role')}: ${node.querySelector('.bubble')?.textContent ?? ''}`),
   );
 }
 
 test('a customer writes, the agent answers, and a reload shows it all with the backend stopped', async () => {
-  await shop.goto(`${backend.url}/`);
+  await shop.goto(`${site.url}/`);
   await expect.poll(() => launcher(shop).isVisible()).toBe(true);
 
   await openPanel(shop);

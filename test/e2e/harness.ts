@@ -3,7 +3,8 @@
  * `npm run demo` runs it) and Debian's Chromium driven by Playwright.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,11 @@ export class Backend {
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'natter-e2e-'));
   #child: ChildProcess | undefined;
   output = '';
-  constructor(readonly port: number) {}
+  /** `env` adds to the backend's environment, such as `{ BOT: 'off' }`. */
+  constructor(
+    readonly port: number,
+    readonly env: Record<string, string> = {},
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -39,7 +44,7 @@ export class Backend {
     if (!existsSync(path.join(root, 'dist/natter.js'))) throw new Error('dist/natter.js is missing: run `npm run build` first (npm test does).');
     const child = spawn(process.execPath, ['demo/server.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir },
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
@@ -96,5 +101,32 @@ export async function launchChromium(): Promise<{ browser: Browser; dispose(): P
   return {
     browser,
     dispose: () => browser.close(),
+  };
+}
+
+/**
+ * The shop's own web server, separate from the chat backend as on a real site: it serves demo/shop.html
+ * (pointing the widget at `endpoint`) and the built dist/natter.js, and keeps serving while the chat backend
+ * is down. `extra` adds pages by path.
+ */
+export async function startSite(endpoint: string, extra: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const shop = readFileSync(path.join(root, 'demo/shop.html'), 'utf8').replaceAll('__NATTER_ENDPOINT__', endpoint);
+  const server: Server = createHttpServer((request, response) => {
+    const pathname = new URL(request.url ?? '/', 'http://site').pathname;
+    if (pathname === '/natter.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(readFileSync(path.join(root, 'dist/natter.js')));
+    } else if (pathname === '/' || extra[pathname] !== undefined) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(pathname === '/' ? shop : extra[pathname]);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

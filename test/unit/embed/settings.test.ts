@@ -15,6 +15,8 @@ describe('parseSettings', () => {
     [{ endpoint: 'wss://x', color: 'red; background:url(x)' }, 'setting "color" must be a hex colour such as "#0a7cff", got "red; background:url(x)". Set it with data-color'],
     [{ endpoint: 'wss://x', maxLength: 9000 }, 'setting "maxLength" must be a whole number from 1 to 4000, got 9000. Set it with data-max-length'],
     [{ endpoint: 'wss://x', teamname: 'Acme' }, 'unknown setting "teamname"'],
+    [{ endpoint: 'wss://x', strings: { greting: 'Hi' } }, 'unknown text "greting" in setting "strings"'],
+    [{ endpoint: 'wss://x', mode: 'video' }, 'setting "mode" must be "live", "messaging" or "auto", got "video"'],
   ])('names the wrong setting and what it must be: %j', (input, message) => {
     const result = parseSettings(input);
     expect(result.ok).toBe(false);

@@ -105,7 +105,7 @@ describe('WebSocketTransport', () => {
     await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ type: 'message', cursor: '2' }));
     expect(warnings).toHaveLength(4);
     expect(warnings[0]).toMatch(/not JSON/);
-    expect(warnings[1]).toMatch(/"teleport"/);
+    expect(warnings[1]).toMatch(/unknown type "teleport"/);
     expect(warnings[2]).toMatch(/item\.author\.role/);
     expect(warnings[3]).toMatch(/ignored item 1: already have everything up to 1/);
     expect(states).toEqual(['connecting', 'open']);

@@ -1,0 +1,168 @@
+/**
+ * Natter Bot: the reference backend's tiny built-in bot. Deterministic and stateless — the caller keeps
+ * its state ({@link BotState}) in the conversation — and honest: every answer comes from the author
+ * `{role: 'bot'}` and the greeting says plainly that it is an automated assistant, not a person.
+ *
+ * It answers in messaging only (never while the visitor waits in the queue or chats live):
+ * - "talk to a person" (person, human, agent, Mensch, Mitarbeiter, medewerker, persoon…) → hand-off;
+ * - shipping / returns / opening hours, in English, German or Dutch → a short answer with quick replies;
+ * - the conversation's first visitor message while nobody is available → a greeting, once.
+ * Anything else: silence, so it never gets in the way of the team. `BOT=off` switches it off.
+ */
+import type { WireAuthor } from '../src/protocol/wire.ts';
+
+export const BOT_AUTHOR: WireAuthor = { role: 'bot', id: 'bot', name: 'Natter Bot' };
+
+/** What the bot remembers per conversation (stored by the caller). */
+export interface BotState {
+  /** The greeting was given. It is given once per conversation. */
+  greeted: boolean;
+  /** The visitor was handed to the team's inbox: the bot stays quiet until an agent has replied. */
+  quiet: boolean;
+}
+
+export const INITIAL_BOT_STATE: BotState = { greeted: false, quiet: false };
+
+export interface BotInput {
+  /** The visitor's message. */
+  text: string;
+  /** The conversation's locale (`de-CH`, `nl`, …): the language of answers when the message names none. */
+  locale?: string | undefined;
+  state: BotState;
+  /** This is the first message the visitor wrote in the conversation. */
+  firstVisitorMessage: boolean;
+  /** An agent is available inside business hours right now. */
+  someoneAvailable: boolean;
+  /** The business hours in words, or `undefined` when always open. */
+  hours?: string | undefined;
+}
+
+export interface BotReply {
+  text: string;
+  quickReplies?: string[];
+}
+
+export interface BotDecision {
+  /** Items to post, in order. */
+  replies: BotReply[];
+  /** The visitor asked for a person: the caller hands off (to the live queue or the team's inbox). */
+  handoff: boolean;
+  /** The state to store afterwards. */
+  state: BotState;
+}
+
+type Lang = 'en' | 'de' | 'nl';
+type Topic = 'shipping' | 'returns' | 'hours';
+
+const PERSON = /\b(person(?!al)|human|agent|mensch|mitarbeiter|medewerker|persoon)/i;
+
+const TOPICS: Record<Topic, Record<Lang, RegExp>> = {
+  shipping: {
+    en: /\b(ship|deliver|postage|tracking)/i,
+    de: /(versand|versend|liefer|zustell|porto)/i,
+    nl: /(verzend|verzond|bezorg|levering|levertijd)/i,
+  },
+  returns: {
+    en: /\b(return|refund|send (it|them) back|exchange)/i,
+    de: /(rückgabe|rueckgabe|zurückgeben|zurücksenden|retoure|erstattung|umtausch)/i,
+    nl: /(retour|terugsturen|terugbetal|ruilen|geld terug)/i,
+  },
+  hours: {
+    en: /\b(hours|opening|open\b|closed|when are you)/i,
+    de: /(öffnungszeit|oeffnungszeit|geöffnet|geoeffnet|geschlossen|erreichbar)/i,
+    nl: /(openingstijd|geopend|gesloten|bereikbaar)/i,
+  },
+};
+
+const LABELS: Record<Lang, Record<Topic | 'person', string>> = {
+  en: { shipping: 'Shipping', returns: 'Returns', hours: 'Opening hours', person: 'Talk to a person' },
+  de: { shipping: 'Versand', returns: 'Rückgabe', hours: 'Öffnungszeiten', person: 'Mit einem Menschen sprechen' },
+  nl: { shipping: 'Verzending', returns: 'Retourneren', hours: 'Openingstijden', person: 'Met een medewerker praten' },
+};
+
+const GREETING: Record<Lang, string> = {
+  en: "Hi! I'm Natter Bot, an automated assistant — not a person. Nobody from the team is available right now, but a person will reply here as soon as possible. Meanwhile I can help with shipping, returns and opening hours.",
+  de: 'Hallo! Ich bin Natter Bot, ein automatischer Assistent – kein Mensch. Gerade ist niemand vom Team erreichbar, aber ein Mensch antwortet hier so bald wie möglich. Bis dahin helfe ich bei Versand, Rückgabe und Öffnungszeiten.',
+  nl: 'Hallo! Ik ben Natter Bot, een automatische assistent – geen mens. Er is nu niemand van het team beschikbaar, maar een medewerker antwoordt hier zo snel mogelijk. Intussen help ik met verzending, retourneren en openingstijden.',
+};
+
+function answer(topic: Topic, lang: Lang, hours: string | undefined): string {
+  switch (topic) {
+    case 'shipping':
+      return {
+        en: 'Shipping: orders leave our warehouse within 1–2 working days and usually arrive 3–5 days later. You get a tracking link by email.',
+        de: 'Versand: Bestellungen verlassen unser Lager innerhalb von 1–2 Werktagen und kommen meist 3–5 Tage später an. Den Sendungslink bekommst du per E-Mail.',
+        nl: 'Verzending: bestellingen verlaten ons magazijn binnen 1–2 werkdagen en komen meestal 3–5 dagen later aan. Je krijgt een track-and-trace-link per e-mail.',
+      }[lang];
+    case 'returns':
+      return {
+        en: 'Returns: you can send items back within 30 days for a full refund. Ask a person here if you need a return label.',
+        de: 'Rückgabe: Du kannst Artikel innerhalb von 30 Tagen zurücksenden und bekommst den vollen Betrag erstattet. Für ein Rücksendeetikett frag hier einen Menschen.',
+        nl: 'Retourneren: je kunt artikelen binnen 30 dagen terugsturen en krijgt het volledige bedrag terug. Vraag hier een medewerker als je een retourlabel nodig hebt.',
+      }[lang];
+    case 'hours':
+      if (hours === undefined) {
+        return {
+          en: 'Opening hours: write any time — the team replies here as soon as someone is available, and chats live whenever someone is online.',
+          de: 'Öffnungszeiten: Schreib jederzeit – das Team antwortet hier, sobald jemand da ist, und chattet live, wenn jemand online ist.',
+          nl: 'Openingstijden: schrijf wanneer je wilt – het team antwoordt hier zodra er iemand is, en chat live als er iemand online is.',
+        }[lang];
+      }
+      if (hours === '') {
+        return {
+          en: 'Opening hours: there is no live chat at the moment. Leave a message and the team replies here.',
+          de: 'Öffnungszeiten: Gerade gibt es keinen Live-Chat. Hinterlass eine Nachricht, das Team antwortet hier.',
+          nl: 'Openingstijden: er is op dit moment geen livechat. Laat een bericht achter, het team antwoordt hier.',
+        }[lang];
+      }
+      return {
+        en: `Opening hours: ${hours}. Outside them, leave a message (or your email) and we'll reply here.`,
+        de: `Öffnungszeiten: ${hours}. Außerhalb davon hinterlass eine Nachricht (oder deine E-Mail), wir antworten hier.`,
+        nl: `Openingstijden: ${hours}. Daarbuiten kun je een bericht (of je e-mail) achterlaten, we antwoorden hier.`,
+      }[lang];
+  }
+}
+
+function localeLang(locale: string | undefined): Lang {
+  const base = (locale ?? '').toLowerCase().slice(0, 2);
+  return base === 'de' || base === 'nl' ? base : 'en';
+}
+
+function quickReplies(lang: Lang, except: readonly Topic[]): string[] {
+  const topics = (['shipping', 'returns', 'hours'] as const).filter((t) => !except.includes(t));
+  return [...topics.map((t) => LABELS[lang][t]), LABELS[lang].person];
+}
+
+/** What the bot does about one visitor message. Pure: same input, same decision. */
+export function decide(input: BotInput): BotDecision {
+  const silent: BotDecision = { replies: [], handoff: false, state: input.state };
+  if (input.state.quiet) return silent;
+  const text = input.text;
+  if (PERSON.test(text)) return { replies: [], handoff: true, state: input.state };
+
+  // The language of the first keyword found wins (German and Dutch first: "Openingstijden" also starts
+  // like English "opening"); otherwise the conversation's locale.
+  const topics: Topic[] = [];
+  let lang: Lang | undefined;
+  for (const topic of ['shipping', 'returns', 'hours'] as const) {
+    for (const candidate of ['de', 'nl', 'en'] as const) {
+      if (TOPICS[topic][candidate].test(text)) {
+        topics.push(topic);
+        lang ??= candidate;
+        break;
+      }
+    }
+  }
+  lang ??= localeLang(input.locale);
+
+  const replies: BotReply[] = [];
+  let state = input.state;
+  if (!state.greeted && input.firstVisitorMessage && !input.someoneAvailable) {
+    state = { ...state, greeted: true };
+    replies.push({ text: GREETING[lang], quickReplies: quickReplies(lang, []) });
+  }
+  if (topics.length > 0) {
+    replies.push({ text: topics.map((t) => answer(t, lang, input.hours)).join('\n\n'), quickReplies: quickReplies(lang, topics) });
+  }
+  return { replies, handoff: false, state };
+}

@@ -1,0 +1,53 @@
+/**
+ * The widget's languages: English (the source), German and Dutch.
+ * @module
+ */
+import { de } from './de';
+import { en, type Strings } from './en';
+import { nl } from './nl';
+
+export type { Strings };
+
+/** The languages the widget speaks. */
+export type Locale = 'en' | 'de' | 'nl';
+
+const packs: Record<Locale, Strings> = { en, de, nl };
+
+/**
+ * The widget language for a BCP-47 tag, by its primary subtag; English when the tag is missing or the
+ * language is not one the widget speaks.
+ *
+ * @example
+ * ```ts
+ * pickLocale('de-AT'); // 'de'
+ * pickLocale('fr');    // 'en'
+ * ```
+ */
+export function pickLocale(lang?: string): Locale {
+  const primary = (lang ?? '').split(/[-_]/)[0]!.toLowerCase();
+  return primary in packs ? (primary as Locale) : 'en';
+}
+
+/**
+ * The texts for `locale`, with the site's `overrides` on top.
+ *
+ * @example
+ * ```ts
+ * strings('nl', { title: 'Acme helpdesk' }).title; // 'Acme helpdesk'
+ * ```
+ */
+export function strings(locale: Locale, overrides?: Partial<Strings>): Strings {
+  return { ...packs[locale], ...overrides };
+}
+
+/**
+ * Fills `{name}` placeholders of `template` from `values`; unknown placeholders stay as they are.
+ *
+ * @example
+ * ```ts
+ * format('{count} characters left', { count: 12 }); // '12 characters left'
+ * ```
+ */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
+}

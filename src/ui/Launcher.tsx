@@ -1,0 +1,42 @@
+import type { RefObject } from 'preact';
+import { format } from '../i18n/index';
+import { useUi } from './context';
+import { ChatIcon, CloseIcon } from './icons';
+import { PANEL_ID } from './Panel';
+
+interface Props {
+  open: boolean;
+  unread: number;
+  launcherRef: RefObject<HTMLButtonElement | null>;
+}
+
+/** The round button in the corner that opens and closes the panel, with the unread count on it. */
+export function Launcher({ open, unread, launcherRef }: Props) {
+  const { client, strings } = useUi();
+  const label = open
+    ? strings.launcherClose
+    : unread === 0
+      ? strings.launcherOpen
+      : unread === 1
+        ? strings.launcherOpenUnreadOne
+        : format(strings.launcherOpenUnread, { count: unread });
+  return (
+    <button
+      ref={launcherRef}
+      type="button"
+      class="launcher"
+      aria-label={label}
+      aria-expanded={open}
+      aria-controls={PANEL_ID}
+      onClick={() => client.toggle()}
+    >
+      {open ? <CloseIcon /> : <ChatIcon />}
+      {/* The count is in the button's name already. */}
+      {unread > 0 && !open && (
+        <span class="badge" data-testid="unread" aria-hidden="true">
+          {unread > 9 ? '9+' : unread}
+        </span>
+      )}
+    </button>
+  );
+}

@@ -1,0 +1,87 @@
+import type { ComponentChild } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { ConnectionState, Message } from '../core/types';
+import { useUi } from './context';
+import { dayKey } from './dates';
+import { DaySeparator } from './DaySeparator';
+import { MessageItem, timeOf } from './MessageItem';
+
+interface Props {
+  messages: readonly Message[];
+  connection: ConnectionState;
+  /** Whether the stored conversation has been read: the greeting waits for it, so it never flashes. */
+  ready: boolean;
+  /** Whether the panel is on screen: opening it scrolls to the newest message. */
+  open: boolean;
+}
+
+/** How close to the bottom (px) still counts as "reading the newest messages". */
+const NEAR_BOTTOM = 64;
+
+/** Whether two messages come from the same author, so the second needs no name or avatar of its own. */
+function sameAuthor(a: Message, b: Message): boolean {
+  return a.author.role === b.author.role && (a.author.id ?? a.author.name) === (b.author.id ?? b.author.name);
+}
+
+/**
+ * The conversation, as a `log`: screen readers announce messages as they are added, never the whole history
+ * again (every message keeps its key for life). It follows new messages while the reader is at the bottom,
+ * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
+ */
+export function MessageList({ messages, connection, ready, open }: Props) {
+  const { strings } = useUi();
+  const ref = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const lastKey = useRef<string | undefined>(undefined);
+
+  useLayoutEffect(() => {
+    const list = ref.current;
+    const last = messages.at(-1);
+    if (last && last.key !== lastKey.current && last.author.role === 'visitor') atBottom.current = true;
+    lastKey.current = last?.key;
+    if (list && open && atBottom.current) list.scrollTop = list.scrollHeight;
+  }, [messages, open]);
+
+  const onScroll = () => {
+    const list = ref.current!;
+    atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM;
+  };
+
+  let latestVisitor: string | undefined;
+  for (const message of messages) if (message.author.role === 'visitor') latestVisitor = message.key;
+
+  const items: ComponentChild[] = [];
+  let previous: Message | undefined;
+  for (const message of messages) {
+    const day = dayKey(timeOf(message));
+    const newDay = !previous || dayKey(timeOf(previous)) !== day;
+    if (newDay) items.push(<DaySeparator key={`day:${day}`} at={timeOf(message)} />);
+    items.push(
+      <MessageItem
+        key={message.key}
+        message={message}
+        connection={connection}
+        first={newDay || !sameAuthor(previous!, message)}
+        latest={message.key === latestVisitor}
+      />,
+    );
+    previous = message;
+  }
+
+  return (
+    // Focusable so keyboard users can scroll it.
+    <div
+      ref={ref}
+      class="log"
+      role="log"
+      aria-live="polite"
+      aria-relevant="additions"
+      aria-label={strings.messages}
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      {ready && messages.length === 0 && <p class="greeting">{strings.greeting}</p>}
+      {items}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { h, render } from 'preact';
+import type { NatterClient } from '../core/client';
+import { NatterError } from '../core/errors';
+import { type Locale, pickLocale, strings } from '../i18n/index';
+import { App } from './App';
+import { createDates } from './dates';
+import { describeOptionsError, type WidgetOptions, widgetOptionsSchema } from './options';
+import css from './styles.css?inline';
+import { themeProperties } from './theme';
+
+/**
+ * A mounted widget, as returned by {@link mountWidget}.
+ *
+ * @example
+ * ```ts
+ * const widget = mountWidget(natter);
+ * widget.root.querySelector('button[aria-expanded]'); // the launcher, for an end-to-end test
+ * widget.unmount();
+ * ```
+ */
+export interface Widget {
+  /** The `<div data-natter-widget>` on the page that holds the widget. */
+  host: HTMLElement;
+  /** The widget's open shadow root: the page's CSS does not reach in, and end-to-end tests can. */
+  root: ShadowRoot;
+  /** Removes the widget from the page. The client keeps running; stop it with `client.stop()`. */
+  unmount(): void;
+}
+
+/** Above nearly everything on a page, but leaving room for a site that must stack above the widget. */
+const DEFAULT_Z_INDEX = 2147483000;
+
+/** The tag to format dates with: the page's own (`en-GB`, `de-CH`) when it is a variant of the chosen language. */
+function intlLocale(tag: string, locale: Locale): string {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    return canonical?.split('-')[0]!.toLowerCase() === locale ? canonical : locale;
+  } catch {
+    return locale; // not a valid BCP-47 tag: the language's own default formats
+  }
+}
+
+/** Puts the CSS into the shadow root: as a constructable stylesheet (CSP-safe), else as a `<style>`. */
+function adoptStyles(root: ShadowRoot): void {
+  if (typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype && 'adoptedStyleSheets' in root) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+    return;
+  }
+  const style = root.ownerDocument.createElement('style');
+  style.textContent = css;
+  root.append(style);
+}
+
+/**
+ * Shows the chat widget for `client`: a launcher button in the corner that opens the conversation panel.
+ * The widget lives in a shadow root, so it neither takes nor leaks CSS. It starts the client (reading the
+ * stored conversation); the connection opens when the visitor opens the panel or has a conversation going.
+ *
+ * @throws {NatterError} `invalid_settings` when an option has the wrong type or value.
+ * @example
+ * ```ts
+ * import { createNatter, WebSocketTransport, mountWidget } from 'natter';
+ *
+ * const natter = createNatter({ transport: new WebSocketTransport({ url: 'wss://chat.example.com/natter' }) });
+ * const widget = mountWidget(natter, { teamName: 'Acme support', color: '#0a66c2', locale: 'de' });
+ * // later, for example when leaving a single-page app's section:
+ * widget.unmount();
+ * ```
+ */
+export function mountWidget(client: NatterClient, options: WidgetOptions = {}): Widget {
+  const parsed = widgetOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new NatterError('invalid_settings', describeOptionsError(options, parsed.error.issues));
+  }
+  const { teamName, position = 'right', color, zIndex = DEFAULT_Z_INDEX, container } = options;
+  const tag = options.locale ?? (document.documentElement.lang || navigator.language || 'en');
+  const locale = pickLocale(tag);
+  const texts = strings(locale, options.strings);
+  const ui = { client, strings: texts, dates: createDates(intlLocale(tag, locale), texts) };
+
+  const host = document.createElement('div');
+  host.setAttribute('data-natter-widget', '');
+  // Styles set through the CSSOM pass a strict CSP. `all: initial !important` keeps page rules that happen to
+  // match a <div> (sizes, margins, transforms) off the host: it stays a sizeless anchor, and only the fixed
+  // launcher and panel inside it take room. The colour was checked to be a hex colour.
+  host.style.setProperty('all', 'initial', 'important');
+  for (const [name, value] of Object.entries(themeProperties(color))) host.style.setProperty(name, value);
+  host.style.setProperty('--natter-z', String(zIndex));
+  const root = host.attachShadow({ mode: 'open' });
+  render(h(App, { ui, teamName, position }), root);
+  adoptStyles(root); // after rendering: a first render removes whatever else is in its container
+  (container ?? document.body).append(host);
+  void client.start();
+
+  let mounted = true;
+  return {
+    host,
+    root,
+    unmount() {
+      if (!mounted) return;
+      mounted = false;
+      render(null, root);
+      host.remove();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * What the site can set on the widget, and the schema that checks it.
+ * @module
+ */
+import { z } from 'zod/mini';
+import { wholeNumber } from '../core/schemas';
+import { en, type Strings } from '../i18n/en';
+
+/**
+ * Options of `mountWidget`. All are optional.
+ *
+ * @example
+ * ```ts
+ * const options: WidgetOptions = {
+ *   teamName: 'Acme support',
+ *   locale: 'nl',
+ *   color: '#0a66c2',
+ *   strings: { greeting: 'Vragen over uw bestelling?' },
+ * };
+ * mountWidget(natter, options);
+ * ```
+ */
+export interface WidgetOptions {
+  /** Shown in the panel's header until the server names the team. */
+  teamName?: string;
+  /**
+   * The widget's language as a BCP-47 tag (`'de-CH'`); its primary subtag picks English, German or Dutch.
+   * Default: the page's `<html lang>`, then the browser's language, else English.
+   */
+  locale?: string;
+  /** Replaces any of the widget's texts, such as `{ greeting: 'Questions about your order?' }`. */
+  strings?: Partial<Strings>;
+  /** Which bottom corner the launcher sits in. Default `'right'`. */
+  position?: 'right' | 'left';
+  /** The accent colour of the launcher, header and the visitor's messages, as a hex colour like `#0a7cff`. */
+  color?: string;
+  /** Stacking order over the page, if a cookie banner or the site's own overlay must sit above. Default 2147483000. */
+  zIndex?: number;
+  /** Where the widget is attached. Default `document.body`. */
+  container?: HTMLElement;
+}
+
+/** A CSS hex colour: only these can be set as the accent, so no other CSS can be slipped in. */
+const HEX_COLOR = /^#(?:[\da-f]{3}|[\da-f]{6})$/i;
+
+/** Longest text a site may put in place of one of the widget's. */
+const MAX_TEXT = 500;
+const stringOverride = z.optional(z.string().check(z.maxLength(MAX_TEXT)));
+const stringsShape = Object.fromEntries(Object.keys(en).map((key) => [key, stringOverride])) as Record<keyof Strings, typeof stringOverride>;
+
+/**
+ * Checks {@link WidgetOptions}. Unknown option names are ignored; unknown keys of `strings` are refused,
+ * since they are nearly always a typo.
+ *
+ * @example
+ * ```ts
+ * const result = widgetOptionsSchema.safeParse({ color: 'red' });
+ * result.success; // false: color must be a hex colour
+ * ```
+ */
+export const widgetOptionsSchema = z.object({
+  teamName: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  locale: z.optional(z.string().check(z.regex(/^[a-z]{2,3}(?:[-_][a-z\d]{1,8})*$/i))),
+  strings: z.optional(z.strictObject(stringsShape)),
+  position: z.optional(z.enum(['right', 'left'])),
+  color: z.optional(z.string().check(z.regex(HEX_COLOR))),
+  zIndex: z.optional(wholeNumber.check(z.gte(-2147483647), z.lte(2147483647))),
+  container: z.optional(z.unknown().check(z.refine((value) => typeof HTMLElement !== 'undefined' && value instanceof HTMLElement))),
+});
+
+/** What each option must be, for error messages (the script tag's settings reuse it). */
+export const widgetOptionExpectations: Record<Exclude<keyof WidgetOptions, 'strings'>, string> = {
+  teamName: 'a text of 1 to 100 characters',
+  locale: 'a language tag such as "en", "de-CH" or "nl"',
+  position: '"right" or "left"',
+  color: 'a hex colour such as "#0a7cff"',
+  zIndex: 'a whole number',
+  container: 'an HTML element on the page',
+};
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+}
+
+/**
+ * Why `options` failed {@link widgetOptionsSchema}, as one sentence that names the option, says what it must
+ * be, and what it was.
+ */
+export function describeOptionsError(options: unknown, issues: readonly { path: readonly PropertyKey[]; code?: string; keys?: readonly string[] }[]): string {
+  const issue = issues[0];
+  const [name, key] = issue?.path ?? [];
+  if (name === undefined) return `Natter: mountWidget options must be an object, got ${describeValue(options)}.`;
+  if (name === 'strings') {
+    if (issue?.code === 'unrecognized_keys') {
+      return `Natter: widget option "strings" has an unknown text "${issue.keys?.[0]}"; the keys are listed in src/i18n/en.ts.`;
+    }
+    if (key === undefined) return 'Natter: widget option "strings" must be an object of texts by key, such as { greeting: "Hi!" }.';
+    return `Natter: widget option "strings.${String(key)}" must be a text of at most ${MAX_TEXT} characters.`;
+  }
+  const value = (options as Record<PropertyKey, unknown>)[name];
+  return `Natter: widget option "${String(name)}" must be ${widgetOptionExpectations[name as keyof typeof widgetOptionExpectations]}, got ${describeValue(value)}.`;
+}

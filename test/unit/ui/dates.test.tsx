@@ -1,0 +1,71 @@
+import { render } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
+import { createNatter } from '../../../src/core/client';
+import type { Message } from '../../../src/core/types';
+import { strings } from '../../../src/i18n/index';
+import { UiContext } from '../../../src/ui/context';
+import { createDates } from '../../../src/ui/dates';
+import { MessageList } from '../../../src/ui/MessageList';
+import { MemoryTransport } from '../../../src/transports/memory';
+import { MemoryBackend } from '../../../src/transports/memory-backend';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function message(key: string, sentAt: number, text = key): Message {
+  return { key, id: key, author: { role: 'agent', name: 'Alex' }, text, createdAt: sentAt, sentAt, status: 'sent' };
+}
+
+function renderList(messages: Message[], locale: 'en' | 'de' = 'en') {
+  const texts = strings(locale);
+  const ui = {
+    client: createNatter({ transport: new MemoryTransport(new MemoryBackend()), storage: 'memory' }),
+    strings: texts,
+    dates: createDates(locale, texts),
+  };
+  return render(
+    <UiContext.Provider value={ui}>
+      <MessageList messages={messages} connection="open" ready open />
+    </UiContext.Provider>,
+  );
+}
+
+describe('day separators', () => {
+  it('separate days with Today, Yesterday and dates, once per day', () => {
+    const now = Date.now();
+    const noonToday = new Date(now).setHours(12, 0, 0, 0);
+    const lastYear = new Date(new Date(now).getFullYear() - 1, 2, 4, 10).getTime();
+    const { container } = renderList([
+      message('a', lastYear),
+      message('b', noonToday - 3 * DAY),
+      message('c', noonToday - DAY),
+      message('d', noonToday - DAY + 60_000),
+      message('e', noonToday),
+    ]);
+    const days = [...container.querySelectorAll('.day')].map((day) => day.textContent);
+    const dayFormat = new Intl.DateTimeFormat('en', { weekday: 'long', day: 'numeric', month: 'long' });
+    expect(days).toEqual([
+      new Intl.DateTimeFormat('en', { day: 'numeric', month: 'long', year: 'numeric' }).format(lastYear),
+      dayFormat.format(noonToday - 3 * DAY),
+      'Yesterday',
+      'Today',
+    ]);
+    // Each separator sits right before the first message of its day.
+    const sequence = [...container.querySelectorAll('.day, .bubble')].map((node) => (node.classList.contains('day') ? '|' : node.textContent));
+    expect(sequence.join('')).toBe('|a|b|cd|e');
+  });
+
+  it('are in the widget language', () => {
+    const now = Date.now();
+    const { container } = renderList([message('a', now - DAY), message('b', now)], 'de');
+    expect([...container.querySelectorAll('.day')].map((day) => day.textContent)).toEqual(['Gestern', 'Heute']);
+  });
+
+  it('show the name and avatar once per run of messages from the same person', () => {
+    const now = Date.now();
+    const { container } = renderList([message('a', now - 2000), message('b', now - 1000), { ...message('c', now), author: { role: 'agent', name: 'Sam' } }]);
+    const visibleNames = [...container.querySelectorAll('.author:not(.sr) .name')].map((name) => name.textContent);
+    expect(visibleNames).toEqual(['Alex', 'Sam']);
+    // Screen readers still hear who wrote each one.
+    expect([...container.querySelectorAll('.author .name')].map((name) => name.textContent)).toEqual(['Alex', 'Alex', 'Sam']);
+  });
+});
