@@ -1,5 +1,19 @@
 import preact from '@preact/preset-vite';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * zod keeps its configuration (and registry) on `globalThis.__zod_global…`. Inside the drop-in script that
+ * would be a second global on the host page, so the script build gives zod a private object instead.
+ */
+function zodWithoutGlobals(): Plugin {
+  return {
+    name: 'natter:zod-without-globals',
+    transform(code, id) {
+      if (!/zod[\\/]v4[\\/]core[\\/](core|registries)\.js$/.test(id)) return null;
+      return { code: `const zodScope = {};\n${code.replaceAll('globalThis', 'zodScope')}`, map: null };
+    },
+  };
+}
 
 /**
  * Two builds from one source:
@@ -9,7 +23,7 @@ import { defineConfig } from 'vite';
 export default defineConfig(({ mode }) => {
   const script = mode === 'script';
   return {
-    plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
+    plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false }), ...(script ? [zodWithoutGlobals()] : [])],
     build: {
       target: 'es2022',
       sourcemap: true,

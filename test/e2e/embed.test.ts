@@ -1,0 +1,172 @@
+/**
+ * The drop-in script on host pages a site owner would write: one global, mounted once, calls queued before
+ * it loaded, bad settings, host CSS, languages, keyboard, accessibility, phones.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { Backend, freePort, launchChromium, root, startSite } from './harness';
+
+let backend: Backend;
+let site: Awaited<ReturnType<typeof startSite>>;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let browser: Browser;
+
+const endpoint = () => `ws://127.0.0.1:${backend.port}/natter`;
+const tag = (attributes = `data-endpoint="${endpoint()}"`) => `<script async src="/natter.js" ${attributes}></script>`;
+const page = (body: string, lang = 'en', head = '') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${head}<title>Host page</title></head><body>${body}</body></html>`;
+
+const STUB = `<script>window.Natter = window.Natter || { q: [] };
+['open','close','toggle','send','identify','on','off','shutdown','setMode'].forEach(function (m) { Natter[m] = Natter[m] || function () { Natter.q.push([m, arguments]); }; });</script>`;
+
+beforeAll(async () => {
+  backend = new Backend(await freePort(), { BOT: 'off' });
+  await backend.start();
+  const pages: Record<string, string> = {
+    '/plain': page(`<button id="own">The page's own button</button>${tag()}`),
+    '/twice': page(`${tag()}${tag()}`),
+    '/queued': page(`${STUB}<script>Natter.on('open', function () { document.title = 'opened by a queued call'; }); Natter.open();</script>${tag()}`),
+    '/bad': page(`<button id="own" onclick="this.textContent='still works'">Click me</button>${tag('data-endpoint="htp://x"')}`),
+    '/german': page(tag(), 'de'),
+    '/dutch': page(tag(), 'nl'),
+    '/hostile-css': page(
+      `${tag()}`,
+      'en',
+      `<style>* { color: red !important; font-size: 40px !important; } button { display: none !important; } div { width: 5px !important; } [role=dialog] { visibility: hidden !important; }</style>`,
+    ),
+  };
+  site = await startSite(endpoint(), pages);
+  chromium = await launchChromium();
+  browser = chromium.browser;
+});
+
+afterAll(async () => {
+  await chromium?.dispose();
+  await backend?.dispose();
+  await site?.close();
+});
+
+async function open(pathname: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ tab: Page; console: ConsoleMessage[] }> {
+  const context = await browser.newContext(options);
+  const tab = await context.newPage();
+  const console: ConsoleMessage[] = [];
+  tab.on('console', (message) => console.push(message));
+  tab.on('pageerror', (error) => console.push({ type: () => 'pageerror', text: () => String(error) } as ConsoleMessage));
+  await tab.goto(`${site.url}${pathname}`);
+  return { tab, console };
+}
+
+const launcher = (tab: Page) => tab.getByRole('button', { name: /^(open chat|chat öffnen|chat openen)/i });
+
+test('adds only window.Natter to the page, and its API is there once loaded', async () => {
+  const { tab } = await open('/plain');
+  await expect.poll(() => tab.evaluate(() => typeof (window as { Natter?: unknown }).Natter)).toBe('object');
+  const added = await tab.evaluate(() => {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const pristine = new Set(Object.getOwnPropertyNames(frame.contentWindow!));
+    // (Index names such as "0" are the frames on the page, this probe's own iframe among them.)
+    return Object.getOwnPropertyNames(window).filter((name) => !pristine.has(name) && !/^\d+$/.test(name));
+  });
+  expect(added).toEqual(['Natter']);
+  expect(await tab.evaluate(() => Object.keys((window as unknown as { Natter: object }).Natter).sort())).toEqual(
+    ['close', 'getState', 'identify', 'off', 'on', 'open', 'send', 'setMode', 'shutdown', 'toggle'],
+  );
+  await expect.poll(() => launcher(tab).isVisible()).toBe(true);
+  await tab.context().close();
+});
+
+test('loading the script twice mounts one widget and says so on the console', async () => {
+  const { tab, console } = await open('/twice');
+  await expect.poll(() => launcher(tab).isVisible()).toBe(true);
+  await expect.poll(() => console.filter((m) => m.text().includes('the script is on this page twice')).length).toBe(1);
+  expect(await tab.locator('[data-natter-widget]').count()).toBe(1);
+  await tab.context().close();
+});
+
+test('calls made before the script loaded are replayed in order', async () => {
+  const { tab } = await open('/queued');
+  await expect.poll(() => tab.title()).toBe('opened by a queued call');
+  await expect.poll(() => tab.getByRole('dialog').isVisible()).toBe(true);
+  await tab.context().close();
+});
+
+test('invalid settings: one clear console error, no widget, and the page keeps working', async () => {
+  const { tab, console } = await open('/bad');
+  await expect.poll(() => tab.evaluate(() => typeof (window as { Natter?: unknown }).Natter)).toBe('object');
+  const errors = console.filter((m) => m.type() === 'error' || m.type() === 'pageerror');
+  expect(errors.map((m) => m.text())).toEqual([expect.stringContaining('setting "endpoint" must be a ws:// or wss:// URL')]);
+  expect(await tab.locator('[data-natter-widget]').count()).toBe(0);
+  await tab.evaluate(() => (window as unknown as { Natter: { open(): void } }).Natter.open());
+  await tab.locator('#own').click();
+  expect(await tab.locator('#own').textContent()).toBe('still works');
+  await tab.context().close();
+});
+
+test('speaks German and Dutch on German and Dutch pages', async () => {
+  for (const [pathname, name, composer] of [
+    ['/german', /^chat öffnen/i, /ihre nachricht/i],
+    ['/dutch', /^chat openen/i, /uw bericht/i],
+  ] as const) {
+    const { tab } = await open(pathname);
+    await tab.getByRole('button', { name }).click();
+    await expect.poll(() => tab.getByRole('textbox', { name: composer }).isVisible()).toBe(true);
+    await tab.context().close();
+  }
+});
+
+test("the host page's CSS cannot reach into the widget", async () => {
+  const { tab } = await open('/hostile-css');
+  await launcher(tab).click();
+  const dialog = tab.getByRole('dialog');
+  await expect.poll(() => dialog.isVisible()).toBe(true);
+  const style = await tab.getByRole('textbox').evaluate((node) => {
+    const computed = getComputedStyle(node);
+    return { color: computed.color, fontSize: computed.fontSize };
+  });
+  expect(style.color).not.toBe('rgb(255, 0, 0)');
+  expect(style.fontSize).toBe('16px'); // 16px: iOS does not zoom into the field
+  await tab.context().close();
+});
+
+test('keyboard: Escape closes the panel and gives focus back to the launcher', async () => {
+  const { tab } = await open('/plain');
+  await launcher(tab).focus();
+  await tab.keyboard.press('Enter');
+  await expect.poll(() => tab.getByRole('dialog').isVisible()).toBe(true);
+  await expect.poll(() => tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.activeElement?.tagName)).toBe('TEXTAREA');
+  await tab.keyboard.press('Escape');
+  await expect.poll(() => tab.getByRole('dialog').isVisible()).toBe(false);
+  expect(await tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.activeElement?.getAttribute('aria-expanded'))).toBe('false');
+  await tab.context().close();
+});
+
+test('axe finds no accessibility violations in the open widget', async () => {
+  const { tab } = await open('/plain');
+  await launcher(tab).click();
+  await tab.getByRole('textbox').fill('Hello from an accessibility test');
+  await tab.keyboard.press('Enter');
+  await expect.poll(() => tab.getByTestId('message').count()).toBe(1);
+  await tab.addScriptTag({ content: readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+  const violations = await tab.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+    const result = await axe.run({ include: [['[data-natter-widget]']] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  });
+  expect(violations).toEqual([]);
+  await tab.context().close();
+});
+
+test('full screen on a narrow phone', async () => {
+  const { tab } = await open('/plain', { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+  await launcher(tab).click();
+  // Polled: the panel slides in.
+  await expect
+    .poll(async () => {
+      const box = await tab.getByRole('dialog').boundingBox();
+      return box && [box.x, box.y, box.width, Math.round(box.height)];
+    })
+    .toEqual([0, 0, 375, 667]);
+  await tab.context().close();
+});
