@@ -95,6 +95,8 @@ export class NatterClient {
   #typingShown: ReturnType<typeof setTimeout> | undefined;
   #typingIdle: ReturnType<typeof setTimeout> | undefined;
   #typingSentAt = 0;
+  /** Whether the page is visible; set by the UI, since the core knows no DOM. */
+  #pageVisible = true;
 
   constructor(options: NatterOptions) {
     const transport = options?.transport as Partial<Transport> | undefined;
@@ -321,6 +323,19 @@ export class NatterClient {
     this.#events.emit('open');
     this.#ensureVisitor();
     this.#connect();
+  }
+
+  /**
+   * Tells the core whether the page is visible (the UI calls it on `visibilitychange`). While it is hidden,
+   * replies count as unread even with the panel open; when it shows again with the panel open, they are read.
+   * @example
+   * ```ts
+   * document.addEventListener('visibilitychange', () => natter.setPageVisible(document.visibilityState === 'visible'));
+   * ```
+   */
+  setPageVisible(visible: boolean): void {
+    this.#pageVisible = visible;
+    if (visible && this.getState().isOpen) this.markRead();
   }
 
   /** Marks the conversation as no longer on screen. */
@@ -627,7 +642,7 @@ export class NatterClient {
     const isNew = !existing;
     let unread = this.getState().unread;
     if (isNew && message.author.role !== 'visitor' && message.sentAt! > (this.#meta?.lastReadAt ?? 0)) {
-      if (this.getState().isOpen) this.#meta = { ...this.#metaRecord(), lastReadAt: message.sentAt! };
+      if (this.getState().isOpen && this.#pageVisible) this.#meta = { ...this.#metaRecord(), lastReadAt: message.sentAt! };
       else unread++;
     }
     const meta = this.#persisted ? this.#meta : undefined;

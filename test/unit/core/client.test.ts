@@ -184,6 +184,18 @@ describe('unread and panel', () => {
     expect(counts).toEqual([1, 2, 0]);
   });
 
+  it('counts replies as unread while the page is hidden, even with the panel open', async () => {
+    const { natter, backend } = setup();
+    await natter.send('hello');
+    await until(() => natter.getState().messages[0]?.status === 'sent');
+    natter.open();
+    natter.setPageVisible(false);
+    backend.reply(backend.visitorIds()[0]!, 'while you were in another tab');
+    await until(() => natter.getState().unread === 1);
+    natter.setPageVisible(true);
+    expect(natter.getState().unread).toBe(0);
+  });
+
   it('fires open and close, and toggle alternates', async () => {
     const { natter } = setup();
     const events: string[] = [];
