@@ -47,12 +47,15 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function open(pathname: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ tab: Page; console: ConsoleMessage[] }> {
+/** What the page printed: console messages, and uncaught errors as type `pageerror`. */
+type Printed = { type(): string; text(): string };
+
+async function open(pathname: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ tab: Page; console: Printed[] }> {
   const context = await browser.newContext(options);
   const tab = await context.newPage();
-  const console: ConsoleMessage[] = [];
-  tab.on('console', (message) => console.push(message));
-  tab.on('pageerror', (error) => console.push({ type: () => 'pageerror', text: () => String(error) } as ConsoleMessage));
+  const console: Printed[] = [];
+  tab.on('console', (message: ConsoleMessage) => console.push(message));
+  tab.on('pageerror', (error) => console.push({ type: () => 'pageerror', text: () => String(error) }));
   await tab.goto(`${site.url}${pathname}`);
   return { tab, console };
 }
