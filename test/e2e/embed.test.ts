@@ -23,7 +23,13 @@ const STUB = `<script>window.Natter = window.Natter || { q: [] };
 beforeAll(async () => {
   backend = new Backend(await freePort(), { BOT: 'off' });
   await backend.start();
-  const pages: Record<string, string> = {
+  const pages: Parameters<typeof startSite>[1] = {
+    '/csp': {
+      body: page(tag()),
+      headers: {
+        'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ws://127.0.0.1:${backend.port}; img-src 'self'`,
+      },
+    },
     '/plain': page(`<button id="own">The page's own button</button>${tag()}`),
     '/twice': page(`${tag()}${tag()}`),
     '/queued': page(`${STUB}<script>Natter.on('open', function () { document.title = 'opened by a queued call'; }); Natter.open();</script>${tag()}`),
@@ -159,6 +165,26 @@ test('axe finds no accessibility violations in the open widget', async () => {
   });
   expect(violations).toEqual([]);
   await tab.context().close();
+});
+
+test("works under a strict Content-Security-Policy: no 'unsafe-inline', no 'unsafe-eval', no violations", async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    Object.defineProperty(window, '__cspViolations', { value: seen });
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective}: ${event.blockedURI} ${event.sample}`));
+  });
+  const tab = await context.newPage();
+  await tab.goto(`${site.url}/csp`);
+  await launcher(tab).click();
+  await tab.getByRole('textbox').fill('Hello from a strict page');
+  await tab.keyboard.press('Enter');
+  await expect.poll(() => tab.getByTestId('message').first().getAttribute('data-status')).toBe('sent');
+  // The stylesheet applied: the launcher wears the default accent colour (#005fcc).
+  const accent = await tab.locator('button[aria-expanded]').evaluate((node) => getComputedStyle(node).backgroundColor);
+  expect(accent).toBe('rgb(0, 95, 204)');
+  expect(await tab.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
+  await context.close();
 });
 
 test('full screen on a narrow phone', async () => {

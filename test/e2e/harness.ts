@@ -109,7 +109,10 @@ export async function launchChromium(): Promise<{ browser: Browser; dispose(): P
  * (pointing the widget at `endpoint`) and the built dist/natter.js, and keeps serving while the chat backend
  * is down. `extra` adds pages by path.
  */
-export async function startSite(endpoint: string, extra: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSite(
+  endpoint: string,
+  extra: Record<string, string | { body: string; headers: Record<string, string> }> = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const shop = readFileSync(path.join(root, 'demo/shop.html'), 'utf8').replaceAll('__NATTER_ENDPOINT__', endpoint);
   const server: Server = createHttpServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://site').pathname;
@@ -117,8 +120,10 @@ export async function startSite(endpoint: string, extra: Record<string, string> 
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
       response.end(readFileSync(path.join(root, 'dist/natter.js')));
     } else if (pathname === '/' || extra[pathname] !== undefined) {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(pathname === '/' ? shop : extra[pathname]);
+      const page = pathname === '/' ? shop : extra[pathname]!;
+      const { body, headers } = typeof page === 'string' ? { body: page, headers: {} } : page;
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
+      response.end(body);
     } else {
       response.writeHead(404).end();
     }
