@@ -67,6 +67,64 @@ export const en = {
   sendError: "Your message couldn't be sent. Please try again.",
   /** Shown in the empty conversation, before the first message. */
   greeting: 'Ask us anything — we usually answer here.',
+  /** Under the heading in messaging: the team's usual reply time; {time} is "30 minutes", "2 hours", "1 day"… */
+  replyTime: 'We usually reply within {time}',
+  /** Heading while the visitor waits for live chat, and the notice in the conversation when they start waiting. */
+  queued: 'Waiting for an agent…',
+  /** Under the heading while waiting for live chat; {position} is the visitor's place in the queue (1, 2, …). */
+  queuePosition: "You're number {position} in line",
+  /** After the place in the queue, when known: the expected wait; {time} is "3 minutes", "1 hour"… */
+  queueWait: 'about {time}',
+  /** Under the agent's name in the heading during a live chat. */
+  live: 'Live chat',
+  /** Button above the text box that asks for a live chat with the team; also the notice in the conversation when
+   * the team switches it to live chat. */
+  startLive: 'Chat live with us',
+  /** Button above the text box while waiting for live chat: stops waiting. The conversation goes on. */
+  leaveQueue: 'Leave queue',
+  /** Button above the text box during a live chat: ends it. The conversation goes on as messages. */
+  endLive: 'End chat',
+  /** Button above the text box after a bot has answered: asks for a person from the team. */
+  handoff: 'Talk to a person',
+  /** Below the messages while someone on the team writes; {name} is their name, or "Team member". */
+  typing: '{name} is typing…',
+  /** Heading of the card that asks the visitor to rate the live chat that just ended. */
+  rateTitle: 'How was this chat?',
+  /** Accessible name of the first star on the rating card. */
+  starsOne: '1 star',
+  /** Accessible name of the other stars on the rating card; {count} is 2 to 5. */
+  stars: '{count} stars',
+  /** Label of the optional comment box on the rating card. */
+  rateComment: 'Comment (optional)',
+  /** Button on the rating card that sends the rating. */
+  rateSubmit: 'Submit',
+  /** Replaces the rating card once the visitor has rated the chat. */
+  rateThanks: 'Thanks for your feedback!',
+  /** Above the text box while nobody is there, when the team set no away message of its own. */
+  awayMessage: "We're away right now.",
+  /** Label of the email field shown while the team is away. */
+  emailLabel: 'Get the reply by email',
+  /** Button next to the email field that saves the address. */
+  emailSave: 'Save',
+  /** Under the email field when what was typed is not an email address; nothing was sent. */
+  emailInvalid: 'Enter an email address such as name@example.com',
+  /** In place of the email field once an address is saved, and as a notice in the conversation. */
+  emailSaved: "We'll email you at {email} when we reply.",
+  /** Notice in the conversation: {name} (a team member) joined the live chat. */
+  joined: '{name} joined the chat',
+  /** Notice in the conversation: the live chat ended. The visitor can go on writing. */
+  ended: "Chat ended — write here any time and we'll reply",
+  /** Notice in the conversation: the live chat ended because nobody wrote for a while. */
+  endedTimeout: "Chat ended after a while without messages — write here any time and we'll reply",
+  /** Notice in the conversation: a bot passed the visitor on to the live chat queue. */
+  handoffLive: 'Connecting you to a person…',
+  /** Notice in the conversation: nobody can chat live now; a person will answer in this conversation later. Also
+   * shown when the team switches the conversation to messaging. */
+  handoffMessaging: 'A person will reply here as soon as possible.',
+  /** Notice in the conversation after the visitor rated the chat; {score} is 1 to 5. */
+  rated: 'Thanks for rating this chat {score}/5.',
+  /** Put before the page's own title while its tab is in the background: "(2) New message · Shop". */
+  newMessage: 'New message',
 };
 
 /**

@@ -51,3 +51,19 @@ export function strings(locale: Locale, overrides?: Partial<Strings>): Strings {
 export function format(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
 }
+
+/** Keys that have a singular form, `<key>One`, next to a plural with `{count}`. */
+export type CountedKey = { [K in keyof Strings]: K extends `${infer Base}One` ? Base : never }[keyof Strings];
+
+/**
+ * The text for `count` of something: the `One` form for 1, else the plural with `{count}` filled in.
+ *
+ * @example
+ * ```ts
+ * counted(strings('en'), 'stars', 1); // '1 star'
+ * counted(strings('en'), 'stars', 4); // '4 stars'
+ * ```
+ */
+export function counted(texts: Strings, key: CountedKey, count: number): string {
+  return count === 1 ? texts[`${key}One`] : format(texts[key], { count });
+}

@@ -3,17 +3,23 @@ import { type Ui, UiContext } from './context';
 import { Launcher } from './Launcher';
 import { Panel } from './Panel';
 import { useNatterState } from './use-natter';
+import { useSound } from './use-sound';
+import { useTitleNotice } from './use-title-notice';
 
 interface Props {
   ui: Ui;
   /** The team name from the site's widget options, used until the client knows one. */
   teamName?: string;
   position: 'right' | 'left';
+  /** Chime when the team writes while the panel is closed or the tab is in the background. */
+  sound?: boolean;
 }
 
 /** The whole widget: the launcher and the panel, both driven by the client's state. */
-export function App({ ui, teamName, position }: Props) {
+export function App({ ui, teamName, position, sound }: Props) {
   const state = useNatterState(ui.client);
+  const unlockSound = useSound(ui.client, sound);
+  useTitleNotice(state.unread, ui.strings.newMessage);
   const launcherRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
@@ -44,7 +50,7 @@ export function App({ ui, teamName, position }: Props) {
   const title = state.teamName ?? teamName ?? ui.strings.title;
   return (
     <UiContext.Provider value={ui}>
-      <div class={`natter natter--${position}`}>
+      <div class={`natter natter--${position}`} onPointerDown={unlockSound} onKeyDown={unlockSound}>
         <Panel state={state} title={title} panelRef={panelRef} inputRef={inputRef} onClose={close} />
         <Launcher open={state.isOpen} unread={state.unread} launcherRef={launcherRef} />
       </div>

@@ -1,6 +1,6 @@
 import type { RefObject } from 'preact';
 import { useLayoutEffect, useState } from 'preact/hooks';
-import { format } from '../i18n/index';
+import { counted, format } from '../i18n/index';
 import { useUi } from './context';
 
 const LIMIT_ID = 'natter-limit';
@@ -47,7 +47,7 @@ export function Composer({ inputRef }: { inputRef: RefObject<HTMLTextAreaElement
 
   let limit: string | undefined;
   if (over) limit = left === -1 ? strings.charactersOverOne : format(strings.charactersOver, { over: -left });
-  else if (left <= max / 10) limit = left === 1 ? strings.charactersLeftOne : format(strings.charactersLeft, { count: left });
+  else if (left <= max / 10) limit = counted(strings, 'charactersLeft', left);
   const describedBy = [limit && LIMIT_ID, error && ERROR_ID].filter(Boolean).join(' ') || undefined;
 
   return (
@@ -70,6 +70,7 @@ export function Composer({ inputRef }: { inputRef: RefObject<HTMLTextAreaElement
         onInput={(event) => {
           setText(event.currentTarget.value);
           setError(false);
+          client.setTyping();
         }}
         onKeyDown={(event) => {
           // keyCode 229: Safari ends a composition with an Enter whose isComposing is already false.

@@ -1,25 +1,61 @@
 import type { NatterState } from '../core/types';
+import { format } from '../i18n/index';
+import { Avatar } from './Avatar';
 import { useUi } from './context';
 import { CloseIcon } from './icons';
 
-/** What the header says about who is there: the link's trouble first, then the team's availability. */
-function availability(state: NatterState): 'connecting' | 'reconnecting' | 'online' | 'away' | undefined {
-  if (state.connection === 'connecting' || state.connection === 'reconnecting') return state.connection;
-  if (state.available === undefined) return undefined;
-  return state.available ? 'online' : 'away';
+/** Whether nobody is there to answer now: no agent, or outside business hours. */
+export function isAway(state: NatterState): boolean {
+  const availability = state.mode.availability;
+  return availability ? !(availability.agents && availability.open) : state.available === false;
 }
 
-/** The panel's title bar: the team's name, whether someone is there, and the close button. */
+/**
+ * The panel's title bar, by phase: the team's name and usual reply time (or "Away") in messaging; "Waiting
+ * for an agent" with the place in the queue; the agent's avatar and name in a live chat. Connection trouble
+ * replaces the line under the heading.
+ */
 export function Header({ state, title, onClose }: { state: NatterState; title: string; onClose: () => void }) {
-  const { strings } = useUi();
-  const status = availability(state);
+  const { strings, dates } = useUi();
+  const { phase, session, availability } = state.mode;
+  const reply = availability?.replyMinutes;
+  const { connection } = state;
+  let heading = title;
+  let line: string | undefined;
+  let online = false;
+  let agent: string | undefined;
+  if (phase === 'queued') {
+    heading = strings.queued;
+    const wait = session?.waitSeconds;
+    line = [
+      session?.position && format(strings.queuePosition, { position: session.position }),
+      wait && format(strings.queueWait, { time: dates.duration(wait / 60) }),
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  } else if (phase === 'live') {
+    heading = agent = session?.agent?.name ?? strings.agent;
+    line = strings.live;
+    online = true;
+  } else if (isAway(state)) {
+    line = strings.away;
+  } else {
+    online = !!state.available;
+    // The reply time in 5-minute steps: "within 5 minutes" is promise enough for a 2-minute average.
+    line = reply! > 0 ? format(strings.replyTime, { time: dates.duration(Math.ceil(reply! / 5) * 5) }) : online ? strings.online : undefined;
+  }
+  if (connection === 'connecting' || connection === 'reconnecting') {
+    line = strings[connection];
+    online = false;
+  }
   return (
     <header class="header">
+      {agent && <Avatar name={agent} />}
       <div class="heading">
-        <h2 class="title">{title}</h2>
-        {status && (
-          <p class="availability" data-state={status}>
-            {strings[status]}
+        <h2 class="title">{heading}</h2>
+        {line && (
+          <p class="availability" data-online={online || undefined}>
+            {line}
           </p>
         )}
       </div>

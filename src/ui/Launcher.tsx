@@ -1,5 +1,5 @@
 import type { RefObject } from 'preact';
-import { format } from '../i18n/index';
+import { counted } from '../i18n/index';
 import { useUi } from './context';
 import { ChatIcon, CloseIcon } from './icons';
 import { PANEL_ID } from './Panel';
@@ -13,13 +13,7 @@ interface Props {
 /** The round button in the corner that opens and closes the panel, with the unread count on it. */
 export function Launcher({ open, unread, launcherRef }: Props) {
   const { client, strings } = useUi();
-  const label = open
-    ? strings.launcherClose
-    : unread === 0
-      ? strings.launcherOpen
-      : unread === 1
-        ? strings.launcherOpenUnreadOne
-        : format(strings.launcherOpenUnread, { count: unread });
+  const label = open ? strings.launcherClose : unread ? counted(strings, 'launcherOpenUnread', unread) : strings.launcherOpen;
   return (
     <button
       ref={launcherRef}

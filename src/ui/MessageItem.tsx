@@ -1,6 +1,7 @@
 import type { ConnectionState, Message } from '../core/types';
 import { Avatar } from './Avatar';
 import { useUi } from './context';
+import { eventText } from './event-text';
 import { Linkified } from './Linkified';
 import { MessageStatus } from './MessageStatus';
 
@@ -25,11 +26,12 @@ export function MessageItem({ message, connection, first, latest }: Props) {
   const at = timeOf(message);
   const author =
     role === 'visitor' ? strings.you : role === 'system' ? strings.system : role === 'agent' ? (name ?? strings.agent) : name;
+  const team = role === 'agent' || role === 'bot';
   // The visitor's side and notices are told apart by place; screen readers still hear who wrote.
-  const nameVisible = first && (role === 'agent' || role === 'bot');
+  const nameVisible = first && team;
   return (
     <div class={`msg msg--${role}`} data-testid="message" data-role={role} data-status={message.status}>
-      {(role === 'agent' || role === 'bot') && (first ? <Avatar name={name ?? (role === 'bot' ? strings.bot : strings.agent)} /> : <span class="avatar" />)}
+      {team && <Avatar name={first ? (name ?? (role === 'bot' ? strings.bot : strings.agent)) : undefined} />}
       <div class="body">
         {(author || role === 'bot') && (
           <div class={nameVisible ? 'author' : 'author sr'}>
@@ -38,7 +40,7 @@ export function MessageItem({ message, connection, first, latest }: Props) {
           </div>
         )}
         <div class="bubble">
-          <Linkified text={message.text} />
+          <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />
         </div>
         <div class="meta">
           <time dateTime={new Date(at).toISOString()} title={dates.full(at)}>

@@ -13,6 +13,8 @@ interface Props {
   ready: boolean;
   /** Whether the panel is on screen: opening it scrolls to the newest message. */
   open: boolean;
+  /** A quick reply was picked: send its text. */
+  onReply: (text: string) => void;
 }
 
 /** How close to the bottom (px) still counts as "reading the newest messages". */
@@ -27,8 +29,9 @@ function sameAuthor(a: Message, b: Message): boolean {
  * The conversation, as a `log`: screen readers announce messages as they are added, never the whole history
  * again (every message keeps its key for life). It follows new messages while the reader is at the bottom,
  * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
+ * The quick replies of the last message sit under it, and go as soon as anything newer arrives.
  */
-export function MessageList({ messages, connection, ready, open }: Props) {
+export function MessageList({ messages, connection, ready, open, onReply }: Props) {
   const { strings } = useUi();
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -47,8 +50,8 @@ export function MessageList({ messages, connection, ready, open }: Props) {
     atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM;
   };
 
-  let latestVisitor: string | undefined;
-  for (const message of messages) if (message.author.role === 'visitor') latestVisitor = message.key;
+  const latestVisitor = messages.findLast((message) => message.author.role === 'visitor')?.key;
+  const replies = messages.at(-1)?.quickReplies;
 
   const items: ComponentChild[] = [];
   let previous: Message | undefined;
@@ -82,6 +85,15 @@ export function MessageList({ messages, connection, ready, open }: Props) {
     >
       {ready && messages.length === 0 && <p class="greeting">{strings.greeting}</p>}
       {items}
+      {replies && (
+        <div class="chips">
+          {replies.map((text) => (
+            <button type="button" class="btn" data-testid="quick-reply" onClick={() => onReply(text)}>
+              {text}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

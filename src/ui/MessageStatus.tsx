@@ -29,7 +29,7 @@ export function MessageStatus({ message, connection, latest }: Props) {
     <>
       <span class={`status status--${status}`}>{text}</span>
       {status === 'failed' && (
-        <button type="button" class="retry" data-testid="retry" onClick={() => client.retry(message.key)}>
+        <button type="button" class="btn retry" data-testid="retry" onClick={() => client.retry(message.key)}>
           {strings.retry}
         </button>
       )}

@@ -1,8 +1,13 @@
 import type { RefObject } from 'preact';
 import type { NatterState } from '../core/types';
+import { AwayNotice } from './AwayNotice';
 import { Composer } from './Composer';
-import { Header } from './Header';
+import { useUi } from './context';
+import { Header, isAway } from './Header';
 import { MessageList } from './MessageList';
+import { ModeActions } from './ModeActions';
+import { Rating } from './Rating';
+import { Typing } from './Typing';
 import { useViewportHeight } from './use-viewport-height';
 
 export const PANEL_ID = 'natter-panel';
@@ -17,9 +22,14 @@ interface Props {
 
 /**
  * The conversation window: a non-modal dialog, so the page stays usable beside it. It stays in the DOM
- * while closed (hidden), which keeps the visitor's draft and scroll position.
+ * while closed (hidden), which keeps the visitor's draft and scroll position. Between the conversation and
+ * the text box sit what the phase needs: typing, the live chat buttons, the rating card, the away notice.
  */
 export function Panel({ state, title, panelRef, inputRef, onClose }: Props) {
+  const { client } = useUi();
+  const { phase, session, availability } = state.mode;
+  // A button that goes away after use hands focus to the text box, where the conversation continues.
+  const toInput = () => inputRef.current?.focus();
   useViewportHeight(panelRef, state.isOpen);
   return (
     <div
@@ -38,7 +48,20 @@ export function Panel({ state, title, panelRef, inputRef, onClose }: Props) {
       }}
     >
       <Header state={state} title={title} onClose={onClose} />
-      <MessageList messages={state.messages} connection={state.connection} ready={state.ready} open={state.isOpen} />
+      <MessageList
+        messages={state.messages}
+        connection={state.connection}
+        ready={state.ready}
+        open={state.isOpen}
+        onReply={(text) => {
+          void client.send(text);
+          toInput();
+        }}
+      />
+      <Typing author={state.typing} />
+      <ModeActions state={state} />
+      {phase === 'ended' && <Rating rated={session?.rated} onDone={toInput} />}
+      {phase === 'messaging' && isAway(state) && <AwayNotice message={availability?.awayMessage} email={state.email} onDone={toInput} />}
       <Composer inputRef={inputRef} />
     </div>
   );

@@ -8,6 +8,8 @@ export interface Dates {
   full(at: number): string;
   /** The day separator: "Today", "Yesterday", `Tuesday, 4 March`, or with the year when not this year. */
   day(at: number, now?: number): string;
+  /** A span of time in words, rounded up to whole minutes, hours or days: "30 minutes", "2 hours", "1 day". */
+  duration(minutes: number): string;
 }
 
 /** A key that is equal for two times on the same local day. */
@@ -30,6 +32,10 @@ export function createDates(locale: string, strings: Strings): Dates {
       const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1).getTime();
       if (dayKey(at) === dayKey(yesterday)) return strings.yesterday;
       return (new Date(at).getFullYear() === today.getFullYear() ? day : dayOfYear).format(at);
+    },
+    duration(minutes) {
+      const [unit, count] = minutes < 60 ? ['minute', minutes] : minutes < 1440 ? ['hour', minutes / 60] : ['day', minutes / 1440];
+      return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(Math.ceil(count));
     },
   };
 }

@@ -74,7 +74,7 @@ export function mountWidget(client: NatterClient, options: WidgetOptions = {}): 
   if (!parsed.success) {
     throw new NatterError('invalid_settings', describeOptionsError(options, parsed.error.issues));
   }
-  const { teamName, position = 'right', color, zIndex = DEFAULT_Z_INDEX, container } = options;
+  const { teamName, position = 'right', color, zIndex = DEFAULT_Z_INDEX, container, sound } = options;
   const tag = options.locale ?? (document.documentElement.lang || navigator.language || 'en');
   const locale = pickLocale(tag);
   const texts = strings(locale, options.strings);
@@ -89,7 +89,7 @@ export function mountWidget(client: NatterClient, options: WidgetOptions = {}): 
   for (const [name, value] of Object.entries(themeProperties(color))) host.style.setProperty(name, value);
   host.style.setProperty('--natter-z', String(zIndex));
   const root = host.attachShadow({ mode: 'open' });
-  render(h(App, { ui, teamName, position }), root);
+  render(h(App, { ui, teamName, position, sound }), root);
   adoptStyles(root); // after rendering: a first render removes whatever else is in its container
   (container ?? document.body).append(host);
   void client.start();

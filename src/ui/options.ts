@@ -38,6 +38,11 @@ export interface WidgetOptions {
   zIndex?: number;
   /** Where the widget is attached. Default `document.body`. */
   container?: HTMLElement;
+  /**
+   * Play a short, soft chime when the team writes while the panel is closed or the tab is in the background.
+   * Default `false`. It can sound only after the visitor has clicked or typed in the widget (browser rule).
+   */
+  sound?: boolean;
 }
 
 /** A CSS hex colour: only these can be set as the accent, so no other CSS can be slipped in. */
@@ -66,6 +71,7 @@ export const widgetOptionsSchema = z.object({
   color: z.optional(z.string().check(z.regex(HEX_COLOR))),
   zIndex: z.optional(wholeNumber.check(z.gte(-2147483647), z.lte(2147483647))),
   container: z.optional(z.unknown().check(z.refine((value) => typeof HTMLElement !== 'undefined' && value instanceof HTMLElement))),
+  sound: z.optional(z.boolean()),
 });
 
 /** What each option must be, for error messages (the script tag's settings reuse it). */
@@ -76,6 +82,7 @@ export const widgetOptionExpectations: Record<Exclude<keyof WidgetOptions, 'stri
   color: 'a hex colour such as "#0a7cff"',
   zIndex: 'a whole number',
   container: 'an HTML element on the page',
+  sound: 'true or false',
 };
 
 function describeValue(value: unknown): string {

@@ -24,7 +24,7 @@ function renderList(messages: Message[], locale: 'en' | 'de' = 'en') {
   };
   return render(
     <UiContext.Provider value={ui}>
-      <MessageList messages={messages} connection="open" ready open />
+      <MessageList messages={messages} connection="open" ready open onReply={() => {}} />
     </UiContext.Provider>,
   );
 }

@@ -1,4 +1,4 @@
-import { configure, within } from '@testing-library/preact';
+import { configure, fireEvent, within } from '@testing-library/preact';
 import { afterEach, vi } from 'vitest';
 import { createNatter, type NatterClient, type NatterOptions } from '../../../src/core/client';
 import { MemoryTransport } from '../../../src/transports/memory';
@@ -39,7 +39,7 @@ export async function mountTestWidget(options: { natter?: Partial<NatterOptions>
     /** The launcher button. */
     launcher: () => screen.getByRole('button', { expanded: client.getState().isOpen }) as HTMLButtonElement,
     /** The composer's text box. */
-    input: () => widget.root.querySelector('textarea')!,
+    input: () => widget.root.querySelector<HTMLTextAreaElement>('.composer textarea')!,
     /** The element that has focus inside the shadow root. */
     active: () => widget.root.activeElement,
     /** The visitor id the backend knows (after the first connection). */
@@ -56,4 +56,33 @@ export async function until(predicate: () => boolean, what = 'condition'): Promi
     },
     { timeout: 2000, interval: 5 },
   );
+}
+
+/** A widget whose panel is open and connected to the memory backend, which knows the visitor. */
+export async function openConnected(options: Parameters<typeof mountTestWidget>[0] = {}) {
+  const t = await mountTestWidget(options);
+  t.client.open();
+  await until(() => t.client.getState().connection === 'open' && t.backend.visitorIds().length === 1, 'the connection');
+  const byTestId = (id: string) => t.widget.root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const header = () => t.widget.root.querySelector('header')!;
+  /** Types `text` in the text box and presses Enter. */
+  const send = (text: string) => {
+    fireEvent.input(t.input(), { target: { value: text } });
+    fireEvent.keyDown(t.input(), { key: 'Enter' });
+  };
+  /** Asks for live chat with the button and waits until an agent has joined. */
+  const goLive = async (agent = { role: 'agent' as const, id: 'a1', name: 'Alex Kim' }) => {
+    fireEvent.click(await waitFor(() => byTestId('start-live')));
+    await until(() => t.client.getState().mode.phase === 'queued', 'the queue');
+    t.backend.join(t.visitorId(), agent);
+    await until(() => t.client.getState().mode.phase === 'live', 'the agent to join');
+  };
+  return { ...t, byTestId, header, send, goLive };
+}
+
+/** Waits until `find` returns an element; fails after 2 s. */
+export async function waitFor<T>(find: () => T | null | undefined, what = 'the element'): Promise<T> {
+  let found: T | null | undefined;
+  await until(() => (found = find()) != null, what);
+  return found!;
 }

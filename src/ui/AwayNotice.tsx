@@ -1,0 +1,72 @@
+import { useState } from 'preact/hooks';
+import { emailSchema } from '../core/schemas';
+import { format } from '../i18n/index';
+import { useUi } from './context';
+import { Linkified } from './Linkified';
+
+const EMAIL_ID = 'natter-email';
+const ERROR_ID = 'natter-email-error';
+
+interface Props {
+  /** The team's away message, as the backend wrote it. */
+  message: string | undefined;
+  /** The address the visitor already left, if any. */
+  email: string | undefined;
+  /** The address was saved. */
+  onDone: () => void;
+}
+
+/**
+ * While nobody is there: the team's away message, and a field to get the reply by email. The address is
+ * checked here by the core's own rule, so a typo is explained in the visitor's language and nothing is sent.
+ */
+export function AwayNotice({ message, email, onDone }: Props) {
+  const { client, strings } = useUi();
+  const [value, setValue] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  return (
+    <div class="card">
+      <p>
+        <Linkified text={message ?? strings.awayMessage} />
+      </p>
+      {email ? (
+        <p data-testid="email-saved">{format(strings.emailSaved, { email })}</p>
+      ) : (
+        <form
+          class="email"
+          data-testid="email-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            const valid = emailSchema.safeParse(value.trim()).success;
+            setInvalid(!valid);
+            // The client reports its own failures through its `error` event; the field says what to fix.
+            if (valid) client.leaveEmail(value).then(onDone, () => setInvalid(true));
+          }}
+        >
+          <label for={EMAIL_ID}>{strings.emailLabel}</label>
+          <input
+            id={EMAIL_ID}
+            type="email"
+            autocomplete="email"
+            value={value}
+            aria-invalid={invalid || undefined}
+            aria-describedby={invalid ? ERROR_ID : undefined}
+            onInput={(event) => {
+              setValue(event.currentTarget.value);
+              setInvalid(false);
+            }}
+          />
+          <button type="submit" class="btn">
+            {strings.emailSave}
+          </button>
+          {invalid && (
+            <p id={ERROR_ID} class="error" role="alert" data-testid="email-error">
+              {strings.emailInvalid}
+            </p>
+          )}
+        </form>
+      )}
+    </div>
+  );
+}

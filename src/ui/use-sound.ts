@@ -1,0 +1,38 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { NatterClient } from '../core/client';
+import type { Message } from '../core/types';
+
+/** Plays a short, soft two-tone chime (E5, then A5) with the Web Audio API: no sound file to download. */
+function chime(audio: AudioContext): void {
+  void audio.resume();
+  const at = audio.currentTime;
+  const tone = audio.createOscillator();
+  const volume = audio.createGain();
+  tone.frequency.setValueAtTime(659, at);
+  tone.frequency.setValueAtTime(880, at + 0.15);
+  volume.gain.setValueAtTime(0.15, at);
+  volume.gain.exponentialRampToValueAtTime(0.001, at + 0.45);
+  tone.connect(volume).connect(audio.destination);
+  tone.start(at);
+  tone.stop(at + 0.45);
+}
+
+/**
+ * The `sound` option: a chime when the team (or a bot) writes while the panel is closed or the tab is in the
+ * background. Browsers let audio start only after a user gesture, so the audio context is made on the first
+ * click or key press inside the widget: call the returned function from those. Without Web Audio, or with
+ * the option off, nothing plays and nothing fails.
+ */
+export function useSound(client: NatterClient, enabled: boolean | undefined): (() => void) | undefined {
+  const audio = useRef<AudioContext>(undefined);
+  useEffect(() => {
+    const onMessage = ({ author }: Message) => {
+      const away = !client.getState().isOpen || document.visibilityState === 'hidden';
+      if (audio.current && away && (author.role === 'agent' || author.role === 'bot')) chime(audio.current);
+    };
+    client.on('message', onMessage);
+    return () => void client.off('message', onMessage);
+  }, [client]);
+  if (enabled && typeof AudioContext === 'function') return () => void (audio.current ??= new AudioContext());
+  return undefined;
+}

@@ -1,0 +1,30 @@
+import { useEffect } from 'preact/hooks';
+
+/**
+ * While the page's tab is in the background and replies are unread, puts "(2) New message · " before the
+ * page's title, so the visitor sees the reply from another tab. The page's own title comes back as it was
+ * when the tab is shown again, nothing is unread any more, or the widget is removed; a title the page set
+ * meanwhile (a single-page app changing route) is left alone.
+ */
+export function useTitleNotice(unread: number, text: string): void {
+  useEffect(() => {
+    let original: string | undefined;
+    let shown: string | undefined;
+    const restore = () => {
+      if (shown !== undefined && document.title === shown) document.title = original!;
+      shown = undefined;
+    };
+    const update = () => {
+      restore();
+      if (document.visibilityState !== 'hidden' || unread < 1) return;
+      original = document.title;
+      document.title = shown = `(${unread}) ${text}${original && ` · ${original}`}`;
+    };
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      document.removeEventListener('visibilitychange', update);
+      restore();
+    };
+  }, [unread, text]);
+}
