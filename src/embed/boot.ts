@@ -67,6 +67,7 @@ export function boot(settings: NatterSettings): Booted {
     ...(settings.color && { color: settings.color }),
     ...(settings.zIndex !== undefined && { zIndex: settings.zIndex }),
     ...(settings.strings && { strings: settings.strings }),
+    ...(settings.sound && { sound: true }),
   });
   if (settings.open) client.open();
   const api: NatterApi = {

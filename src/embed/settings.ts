@@ -44,7 +44,6 @@ const expected: Record<string, string> = {
   open: 'true or false',
   strings: 'an object of texts by key (see src/i18n/en.ts), such as { "composerPlaceholder": "Ask us anything" }',
   mode: '"live", "messaging" or "auto"',
-  sound: 'true or false',
 };
 
 const wsUrl = z.string().check(
@@ -65,7 +64,6 @@ const settingsSchema = z.strictObject({
   maxLength: z.optional(wholeNumber.check(z.gte(1), z.lte(MAX_TEXT_LENGTH))),
   open: z.optional(z.boolean()),
   mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
-  sound: z.optional(z.boolean()),
 });
 
 /** The outcome of {@link parseSettings}: the settings, or one sentence saying what to fix. */
