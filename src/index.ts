@@ -12,13 +12,13 @@
  * ```
  * @module
  */
-export { createNatter, NatterClient, DEFAULT_MAX_LENGTH, type NatterOptions } from './core/client';
-export { NatterError, type NatterErrorCode } from './core/errors';
-export type { NatterEvents } from './core/events';
-export type { Store } from './core/store';
-export type { Author, AuthorRole, ConnectionState, Message, MessageStatus, NatterState, User } from './core/types';
-export type { KeyValue, Key } from './storage/kv';
-export { memoryKeyValue } from './storage/kv';
+export { createNatter, NatterClient, DEFAULT_MAX_LENGTH, type NatterOptions } from './core/client.ts';
+export { NatterError, type NatterErrorCode } from './core/errors.ts';
+export type { NatterEvents } from './core/events.ts';
+export type { Store } from './core/store.ts';
+export type { Author, AuthorRole, ConnectionState, Message, MessageStatus, NatterState, User } from './core/types.ts';
+export type { KeyValue, Key } from './storage/kv.ts';
+export { memoryKeyValue } from './storage/kv.ts';
 export type {
   InboundFrame,
   InboundMessage,
@@ -27,15 +27,15 @@ export type {
   TransportOpenOptions,
   TransportSink,
   TransportState,
-} from './transports/transport';
-export { WebSocketTransport, type WebSocketTransportOptions } from './transports/websocket';
-export { MemoryTransport } from './transports/memory';
-export { MemoryBackend } from './transports/memory-backend';
-export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './transports/backoff';
-export { PROTOCOL_VERSION } from './protocol/wire';
-export { mountWidget, widgetOptionsSchema, type Widget, type WidgetOptions, type Strings } from './ui';
-export { boot, type Booted, type NatterApi } from './embed/boot';
-export { parseSettings, type NatterSettings } from './embed/settings';
-export { initialState } from './core/client';
-export type { Availability, EndedBy, Mode, ModeSetting, ModeState, Phase } from './core/modes';
-export type { SystemEvent } from './core/types';
+} from './transports/transport.ts';
+export { WebSocketTransport, type WebSocketTransportOptions } from './transports/websocket.ts';
+export { MemoryTransport } from './transports/memory.ts';
+export { MemoryBackend } from './transports/memory-backend.ts';
+export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './transports/backoff.ts';
+export { PROTOCOL_VERSION } from './protocol/wire.ts';
+export { mountWidget, widgetOptionsSchema, type Widget, type WidgetOptions, type Strings } from './ui/index.ts';
+export { boot, type Booted, type NatterApi } from './embed/boot.ts';
+export { parseSettings, type NatterSettings } from './embed/settings.ts';
+export { initialState } from './core/client.ts';
+export type { Availability, EndedBy, Mode, ModeSetting, ModeState, Phase } from './core/modes.ts';
+export type { SystemEvent } from './core/types.ts';

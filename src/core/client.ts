@@ -1,18 +1,18 @@
 import { nanoid } from 'nanoid';
 import { z } from 'zod/mini';
-import { History } from '../storage/history';
-import { indexedDbKeyValue, memoryKeyValue, type KeyValue } from '../storage/kv';
-import type { MetaRecord } from '../storage/records';
-import { RECORD_VERSION } from '../storage/records';
-import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo, Transport, TransportSink, TransportState } from '../transports/transport';
-import { Emitter } from './emitter';
-import { NatterError } from './errors';
-import type { NatterEvents } from './events';
-import { initialModeState, offeredMode, transition, type ModeEvent, type ModeSetting, type ModeState } from './modes';
-import { describeIssues, emailSchema, userSchema, wholeNumber } from './schemas';
-import { createStore, type Store } from './store';
-import { countUnread, latestSentAt, upsertMessage } from './timeline';
-import type { ConnectionState, Message, NatterState, User } from './types';
+import { History } from '../storage/history.ts';
+import { indexedDbKeyValue, memoryKeyValue, type KeyValue } from '../storage/kv.ts';
+import type { MetaRecord } from '../storage/records.ts';
+import { RECORD_VERSION } from '../storage/records.ts';
+import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo, Transport, TransportSink, TransportState } from '../transports/transport.ts';
+import { Emitter } from './emitter.ts';
+import { NatterError } from './errors.ts';
+import type { NatterEvents } from './events.ts';
+import { initialModeState, offeredMode, transition, type ModeEvent, type ModeSetting, type ModeState } from './modes.ts';
+import { describeIssues, emailSchema, userSchema, wholeNumber } from './schemas.ts';
+import { createStore, type Store } from './store.ts';
+import { countUnread, latestSentAt, upsertMessage } from './timeline.ts';
+import type { ConnectionState, Message, NatterState, User } from './types.ts';
 
 /** Longest message a customer may write, unless `maxLength` says otherwise. */
 export const DEFAULT_MAX_LENGTH = 2000;

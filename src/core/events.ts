@@ -1,6 +1,6 @@
-import type { NatterError } from './errors';
-import type { Mode, Phase } from './modes';
-import type { Author, ConnectionState, Message } from './types';
+import type { NatterError } from './errors.ts';
+import type { Mode, Phase } from './modes.ts';
+import type { Author, ConnectionState, Message } from './types.ts';
 
 /**
  * Every event Natter fires, with its listener's signature. Listen with `natter.on(name, listener)`.

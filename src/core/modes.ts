@@ -4,7 +4,7 @@
  * draws it.
  * @module
  */
-import type { Author } from './types';
+import type { Author } from './types.ts';
 
 /** What the site owner asks for. `auto` follows the backend: live chat while agents are there. */
 export type ModeSetting = 'live' | 'messaging' | 'auto';

@@ -1,4 +1,4 @@
-import type { Message } from './types';
+import type { Message } from './types.ts';
 
 /**
  * Timeline order: messages the server has stored, by the server's clock; then messages still on their way,

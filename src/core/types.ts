@@ -1,4 +1,4 @@
-import type { Mode, ModeState } from './modes';
+import type { Mode, ModeState } from './modes.ts';
 
 /**
  * The shapes the headless core works with. They are the same whatever transport or storage is used.

@@ -1,10 +1,10 @@
-import { createNatter, type NatterClient } from '../core/client';
-import type { NatterEvents } from '../core/events';
-import type { ModeSetting } from '../core/modes';
-import type { NatterState, User } from '../core/types';
-import { WebSocketTransport } from '../transports/websocket';
-import { mountWidget, type Widget } from '../ui';
-import type { NatterSettings } from './settings';
+import { createNatter, type NatterClient } from '../core/client.ts';
+import type { NatterEvents } from '../core/events.ts';
+import type { ModeSetting } from '../core/modes.ts';
+import type { NatterState, User } from '../core/types.ts';
+import { WebSocketTransport } from '../transports/websocket.ts';
+import { mountWidget, type Widget } from '../ui/index.ts';
+import type { NatterSettings } from './settings.ts';
 
 /**
  * The API of `window.Natter`, the same for the script tag and for `boot` from the npm module.

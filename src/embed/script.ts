@@ -11,9 +11,9 @@
  * into the host page.
  */
 import { z } from 'zod/mini';
-import { initialState } from '../core/client';
-import { boot, type NatterApi } from './boot';
-import { parseSettings, settingsFromDataset } from './settings';
+import { initialState } from '../core/client.ts';
+import { boot, type NatterApi } from './boot.ts';
+import { parseSettings, settingsFromDataset } from './settings.ts';
 
 type Queued = [method: string, args: ArrayLike<unknown>];
 type Stub = { q?: Queued[] } & Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { z } from 'zod/mini';
-import type { Strings } from '../i18n/en';
-import { MAX_TEXT_LENGTH } from '../protocol/wire';
-import { wholeNumber } from '../core/schemas';
-import { widgetOptionExpectations, widgetOptionsSchema } from '../ui/options';
+import type { Strings } from '../i18n/en.ts';
+import { MAX_TEXT_LENGTH } from '../protocol/wire.ts';
+import { wholeNumber } from '../core/schemas.ts';
+import { widgetOptionExpectations, widgetOptionsSchema } from '../ui/options.ts';
 
 /**
  * What a site owner can set, by `data-*` attributes on the script tag or by `window.NatterSettings`.

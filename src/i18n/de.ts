@@ -1,4 +1,4 @@
-import type { Strings } from './en';
+import type { Strings } from './en.ts';
 
 /** German texts (formal "Sie"). See `en.ts` for where each one is shown. */
 export const de: Strings = {

@@ -2,9 +2,9 @@
  * The widget's languages: English (the source), German and Dutch.
  * @module
  */
-import { de } from './de';
-import { en, type Strings } from './en';
-import { nl } from './nl';
+import { de } from './de.ts';
+import { en, type Strings } from './en.ts';
+import { nl } from './nl.ts';
 
 export type { Strings };
 

@@ -1,4 +1,4 @@
-import type { Strings } from './en';
+import type { Strings } from './en.ts';
 
 /** Dutch texts (formal "u"). See `en.ts` for where each one is shown. */
 export const nl: Strings = {

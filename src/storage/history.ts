@@ -1,7 +1,7 @@
-import type { Message } from '../core/types';
-import { describeIssues } from '../core/schemas';
-import type { Key, KeyValue } from './kv';
-import { currentRecord, messageRecord, metaRecord, RECORD_VERSION, type MetaRecord } from './records';
+import type { Message } from '../core/types.ts';
+import { describeIssues } from '../core/schemas.ts';
+import type { Key, KeyValue } from './kv.ts';
+import { currentRecord, messageRecord, metaRecord, RECORD_VERSION, type MetaRecord } from './records.ts';
 
 /** What {@link History.load} found. */
 export interface LoadedConversation {

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from 'zod/mini';
-import { authorSchema, systemEventSchema, userSchema } from '../core/schemas';
+import { authorSchema, systemEventSchema, userSchema } from '../core/schemas.ts';
 
 /** The format version this release writes. */
 export const RECORD_VERSION = 1;

@@ -1,6 +1,6 @@
-import type { Availability, EndedBy, Mode } from '../core/modes';
-import type { Author, SystemEvent, User } from '../core/types';
-import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo } from './transport';
+import type { Availability, EndedBy, Mode } from '../core/modes.ts';
+import type { Author, SystemEvent, User } from '../core/types.ts';
+import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo } from './transport.ts';
 
 /** One connected {@link MemoryTransport}, as the backend sees it. */
 export interface MemoryConnection {

@@ -1,5 +1,5 @@
-import type { MemoryBackend, MemoryConnection } from './memory-backend';
-import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from './transport';
+import type { MemoryBackend, MemoryConnection } from './memory-backend.ts';
+import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from './transport.ts';
 
 /**
  * A transport to a {@link MemoryBackend} in the same page: for tests, demos without a server, and as the

@@ -23,8 +23,8 @@
  * ```
  * @module
  */
-import type { Availability, EndedBy, Mode } from '../core/modes';
-import type { Author, SystemEvent, User } from '../core/types';
+import type { Availability, EndedBy, Mode } from '../core/modes.ts';
+import type { Author, SystemEvent, User } from '../core/types.ts';
 
 /** What the core hands a transport when it opens. */
 export interface TransportOpenOptions {

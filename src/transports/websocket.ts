@@ -3,10 +3,10 @@ import {
   serverFrames,
   type ClientFrame,
   type ServerFrame,
-} from '../protocol/wire';
-import { describeIssues } from '../core/schemas';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from './transport';
+} from '../protocol/wire.ts';
+import { describeIssues } from '../core/schemas.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from './transport.ts';
 
 /** Options of {@link WebSocketTransport}. */
 export interface WebSocketTransportOptions {

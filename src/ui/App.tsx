@@ -1,10 +1,10 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { type Ui, UiContext } from './context';
-import { Launcher } from './Launcher';
-import { Panel } from './Panel';
-import { useNatterState } from './use-natter';
-import { useSound } from './use-sound';
-import { useTitleNotice } from './use-title-notice';
+import { type Ui, UiContext } from './context.ts';
+import { Launcher } from './Launcher.tsx';
+import { Panel } from './Panel.tsx';
+import { useNatterState } from './use-natter.ts';
+import { useSound } from './use-sound.ts';
+import { useTitleNotice } from './use-title-notice.ts';
 
 interface Props {
   ui: Ui;

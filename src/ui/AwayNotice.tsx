@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { emailSchema } from '../core/schemas';
-import { format } from '../i18n/index';
-import { useUi } from './context';
-import { Linkified } from './Linkified';
+import { emailSchema } from '../core/schemas.ts';
+import { format } from '../i18n/index.ts';
+import { useUi } from './context.ts';
+import { Linkified } from './Linkified.tsx';
 
 const EMAIL_ID = 'natter-email';
 const ERROR_ID = 'natter-email-error';

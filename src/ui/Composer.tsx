@@ -1,7 +1,7 @@
 import type { RefObject } from 'preact';
 import { useLayoutEffect, useState } from 'preact/hooks';
-import { counted, format } from '../i18n/index';
-import { useUi } from './context';
+import { counted, format } from '../i18n/index.ts';
+import { useUi } from './context.ts';
 
 const LIMIT_ID = 'natter-limit';
 const ERROR_ID = 'natter-send-error';

@@ -1,4 +1,4 @@
-import { useUi } from './context';
+import { useUi } from './context.ts';
 
 /** "Today", "Yesterday" or the date, above the first message of each day. */
 export function DaySeparator({ at }: { at: number }) {

@@ -1,8 +1,8 @@
-import type { NatterState } from '../core/types';
-import { format } from '../i18n/index';
-import { Avatar } from './Avatar';
-import { useUi } from './context';
-import { CloseIcon } from './icons';
+import type { NatterState } from '../core/types.ts';
+import { format } from '../i18n/index.ts';
+import { Avatar } from './Avatar.tsx';
+import { useUi } from './context.ts';
+import { CloseIcon } from './icons.tsx';
 
 /** Whether nobody is there to answer now: no agent, or outside business hours. */
 export function isAway(state: NatterState): boolean {

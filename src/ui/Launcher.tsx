@@ -1,8 +1,8 @@
 import type { RefObject } from 'preact';
-import { counted } from '../i18n/index';
-import { useUi } from './context';
-import { ChatIcon, CloseIcon } from './icons';
-import { PANEL_ID } from './Panel';
+import { counted } from '../i18n/index.ts';
+import { useUi } from './context.ts';
+import { ChatIcon, CloseIcon } from './icons.tsx';
+import { PANEL_ID } from './Panel.tsx';
 
 interface Props {
   open: boolean;

@@ -1,9 +1,9 @@
-import type { ConnectionState, Message } from '../core/types';
-import { Avatar } from './Avatar';
-import { useUi } from './context';
-import { eventText } from './event-text';
-import { Linkified } from './Linkified';
-import { MessageStatus } from './MessageStatus';
+import type { ConnectionState, Message } from '../core/types.ts';
+import { Avatar } from './Avatar.tsx';
+import { useUi } from './context.ts';
+import { eventText } from './event-text.ts';
+import { Linkified } from './Linkified.tsx';
+import { MessageStatus } from './MessageStatus.tsx';
 
 interface Props {
   message: Message;

@@ -1,10 +1,10 @@
 import type { ComponentChild } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { ConnectionState, Message } from '../core/types';
-import { useUi } from './context';
-import { dayKey } from './dates';
-import { DaySeparator } from './DaySeparator';
-import { MessageItem, timeOf } from './MessageItem';
+import type { ConnectionState, Message } from '../core/types.ts';
+import { useUi } from './context.ts';
+import { dayKey } from './dates.ts';
+import { DaySeparator } from './DaySeparator.tsx';
+import { MessageItem, timeOf } from './MessageItem.tsx';
 
 interface Props {
   messages: readonly Message[];

@@ -1,5 +1,5 @@
-import type { ConnectionState, Message } from '../core/types';
-import { useUi } from './context';
+import type { ConnectionState, Message } from '../core/types.ts';
+import { useUi } from './context.ts';
 
 interface Props {
   message: Message;

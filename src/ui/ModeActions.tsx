@@ -1,5 +1,5 @@
-import type { NatterState } from '../core/types';
-import { useUi } from './context';
+import type { NatterState } from '../core/types.ts';
+import { useUi } from './context.ts';
 
 /**
  * The buttons above the text box that move between messaging and live chat: "Chat live with us" while live

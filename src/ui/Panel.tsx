@@ -1,14 +1,14 @@
 import type { RefObject } from 'preact';
-import type { NatterState } from '../core/types';
-import { AwayNotice } from './AwayNotice';
-import { Composer } from './Composer';
-import { useUi } from './context';
-import { Header, isAway } from './Header';
-import { MessageList } from './MessageList';
-import { ModeActions } from './ModeActions';
-import { Rating } from './Rating';
-import { Typing } from './Typing';
-import { useViewportHeight } from './use-viewport-height';
+import type { NatterState } from '../core/types.ts';
+import { AwayNotice } from './AwayNotice.tsx';
+import { Composer } from './Composer.tsx';
+import { useUi } from './context.ts';
+import { Header, isAway } from './Header.tsx';
+import { MessageList } from './MessageList.tsx';
+import { ModeActions } from './ModeActions.tsx';
+import { Rating } from './Rating.tsx';
+import { Typing } from './Typing.tsx';
+import { useViewportHeight } from './use-viewport-height.ts';
 
 export const PANEL_ID = 'natter-panel';
 

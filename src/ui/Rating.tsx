@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { counted } from '../i18n/index';
-import { useUi } from './context';
+import { counted } from '../i18n/index.ts';
+import { useUi } from './context.ts';
 
 const TITLE_ID = 'natter-rate';
 

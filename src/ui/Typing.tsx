@@ -1,6 +1,6 @@
-import type { Author } from '../core/types';
-import { format } from '../i18n/index';
-import { useUi } from './context';
+import type { Author } from '../core/types.ts';
+import { format } from '../i18n/index.ts';
+import { useUi } from './context.ts';
 
 /**
  * "Alex is typing…" with three dots, below the conversation. It is its own polite live region, outside the

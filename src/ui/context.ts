@@ -1,8 +1,8 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { NatterClient } from '../core/client';
-import type { Strings } from '../i18n/en';
-import type { Dates } from './dates';
+import type { NatterClient } from '../core/client.ts';
+import type { Strings } from '../i18n/en.ts';
+import type { Dates } from './dates.ts';
 
 /** What every component of the widget may need, resolved once when the widget is mounted. */
 export interface Ui {

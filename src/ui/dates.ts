@@ -1,4 +1,4 @@
-import type { Strings } from '../i18n/en';
+import type { Strings } from '../i18n/en.ts';
 
 /** Date and time texts in one locale. The `Intl` formatters are made once per widget: they are costly. */
 export interface Dates {

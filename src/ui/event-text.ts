@@ -1,5 +1,5 @@
-import type { SystemEvent } from '../core/types';
-import { format, type Strings } from '../i18n/index';
+import type { SystemEvent } from '../core/types.ts';
+import { format, type Strings } from '../i18n/index.ts';
 
 /**
  * What a system message says, in the widget's language: "Alex joined the chat", "Chat ended — …".

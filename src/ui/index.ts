@@ -11,6 +11,6 @@
  * ```
  * @module
  */
-export { mountWidget, type Widget } from './mount';
-export { widgetOptionsSchema, type WidgetOptions } from './options';
-export type { Strings } from '../i18n/en';
+export { mountWidget, type Widget } from './mount.ts';
+export { widgetOptionsSchema, type WidgetOptions } from './options.ts';
+export type { Strings } from '../i18n/en.ts';

@@ -1,12 +1,12 @@
 import { h, render } from 'preact';
-import type { NatterClient } from '../core/client';
-import { NatterError } from '../core/errors';
-import { type Locale, pickLocale, strings } from '../i18n/index';
-import { App } from './App';
-import { createDates } from './dates';
-import { describeOptionsError, type WidgetOptions, widgetOptionsSchema } from './options';
+import type { NatterClient } from '../core/client.ts';
+import { NatterError } from '../core/errors.ts';
+import { type Locale, pickLocale, strings } from '../i18n/index.ts';
+import { App } from './App.tsx';
+import { createDates } from './dates.ts';
+import { describeOptionsError, type WidgetOptions, widgetOptionsSchema } from './options.ts';
 import css from './styles.css?inline';
-import { themeProperties } from './theme';
+import { themeProperties } from './theme.ts';
 
 /**
  * A mounted widget, as returned by {@link mountWidget}.

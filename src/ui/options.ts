@@ -3,8 +3,8 @@
  * @module
  */
 import { z } from 'zod/mini';
-import { wholeNumber } from '../core/schemas';
-import { en, type Strings } from '../i18n/en';
+import { wholeNumber } from '../core/schemas.ts';
+import { en, type Strings } from '../i18n/en.ts';
 
 /**
  * Options of `mountWidget`. All are optional.

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useState } from 'preact/hooks';
-import type { NatterClient } from '../core/client';
-import type { NatterState } from '../core/types';
+import type { NatterClient } from '../core/client.ts';
+import type { NatterState } from '../core/types.ts';
 
 /**
  * The client's current state, re-rendering when it changes. The core replaces the state object on every

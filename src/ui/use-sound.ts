@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { NatterClient } from '../core/client';
-import type { Message } from '../core/types';
+import type { NatterClient } from '../core/client.ts';
+import type { Message } from '../core/types.ts';
 
 /** Plays a short, soft two-tone chime (E5, then A5) with the Web Audio API: no sound file to download. */
 function chime(audio: AudioContext): void {

@@ -36,8 +36,15 @@ test('the npm module imports in Node (as in server-side rendering) without touch
 
 test('package.json exports resolve to built files with type declarations', () => {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  for (const file of [pkg.exports['.'].import, pkg.exports['.'].types, pkg.exports['./script']]) {
+  for (const file of [pkg.exports['.'].import, pkg.exports['.'].types, pkg.exports['./script'].default, pkg.exports['./script'].types]) {
     expect(() => readFileSync(path.join(root, file))).not.toThrow();
   }
   expect(pkg.sideEffects).toBe(false);
 });
+
+test('the package passes publint (strict) and are-the-types-wrong for ESM consumers', () => {
+  const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+  expect(run([path.join(root, 'node_modules/publint/src/cli.js'), '--strict'])).toContain('All good');
+  // Throws (non-zero exit) on any problem for bundler or node16 ESM resolution.
+  run([path.join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'), '--pack', '.', '--profile', 'esm-only', '--format', 'ascii']);
+}, 60_000);
