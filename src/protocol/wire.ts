@@ -2,12 +2,13 @@
  * Natter protocol v1: the JSON frames that travel over the WebSocket between a visitor's browser and a
  * Natter backend. `docs/protocol.md` is the prose of this file; this file is the law.
  *
- * It imports nothing but `zod/mini`, so the reference backend (`demo/server.ts`, run by Node with type
- * stripping) validates with the very same schemas as the browser.
+ * It imports nothing but `zod/mini` and the shared value schemas, so the reference backend (`demo/server.ts`,
+ * run by Node with type stripping) validates with the very same schemas as the browser.
  *
  * @module
  */
 import { z } from 'zod/mini';
+import { authorSchema, emailSchema, idSchema, systemEventSchema, userSchema, wholeNumber } from '../core/schemas.ts';
 
 /** The protocol version this build speaks. A backend that speaks another answers `error` `unsupported_version`. */
 export const PROTOCOL_VERSION = 1;
@@ -15,9 +16,8 @@ export const PROTOCOL_VERSION = 1;
 /** Longest message text, in UTF-16 code units, that a v1 backend accepts. */
 export const MAX_TEXT_LENGTH = 4000;
 
-/** A safe integer. (zod's `z.int()` would add a number-format module to the browser bundle for this.) */
-const int = z.number().check(z.refine(Number.isSafeInteger, 'must be a whole number'));
-const id = z.string().check(z.minLength(1), z.maxLength(128));
+const int = wholeNumber;
+const id = idSchema;
 const seq = int.check(z.gte(0));
 /** Milliseconds since the Unix epoch, server clock. */
 const time = z.number().check(z.gte(0));
@@ -25,33 +25,13 @@ const text = z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
 const shortText = z.string().check(z.maxLength(200));
 
 /** Who wrote a timeline item. `bot` items are always shown as coming from a bot. */
-export const wireAuthor = z.object({
-  role: z.enum(['visitor', 'agent', 'bot', 'system']),
-  id: z.optional(id),
-  name: z.optional(shortText),
-});
+export const wireAuthor = authorSchema;
 
 /** What a visitor tells about themselves. Every field is optional. */
-export const wireUser = z.object({
-  id: z.optional(id),
-  name: z.optional(shortText),
-  email: z.optional(shortText),
-});
+export const wireUser = userSchema;
 
 /** What a system item reports, so a client can say it in the customer's language (`text` is the fallback). */
-export const wireEvent = z.object({
-  kind: z.enum(['queued', 'joined', 'ended', 'handoff', 'email', 'rated', 'mode']),
-  /** The agent's name, for `joined`. */
-  name: z.optional(shortText),
-  /** Who ended the session, for `ended`. */
-  by: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
-  /** Where the conversation went, for `handoff` and `mode`. */
-  to: z.optional(z.enum(['live', 'messaging'])),
-  /** The address left, for `email`. */
-  email: z.optional(shortText),
-  /** The rating given, for `rated`. */
-  score: z.optional(int.check(z.gte(1), z.lte(5))),
-});
+export const wireEvent = systemEventSchema;
 
 /** A live chat session. */
 export const wireSession = z.object({
@@ -142,10 +122,7 @@ export const rateFrame = z.object({
 });
 
 /** The visitor leaves an email address to hear about the reply. */
-export const emailFrame = z.object({
-  type: z.literal('email'),
-  email: z.string().check(z.maxLength(200), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/)),
-});
+export const emailFrame = z.object({ type: z.literal('email'), email: emailSchema });
 
 /** "Talk to a person": hand the conversation from the bot to the live queue or to the team's inbox. */
 export const handoffFrame = z.object({ type: z.literal('handoff') });
