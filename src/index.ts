@@ -18,7 +18,7 @@ export type { NatterEvents } from './core/events.ts';
 export type { Store } from './core/store.ts';
 export type { Author, AuthorRole, ConnectionState, Message, MessageStatus, NatterState, User } from './core/types.ts';
 export type { KeyValue, Key } from './storage/kv.ts';
-export { memoryKeyValue } from './storage/kv.ts';
+export { indexedDbKeyValue, memoryKeyValue, volatileKeyValue } from './storage/kv.ts';
 export type {
   InboundFrame,
   InboundMessage,

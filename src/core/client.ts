@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import { z } from 'zod/mini';
 import { History } from '../storage/history.ts';
-import { indexedDbKeyValue, memoryKeyValue, type KeyValue } from '../storage/kv.ts';
+import { indexedDbKeyValue, volatileKeyValue, type KeyValue } from '../storage/kv.ts';
 import type { MetaRecord } from '../storage/records.ts';
 import { RECORD_VERSION } from '../storage/records.ts';
 import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo, Transport, TransportSink, TransportState } from '../transports/transport.ts';
@@ -22,8 +22,8 @@ export interface NatterOptions {
   /** How Natter reaches the backend, such as `new WebSocketTransport({ url })`. */
   transport: Transport;
   /**
-   * Where the conversation is kept: `'indexeddb'` (default; survives reloads), `'memory'` (gone on reload),
-   * or a custom {@link KeyValue}.
+   * Where the conversation is kept: `'indexeddb'` (default; survives reloads), `'memory'` (only in this
+   * client's state, gone on reload), or a custom {@link KeyValue} such as `memoryKeyValue()`.
    */
   storage?: 'indexeddb' | 'memory' | KeyValue;
   /** Separates the stored conversations of several Natter sites on one origin. Default `'default'`. */
@@ -416,11 +416,11 @@ export class NatterClient {
 
   #openStorage(): KeyValue {
     const storage = this.#options.storage ?? 'indexeddb';
-    if (storage === 'memory') return memoryKeyValue();
+    if (storage === 'memory') return volatileKeyValue();
     if (storage !== 'indexeddb') return storage;
     if (typeof indexedDB === 'undefined') {
       this.#fail(new NatterError('storage', 'Natter: this browser offers no IndexedDB; the conversation will not survive a reload.'));
-      return memoryKeyValue();
+      return volatileKeyValue();
     }
     return indexedDbKeyValue(`natter-${this.#options.siteId}`);
   }

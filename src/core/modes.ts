@@ -90,44 +90,37 @@ const SETTINGS: readonly string[] = ['live', 'messaging', 'auto'];
  * let s = initialModeState();
  * const r = transition(s, { type: 'queued', sessionId: 's1', position: 2 });
  * if (r.ok) s = r.state; // phase 'queued'
- * transition(s, { type: 'rated', sessionId: 's1' }); // { ok: false, reason: 'no ended session s1 to rate' }
+ * transition(s, { type: 'rated', sessionId: 's1' }); // { ok: false, reason: 'cannot rate session s1 (it has not ended)' }
  * ```
  */
 export function transition(state: ModeState, event: ModeEvent): TransitionResult {
-  const refuse = (reason: string): TransitionResult => ({ ok: false, reason });
   const to = (patch: Partial<ModeState>): TransitionResult => ({ ok: true, state: { ...state, ...patch } });
-  const session = state.session;
+  const { phase, session } = state;
+  /** The one sentence every refusal uses: what was asked, of which session, in which phase. */
+  const refuse = (verb: string, why = `in phase ${phase}`): TransitionResult => ({
+    ok: false,
+    reason: `cannot ${verb}${'sessionId' in event ? ` session ${event.sessionId}` : ''} ${why}`,
+  });
+  const running = session?.id === (event as { sessionId?: string }).sessionId && (phase === 'queued' || phase === 'live');
   switch (event.type) {
     case 'setting':
-      if (!SETTINGS.includes(event.mode)) return refuse(`unknown mode "${String(event.mode)}"; use "live", "messaging" or "auto"`);
-      return to({ setting: event.mode });
+      return SETTINGS.includes(event.mode) ? to({ setting: event.mode }) : refuse(`use mode "${String(event.mode)}"`, '(unknown; use "live", "messaging" or "auto")');
     case 'force':
-      if (event.mode !== null && !MODES.includes(event.mode)) return refuse(`unknown forced mode "${String(event.mode)}"`);
-      return to({ forced: event.mode ?? undefined });
+      return event.mode === null || MODES.includes(event.mode) ? to({ forced: event.mode ?? undefined }) : refuse(`force mode "${String(event.mode)}"`, '(unknown)');
     case 'availability':
       return to({ availability: event.availability });
     case 'queued':
-      if (state.phase === 'live') return refuse(`cannot queue session ${event.sessionId}: session ${session?.id} is live`);
-      if (state.phase === 'queued' && session?.id !== event.sessionId) {
-        return refuse(`cannot queue session ${event.sessionId}: session ${session?.id} is already waiting`);
-      }
+      // A new session may wait only when none is running; the waiting one may be updated.
+      if (phase === 'live' || (phase === 'queued' && !running)) return refuse('queue');
       return to({ phase: 'queued', session: { id: event.sessionId, position: event.position, waitSeconds: event.waitSeconds } });
     case 'joined':
-      if (!session || session.id !== event.sessionId || (state.phase !== 'queued' && state.phase !== 'live')) {
-        return refuse(`an agent cannot join session ${event.sessionId}: it is not waiting or live (phase ${state.phase})`);
-      }
-      return to({ phase: 'live', session: { id: session.id, agent: event.agent } });
+      return running ? to({ phase: 'live', session: { id: event.sessionId, agent: event.agent } }) : refuse('join');
     case 'ended':
-      if (!session || session.id !== event.sessionId || (state.phase !== 'queued' && state.phase !== 'live')) {
-        return refuse(`cannot end session ${event.sessionId}: it is not waiting or live (phase ${state.phase})`);
-      }
-      return to({ phase: 'ended', session: { ...session, endedBy: event.by, rated: false } });
+      return running ? to({ phase: 'ended', session: { ...session!, endedBy: event.by, rated: false } }) : refuse('end');
     case 'rated':
-      if (!session || session.id !== event.sessionId || !session.endedBy) return refuse(`no ended session ${event.sessionId} to rate`);
-      if (session.rated) return refuse(`session ${event.sessionId} is already rated`);
-      return to({ session: { ...session, rated: true } });
+      if (session?.id !== event.sessionId || !session.endedBy) return refuse('rate', '(it has not ended)');
+      return session.rated ? refuse('rate', '(already rated)') : to({ session: { ...session, rated: true } });
     case 'resume':
-      if (state.phase !== 'ended') return refuse(`nothing to resume from phase ${state.phase}`);
-      return to({ phase: 'messaging' });
+      return phase === 'ended' ? to({ phase: 'messaging' }) : refuse('resume');
   }
 }

@@ -76,6 +76,15 @@ export function indexedDbKeyValue(dbName: string, storeName = 'records', timeout
   };
 }
 
+/**
+ * Keeps nothing: the conversation lives only in the client's state and is gone with the page. Used for
+ * `storage: 'memory'` and when IndexedDB is missing, so the script bundle carries no second store.
+ */
+export function volatileKeyValue(): KeyValue {
+  const nothing = async () => undefined;
+  return { get: nothing, setMany: nothing, getUnder: async () => [], deleteUnder: nothing };
+}
+
 /** Orders keys the way IndexedDB does, for the in-memory store. */
 function compareKeys(a: Key, b: Key): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
@@ -93,8 +102,8 @@ function startsWith(key: Key, prefix: Key): boolean {
 }
 
 /**
- * The same operations in memory: used when IndexedDB is missing or broken, and by tests. Values are copied
- * in and out, as IndexedDB would clone them.
+ * The same operations in memory, shared by the clients that are given it: for tests and for apps that want
+ * a reload-like handover within one page. Values are copied in and out, as IndexedDB would clone them.
  */
 export function memoryKeyValue(): KeyValue {
   const records = new Map<string, { key: Key; value: unknown }>();

@@ -108,6 +108,11 @@ export class MemoryBackend {
     this.#setSession(visitorId, { ...session, state: 'ended', endedBy: by, rated: false }, { kind: 'ended', by });
   }
 
+  /** Delivers any frame to the visitor as it is, even a wrong one: for staging a confused backend. */
+  deliver(visitorId: string, frame: InboundFrame): void {
+    this.#deliverTo(visitorId, frame);
+  }
+
   /** Shows `author` typing (or not) to the visitor. */
   typing(visitorId: string, typing: boolean, author: Author = { role: 'agent', id: 'a1', name: 'Alex' }): void {
     this.#deliverTo(visitorId, { type: 'typing', author, typing });
