@@ -341,7 +341,10 @@ export class Desk {
   }
 
   #queue(conversationId: string, event: WireEvent, text: string): void {
-    const session: StoredSession = { id: randomUUID(), state: 'queued', queuedAt: Date.now(), rated: false };
+    // Strictly increasing, so two visitors queuing in the same millisecond keep their order (ties would
+    // otherwise fall to the random session ids).
+    const latest = Math.max(0, ...this.#queued().map((entry) => entry.session.queuedAt));
+    const session: StoredSession = { id: randomUUID(), state: 'queued', queuedAt: Math.max(Date.now(), latest + 1), rated: false };
     this.#save(conversationId, session, event, text);
     this.#queueMoved();
   }
