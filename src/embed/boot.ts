@@ -3,8 +3,10 @@ import type { NatterEvents } from '../core/events.ts';
 import type { ModeSetting } from '../core/modes.ts';
 import type { NatterState, User } from '../core/types.ts';
 import { WebSocketTransport } from '../transports/websocket.ts';
-import { mountWidget, type Widget } from '../ui/index.ts';
-import type { NatterSettings } from './settings.ts';
+import { NatterError } from '../core/errors.ts';
+import { mountCheckedWidget } from '../ui/mount.ts';
+import type { Widget } from '../ui/index.ts';
+import { parseSettings, type NatterSettings } from './settings.ts';
 
 /**
  * The API of `window.Natter`, the same for the script tag and for `boot` from the npm module.
@@ -42,8 +44,9 @@ export interface Booted {
 
 /**
  * Starts Natter the way the script tag does: a client with the WebSocket transport, the widget mounted,
- * and the {@link NatterApi}. Settings must already be valid (see `parseSettings`).
+ * and the {@link NatterApi}.
  *
+ * @throws {NatterError} `invalid_settings`, naming the first wrong setting and what it must be.
  * @example
  * ```ts
  * import { boot } from 'natter';
@@ -52,23 +55,20 @@ export interface Booted {
  * ```
  */
 export function boot(settings: NatterSettings): Booted {
-  const client = createNatter({
-    transport: new WebSocketTransport({ url: settings.endpoint }),
-    ...(settings.siteId && { siteId: settings.siteId }),
-    ...(settings.teamName && { teamName: settings.teamName }),
-    ...(settings.locale && { locale: settings.locale }),
-    ...(settings.maxLength && { maxLength: settings.maxLength }),
-    ...(settings.mode && { mode: settings.mode }),
-  });
-  const widget = mountWidget(client, {
-    ...(settings.teamName && { teamName: settings.teamName }),
-    ...(settings.locale && { locale: settings.locale }),
-    ...(settings.position && { position: settings.position }),
-    ...(settings.color && { color: settings.color }),
-    ...(settings.zIndex !== undefined && { zIndex: settings.zIndex }),
-    ...(settings.strings && { strings: settings.strings }),
-    ...(settings.sound && { sound: true }),
-  });
+  const parsed = parseSettings(settings as unknown as Record<string, unknown>);
+  if (!parsed.ok) throw new NatterError('invalid_settings', parsed.error);
+  return bootChecked(parsed.settings);
+}
+
+/**
+ * {@link boot} for settings that already passed `parseSettings` (the script tag checks them itself, to
+ * report a wrong setting on the console instead of throwing).
+ * @internal
+ */
+export function bootChecked(settings: NatterSettings): Booted {
+  // The settings are a superset of both the client's and the widget's options: each takes what it knows.
+  const client = createNatter({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
+  const widget = mountCheckedWidget(client, settings);
   if (settings.open) client.open();
   const api: NatterApi = {
     open: () => client.open(),

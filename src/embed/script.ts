@@ -12,7 +12,7 @@
  */
 import { z } from 'zod/mini';
 import { initialState } from '../core/client.ts';
-import { boot, type NatterApi } from './boot.ts';
+import { bootChecked, type NatterApi } from './boot.ts';
 import { parseSettings, settingsFromDataset } from './settings.ts';
 
 type Queued = [method: string, args: ArrayLike<unknown>];
@@ -59,7 +59,7 @@ function install(): void {
   const result = parseSettings(input);
   let api: NatterApi;
   if (result.ok) {
-    api = boot(result.settings).api;
+    api = bootChecked(result.settings).api;
   } else {
     console.error(result.error);
     api = noop(result.error);

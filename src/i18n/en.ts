@@ -11,12 +11,10 @@ export const en = {
   launcherOpenUnreadOne: 'Open chat, 1 unread message',
   /** Accessible name of the launcher while closed, with {count} (2 or more) unread messages. */
   launcherOpenUnread: 'Open chat, {count} unread messages',
-  /** Accessible name of the launcher while the panel is open. */
+  /** Accessible name of the launcher while the panel is open, and of the × button in the panel's header. */
   launcherClose: 'Close chat',
   /** Panel heading (and the dialog's name) when neither the site nor the server named the team. */
   title: 'Customer support',
-  /** Accessible name of the × button in the panel's header. */
-  close: 'Close chat',
   /** Under the heading: someone from the team is available now. */
   online: 'Online — we reply in minutes',
   /** Under the heading: nobody is available now; the visitor can still write. */
@@ -35,17 +33,14 @@ export const en = {
   bot: 'Bot',
   /** Author of automatic notices (centred grey lines), read by screen readers before each one. */
   system: 'Notice',
-  /** Separator above the first message of today. */
-  today: 'Today',
-  /** Separator above the first message of yesterday. */
-  yesterday: 'Yesterday',
   /** Under the visitor's message while the server has not yet confirmed it. */
   sending: 'Sending…',
   /** Under the visitor's last message once the server stored it. */
   sent: 'Sent',
   /** Under the visitor's message while offline; it goes out by itself when the connection is back. */
   waiting: 'Waiting for connection…',
-  /** Under the visitor's message when it could not be delivered. */
+  /** Under the visitor's message when it could not be delivered; also under the text box when the message could
+   * not be handed to the outbox at all (the text is put back in the box). */
   failed: 'Failed to send',
   /** Button next to "Failed to send" that sends the message again. */
   retry: 'Retry',
@@ -53,18 +48,16 @@ export const en = {
   composerLabel: 'Your message',
   /** Grey hint inside the empty text box. */
   composerPlaceholder: 'Write a message…',
-  /** Accessible name of the send button (an arrow icon). */
+  /** Accessible name of the send button (an arrow icon), and the button that sends a rating. */
   send: 'Send',
   /** Under the text box when the message is close to the length limit, with 1 character left. */
   charactersLeftOne: '1 character left',
   /** Under the text box when the message is close to the length limit; {count} is what is left. */
   charactersLeft: '{count} characters left',
   /** Under the text box when the message is 1 character too long; sending is disabled. */
-  charactersOverOne: '1 character over the limit — shorten your message',
-  /** Under the text box when the message is {over} characters too long; sending is disabled. */
-  charactersOver: '{over} characters over the limit — shorten your message',
-  /** Under the text box when the message could not be handed to the outbox at all. */
-  sendError: "Your message couldn't be sent. Please try again.",
+  charactersOverOne: 'Shorten your message by 1 character',
+  /** Under the text box when the message is {count} characters too long; sending is disabled. */
+  charactersOver: 'Shorten your message by {count} characters',
   /** Shown in the empty conversation, before the first message. */
   greeting: 'Ask us anything — we usually answer here.',
   /** Under the heading in messaging: the team's usual reply time; {time} is "30 minutes", "2 hours", "1 day"… */
@@ -96,8 +89,6 @@ export const en = {
   stars: '{count} stars',
   /** Label of the optional comment box on the rating card. */
   rateComment: 'Comment (optional)',
-  /** Button on the rating card that sends the rating. */
-  rateSubmit: 'Submit',
   /** Replaces the rating card once the visitor has rated the chat. */
   rateThanks: 'Thanks for your feedback!',
   /** Above the text box while nobody is there, when the team set no away message of its own. */
@@ -113,9 +104,9 @@ export const en = {
   /** Notice in the conversation: {name} (a team member) joined the live chat. */
   joined: '{name} joined the chat',
   /** Notice in the conversation: the live chat ended. The visitor can go on writing. */
-  ended: "Chat ended — write here any time and we'll reply",
+  ended: "Chat ended — write here and we'll reply",
   /** Notice in the conversation: the live chat ended because nobody wrote for a while. */
-  endedTimeout: "Chat ended after a while without messages — write here any time and we'll reply",
+  endedTimeout: "Chat ended for inactivity — write here and we'll reply",
   /** Notice in the conversation: a bot passed the visitor on to the live chat queue. */
   handoffLive: 'Connecting you to a person…',
   /** Notice in the conversation: nobody can chat live now; a person will answer in this conversation later. Also

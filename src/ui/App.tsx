@@ -1,7 +1,11 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { type Ui, UiContext } from './context.ts';
-import { Launcher } from './Launcher.tsx';
-import { Panel } from './Panel.tsx';
+import { counted } from '../i18n/index.ts';
+import type { Ui } from './context.ts';
+import { ChatIcon, CloseIcon } from './icons.tsx';
+import { Panel, PANEL_ID } from './Panel.tsx';
 import { useNatterState } from './use-natter.ts';
 import { useSound } from './use-sound.ts';
 import { useTitleNotice } from './use-title-notice.ts';
@@ -15,24 +19,29 @@ interface Props {
   sound?: boolean;
 }
 
-/** The whole widget: the launcher and the panel, both driven by the client's state. */
+/**
+ * The whole widget, driven by the client's state: the panel, and the round launcher button in the corner that
+ * opens and closes it, with the unread count on it.
+ */
 export function App({ ui, teamName, position, sound }: Props) {
-  const state = useNatterState(ui.client);
-  const unlockSound = useSound(ui.client, sound);
-  useTitleNotice(state.unread, ui.strings.newMessage);
+  const { client, strings } = ui;
+  const state = useNatterState(client);
+  const { isOpen, unread } = state;
+  const unlockSound = useSound(client, sound);
+  useTitleNotice(client, unread, strings.newMessage);
   const launcherRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
-  const wasOpen = useRef(state.isOpen);
+  const wasOpen = useRef(isOpen);
 
   // Opening (from the launcher, or `natter.open()` behind the site's own button) puts the visitor in the text
   // box; a panel opened by the page on load, with no click or key behind it, does not steal focus (or pop up
   // a phone's keyboard). Closing while focus is in the panel hands it back to the launcher, so keyboard users
   // are never dropped at the top of the page.
   useLayoutEffect(() => {
-    if (state.isOpen === wasOpen.current) return;
-    wasOpen.current = state.isOpen;
-    if (state.isOpen) {
+    if (isOpen === wasOpen.current) return;
+    wasOpen.current = isOpen;
+    if (isOpen) {
       const activation = (navigator as { userActivation?: { isActive: boolean } }).userActivation;
       if (activation?.isActive !== false) inputRef.current?.focus();
       return;
@@ -40,20 +49,34 @@ export function App({ ui, teamName, position, sound }: Props) {
     const panel = panelRef.current;
     const active = panel && (panel.getRootNode() as Document | ShadowRoot).activeElement;
     if (active && panel.contains(active)) launcherRef.current?.focus();
-  }, [state.isOpen]);
+  }, [isOpen]);
 
   const close = () => {
-    ui.client.close();
+    client.close();
     launcherRef.current?.focus();
   };
 
-  const title = state.teamName ?? teamName ?? ui.strings.title;
+  const title = state.teamName ?? teamName ?? strings.title;
   return (
-    <UiContext.Provider value={ui}>
-      <div class={`natter natter--${position}`} onPointerDown={unlockSound} onKeyDown={unlockSound}>
-        <Panel state={state} title={title} panelRef={panelRef} inputRef={inputRef} onClose={close} />
-        <Launcher open={state.isOpen} unread={state.unread} launcherRef={launcherRef} />
-      </div>
-    </UiContext.Provider>
+    <div class={`natter natter--${position}`} onPointerDown={unlockSound} onKeyDown={unlockSound}>
+      <Panel ui={ui} state={state} title={title} panelRef={panelRef} inputRef={inputRef} onClose={close} />
+      <button
+        ref={launcherRef}
+        type="button"
+        class="launcher"
+        aria-label={isOpen ? strings.launcherClose : unread ? counted(strings, 'launcherOpenUnread', unread) : strings.launcherOpen}
+        aria-expanded={isOpen}
+        aria-controls={PANEL_ID}
+        onClick={() => client.toggle()}
+      >
+        {isOpen ? <CloseIcon /> : <ChatIcon />}
+        {/* The count is in the button's name already. */}
+        {unread > 0 && !isOpen && (
+          <span class="badge" data-testid="unread" aria-hidden="true">
+            {unread > 9 ? '9+' : unread}
+          </span>
+        )}
+      </button>
+    </div>
   );
 }

@@ -1,15 +1,16 @@
-/** Up to two initials of a name: "Alex Kim" → "AK". */
-export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = (word: string | undefined) => (word ? [...word][0]! : '');
-  return (first(words[0]) + (words.length > 1 ? first(words.at(-1)) : '')).toUpperCase();
-}
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
 
-/** The round initials badge beside team and bot messages. Decorative: the name is next to it as text. */
-export function Avatar({ name }: { name: string | undefined }) {
+/**
+ * The round badge beside team and bot messages, with up to two initials of the name: "Alex Kim" → "AK".
+ * Decorative: the name is next to it as text.
+ */
+export function Avatar({ name = '' }: { name: string | undefined }) {
+  const firsts = name.match(/(?<!\S)\S/gu) ?? []; // the first character of each word
   return (
     <span class="avatar" aria-hidden="true">
-      {name ? initials(name) : ''}
+      {[firsts[0], firsts[1] && firsts.at(-1)].join('').toUpperCase()}
     </span>
   );
 }

@@ -1,13 +1,17 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
 import { useState } from 'preact/hooks';
 import { emailSchema } from '../core/schemas.ts';
 import { format } from '../i18n/index.ts';
-import { useUi } from './context.ts';
+import type { Ui } from './context.ts';
 import { Linkified } from './Linkified.tsx';
 
 const EMAIL_ID = 'natter-email';
 const ERROR_ID = 'natter-email-error';
 
 interface Props {
+  ui: Ui;
   /** The team's away message, as the backend wrote it. */
   message: string | undefined;
   /** The address the visitor already left, if any. */
@@ -20,8 +24,7 @@ interface Props {
  * While nobody is there: the team's away message, and a field to get the reply by email. The address is
  * checked here by the core's own rule, so a typo is explained in the visitor's language and nothing is sent.
  */
-export function AwayNotice({ message, email, onDone }: Props) {
-  const { client, strings } = useUi();
+export function AwayNotice({ ui: { client, strings }, message, email, onDone }: Props) {
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState(false);
   return (

@@ -1,7 +1,9 @@
-import type { RefObject } from 'preact';
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h, type RefObject } from 'preact';
 import { useLayoutEffect, useState } from 'preact/hooks';
-import { counted, format } from '../i18n/index.ts';
-import { useUi } from './context.ts';
+import { counted } from '../i18n/index.ts';
+import type { Ui } from './context.ts';
 
 const LIMIT_ID = 'natter-limit';
 const ERROR_ID = 'natter-send-error';
@@ -11,8 +13,7 @@ const ERROR_ID = 'natter-send-error';
  * composing (Japanese, Chinese…) only confirms the composition. A text over the length limit is never cut:
  * sending is disabled and the text below says by how much to shorten it.
  */
-export function Composer({ inputRef }: { inputRef: RefObject<HTMLTextAreaElement | null> }) {
-  const { client, strings } = useUi();
+export function Composer({ ui: { client, strings }, inputRef }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null> }) {
   const [text, setText] = useState('');
   const [error, setError] = useState(false);
   const max = client.maxLength;
@@ -31,31 +32,27 @@ export function Composer({ inputRef }: { inputRef: RefObject<HTMLTextAreaElement
     }
   }, [text]);
 
-  const submit = async () => {
-    if (!canSend) return;
-    setText('');
-    setError(false);
-    inputRef.current?.focus();
-    try {
-      await client.send(text);
-    } catch {
-      // The core has reported the details through its `error` event; the visitor gets their text back.
-      setText((current) => current || text);
-      setError(true);
-    }
-  };
-
   let limit: string | undefined;
-  if (over) limit = left === -1 ? strings.charactersOverOne : format(strings.charactersOver, { over: -left });
+  if (over) limit = counted(strings, 'charactersOver', -left);
   else if (left <= max / 10) limit = counted(strings, 'charactersLeft', left);
   const describedBy = [limit && LIMIT_ID, error && ERROR_ID].filter(Boolean).join(' ') || undefined;
 
   return (
     <form
       class="composer"
-      onSubmit={(event) => {
+      onSubmit={async (event) => {
         event.preventDefault();
-        void submit();
+        if (!canSend) return;
+        setText('');
+        setError(false);
+        inputRef.current?.focus();
+        try {
+          await client.send(text);
+        } catch {
+          // The core has reported the details through its `error` event; the visitor gets their text back.
+          setText((current) => current || text);
+          setError(true);
+        }
       }}
     >
       <textarea
@@ -76,7 +73,7 @@ export function Composer({ inputRef }: { inputRef: RefObject<HTMLTextAreaElement
           // keyCode 229: Safari ends a composition with an Enter whose isComposing is already false.
           if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
           event.preventDefault();
-          void submit();
+          event.currentTarget.form!.requestSubmit();
         }}
       />
       <button type="submit" class="send" aria-label={strings.send} disabled={!canSend}>
@@ -91,7 +88,7 @@ export function Composer({ inputRef }: { inputRef: RefObject<HTMLTextAreaElement
       )}
       {error && (
         <p id={ERROR_ID} class="error" role="alert">
-          {strings.sendError}
+          {strings.failed}
         </p>
       )}
     </form>

@@ -1,7 +1,10 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
 import type { NatterState } from '../core/types.ts';
 import { format } from '../i18n/index.ts';
 import { Avatar } from './Avatar.tsx';
-import { useUi } from './context.ts';
+import type { Ui } from './context.ts';
 import { CloseIcon } from './icons.tsx';
 
 /** Whether nobody is there to answer now: no agent, or outside business hours. */
@@ -15,8 +18,7 @@ export function isAway(state: NatterState): boolean {
  * for an agent" with the place in the queue; the agent's avatar and name in a live chat. Connection trouble
  * replaces the line under the heading.
  */
-export function Header({ state, title, onClose }: { state: NatterState; title: string; onClose: () => void }) {
-  const { strings, dates } = useUi();
+export function Header({ ui: { strings, dates }, state, title, onClose }: { ui: Ui; state: NatterState; title: string; onClose: () => void }) {
   const { phase, session, availability } = state.mode;
   const reply = availability?.replyMinutes;
   const { connection } = state;
@@ -59,7 +61,7 @@ export function Header({ state, title, onClose }: { state: NatterState; title: s
           </p>
         )}
       </div>
-      <button type="button" class="icon-button" aria-label={strings.close} onClick={onClose}>
+      <button type="button" class="icon-button" aria-label={strings.launcherClose} onClick={onClose}>
         <CloseIcon />
       </button>
     </header>

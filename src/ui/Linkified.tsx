@@ -1,4 +1,6 @@
-import type { ComponentChild } from 'preact';
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h, type ComponentChild } from 'preact';
 
 /** Candidate links: web addresses and mailto: addresses. Anything else, `javascript:` included, stays text. */
 const LINK = /\b(?:https?:\/\/|mailto:)[^\s<>"]+/gi;
@@ -14,12 +16,14 @@ function trimLink(raw: string): string {
   }
 }
 
-/** The address to link to, or `undefined` when it is not a well-formed http(s) or mailto URL. */
+/**
+ * The address to link to, or `undefined` when it is not a well-formed http(s) or mailto URL. `LINK` only
+ * matches those schemes, so a URL that parses has one of them: a host for http(s), an `@` for mailto.
+ */
 function safeHref(link: string): string | undefined {
   try {
     const url = new URL(link);
-    if (url.protocol === 'mailto:') return url.pathname.includes('@') ? url.href : undefined;
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname ? url.href : undefined;
+    return (url.protocol === 'mailto:' ? url.pathname.includes('@') : url.hostname) ? url.href : undefined;
   } catch {
     return undefined; // not a URL after all: shown as the text it is
   }
@@ -45,5 +49,5 @@ export function Linkified({ text }: { text: string }) {
     last = match.index + link.length;
   }
   parts.push(text.slice(last));
-  return <>{parts}</>;
+  return parts;
 }

@@ -1,16 +1,19 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
 import type { ConnectionState, Message } from '../core/types.ts';
 import { Avatar } from './Avatar.tsx';
-import { useUi } from './context.ts';
+import type { Ui } from './context.ts';
 import { eventText } from './event-text.ts';
 import { Linkified } from './Linkified.tsx';
-import { MessageStatus } from './MessageStatus.tsx';
 
 interface Props {
+  ui: Ui;
   message: Message;
   connection: ConnectionState;
   /** Whether the author differs from the message above: only then are the name and avatar shown. */
   first: boolean;
-  /** Whether this is the visitor's latest message. */
+  /** Whether this is the visitor's latest message: only that one says "Sent", to keep the list calm. */
   latest: boolean;
 }
 
@@ -19,10 +22,14 @@ export function timeOf(message: Message): number {
   return message.sentAt ?? message.createdAt;
 }
 
-/** One message: the visitor's own on the right, the team's and bots' on the left, notices centred. */
-export function MessageItem({ message, connection, first, latest }: Props) {
-  const { strings, dates } = useUi();
+/**
+ * One message: the visitor's own on the right, the team's and bots' on the left, notices centred. Under the
+ * visitor's own, where it is on its way; that element stays in place while its text changes, so the log's
+ * `aria-relevant="additions"` does not read every change aloud.
+ */
+export function MessageItem({ ui: { client, strings, dates }, message, connection, first, latest }: Props) {
   const { role, name } = message.author;
+  const { status } = message;
   const at = timeOf(message);
   const author =
     role === 'visitor' ? strings.you : role === 'system' ? strings.system : role === 'agent' ? (name ?? strings.agent) : name;
@@ -30,7 +37,7 @@ export function MessageItem({ message, connection, first, latest }: Props) {
   // The visitor's side and notices are told apart by place; screen readers still hear who wrote.
   const nameVisible = first && team;
   return (
-    <div class={`msg msg--${role}`} data-testid="message" data-role={role} data-status={message.status}>
+    <div class={`msg msg--${role}`} data-testid="message" data-role={role} data-status={status}>
       {team && <Avatar name={first ? (name ?? (role === 'bot' ? strings.bot : strings.agent)) : undefined} />}
       <div class="body">
         {(author || role === 'bot') && (
@@ -46,7 +53,24 @@ export function MessageItem({ message, connection, first, latest }: Props) {
           <time dateTime={new Date(at).toISOString()} title={dates.full(at)}>
             {dates.time(at)}
           </time>
-          {role === 'visitor' && <MessageStatus message={message} connection={connection} latest={latest} />}
+          {role === 'visitor' && (
+            <span class={`status status--${status}`}>
+              {status === 'failed'
+                ? strings.failed
+                : status === 'sending'
+                  ? connection === 'open'
+                    ? strings.sending
+                    : strings.waiting
+                  : latest
+                    ? strings.sent
+                    : ''}
+            </span>
+          )}
+          {status === 'failed' && (
+            <button type="button" class="btn retry" data-testid="retry" onClick={() => client.retry(message.key)}>
+              {strings.retry}
+            </button>
+          )}
         </div>
       </div>
     </div>

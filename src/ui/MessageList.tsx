@@ -1,12 +1,14 @@
-import type { ComponentChild } from 'preact';
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h, type ComponentChild } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ConnectionState, Message } from '../core/types.ts';
-import { useUi } from './context.ts';
+import type { Ui } from './context.ts';
 import { dayKey } from './dates.ts';
-import { DaySeparator } from './DaySeparator.tsx';
 import { MessageItem, timeOf } from './MessageItem.tsx';
 
 interface Props {
+  ui: Ui;
   messages: readonly Message[];
   connection: ConnectionState;
   /** Whether the stored conversation has been read: the greeting waits for it, so it never flashes. */
@@ -31,8 +33,8 @@ function sameAuthor(a: Message, b: Message): boolean {
  * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
  * The quick replies of the last message sit under it, and go as soon as anything newer arrives.
  */
-export function MessageList({ messages, connection, ready, open, onReply }: Props) {
-  const { strings } = useUi();
+export function MessageList({ ui, messages, connection, ready, open, onReply }: Props) {
+  const { strings, dates } = ui;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const lastKey = useRef<string | undefined>(undefined);
@@ -55,12 +57,22 @@ export function MessageList({ messages, connection, ready, open, onReply }: Prop
 
   const items: ComponentChild[] = [];
   let previous: Message | undefined;
+  let previousDay: number | undefined;
   for (const message of messages) {
-    const day = dayKey(timeOf(message));
-    const newDay = !previous || dayKey(timeOf(previous)) !== day;
-    if (newDay) items.push(<DaySeparator key={`day:${day}`} at={timeOf(message)} />);
+    const at = timeOf(message);
+    const day = dayKey(at);
+    const newDay = day !== previousDay;
+    // "Today", "Yesterday" or the date, above the first message of each day.
+    if (newDay) {
+      items.push(
+        <div key={`day:${day}`} class="day">
+          <span>{dates.day(at)}</span>
+        </div>,
+      );
+    }
     items.push(
       <MessageItem
+        ui={ui}
         key={message.key}
         message={message}
         connection={connection}
@@ -69,6 +81,7 @@ export function MessageList({ messages, connection, ready, open, onReply }: Prop
       />,
     );
     previous = message;
+    previousDay = day;
   }
 
   return (

@@ -1,18 +1,20 @@
-import type { RefObject } from 'preact';
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h, type RefObject } from 'preact';
 import type { NatterState } from '../core/types.ts';
+import { format } from '../i18n/index.ts';
 import { AwayNotice } from './AwayNotice.tsx';
 import { Composer } from './Composer.tsx';
-import { useUi } from './context.ts';
+import type { Ui } from './context.ts';
 import { Header, isAway } from './Header.tsx';
 import { MessageList } from './MessageList.tsx';
-import { ModeActions } from './ModeActions.tsx';
 import { Rating } from './Rating.tsx';
-import { Typing } from './Typing.tsx';
 import { useViewportHeight } from './use-viewport-height.ts';
 
 export const PANEL_ID = 'natter-panel';
 
 interface Props {
+  ui: Ui;
   state: NatterState;
   title: string;
   panelRef: RefObject<HTMLDivElement | null>;
@@ -23,11 +25,18 @@ interface Props {
 /**
  * The conversation window: a non-modal dialog, so the page stays usable beside it. It stays in the DOM
  * while closed (hidden), which keeps the visitor's draft and scroll position. Between the conversation and
- * the text box sit what the phase needs: typing, the live chat buttons, the rating card, the away notice.
+ * the text box sit what the phase needs: who is typing, the live chat buttons, the rating card, the away notice.
  */
-export function Panel({ state, title, panelRef, inputRef, onClose }: Props) {
-  const { client } = useUi();
+export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) {
+  const { client, strings } = ui;
   const { phase, session, availability } = state.mode;
+  // The buttons that move between messaging and live chat: "Chat live with us" while live chat is offered, then
+  // "Leave queue" and "End chat" in the same place (so keyboard focus stays on it), and "Talk to a person" after a
+  // bot has answered, until the conversation is handed over.
+  const inLive = phase === 'queued' || phase === 'live';
+  const offered = inLive || state.offeredMode === 'live';
+  const bot =
+    phase === 'messaging' && state.messages.findLast((m) => m.author.role === 'bot' || m.event?.kind === 'handoff')?.author.role === 'bot';
   // A button that goes away after use hands focus to the text box, where the conversation continues.
   const toInput = () => inputRef.current?.focus();
   useViewportHeight(panelRef, state.isOpen);
@@ -47,8 +56,9 @@ export function Panel({ state, title, panelRef, inputRef, onClose }: Props) {
         }
       }}
     >
-      <Header state={state} title={title} onClose={onClose} />
+      <Header ui={ui} state={state} title={title} onClose={onClose} />
       <MessageList
+        ui={ui}
         messages={state.messages}
         connection={state.connection}
         ready={state.ready}
@@ -58,11 +68,43 @@ export function Panel({ state, title, panelRef, inputRef, onClose }: Props) {
           toInput();
         }}
       />
-      <Typing author={state.typing} />
-      <ModeActions state={state} />
-      {phase === 'ended' && <Rating rated={session?.rated} onDone={toInput} />}
-      {phase === 'messaging' && isAway(state) && <AwayNotice message={availability?.awayMessage} email={state.email} onDone={toInput} />}
-      <Composer inputRef={inputRef} />
+      {/* "Alex is typing…", with three dots, is its own polite live region, outside the log, so it is said once but
+          never read back as a message. The region stays in place while empty: a live region must exist before its
+          text changes for screen readers to notice. */}
+      <div class="typing" aria-live="polite">
+        {state.typing && (
+          <p data-testid="typing">
+            <span class="dots" aria-hidden="true">
+              <i />
+              <i />
+              <i />
+            </span>
+            {format(strings.typing, { name: state.typing.name ?? strings.agent })}
+          </p>
+        )}
+      </div>
+      {(offered || bot) && (
+        <div class="actions">
+          {offered && (
+            <button
+              type="button"
+              class={inLive ? 'btn' : 'btn main'}
+              data-testid={inLive ? 'end-live' : 'start-live'}
+              onClick={() => (inLive ? client.endLive() : void client.startLive())}
+            >
+              {phase === 'queued' ? strings.leaveQueue : inLive ? strings.endLive : strings.startLive}
+            </button>
+          )}
+          {bot && (
+            <button type="button" class="btn" data-testid="handoff" onClick={() => void client.handoff()}>
+              {strings.handoff}
+            </button>
+          )}
+        </div>
+      )}
+      {phase === 'ended' && <Rating ui={ui} rated={session?.rated} onDone={toInput} />}
+      {phase === 'messaging' && isAway(state) && <AwayNotice ui={ui} message={availability?.awayMessage} email={state.email} onDone={toInput} />}
+      <Composer ui={ui} inputRef={inputRef} />
     </div>
   );
 }

@@ -1,6 +1,9 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
 import { useState } from 'preact/hooks';
 import { counted } from '../i18n/index.ts';
-import { useUi } from './context.ts';
+import type { Ui } from './context.ts';
 
 const TITLE_ID = 'natter-rate';
 
@@ -10,8 +13,7 @@ const TITLE_ID = 'natter-rate';
  * in any radio group (Tab reaches the group, the arrow keys move and choose) in every browser and screen
  * reader.
  */
-export function Rating({ rated, onDone }: { rated: boolean | undefined; onDone: () => void }) {
-  const { client, strings } = useUi();
+export function Rating({ ui: { client, strings }, rated, onDone }: { ui: Ui; rated: boolean | undefined; onDone: () => void }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   if (rated) return <p class="card">{strings.rateThanks}</p>;
@@ -42,7 +44,7 @@ export function Rating({ rated, onDone }: { rated: boolean | undefined; onDone: 
         onInput={(event) => setComment(event.currentTarget.value)}
       />
       <button type="submit" class="btn main" data-testid="rating-submit" disabled={!score}>
-        {strings.rateSubmit}
+        {strings.send}
       </button>
     </form>
   );

@@ -1,37 +1,42 @@
-import type { Strings } from '../i18n/en.ts';
-
 /** Date and time texts in one locale. The `Intl` formatters are made once per widget: they are costly. */
 export interface Dates {
   /** `14:05` or `2:05 PM`. */
   time(at: number): string;
   /** Everything, for the tooltip: `Tuesday, 4 March 2025 at 14:05`. */
   full(at: number): string;
-  /** The day separator: "Today", "Yesterday", `Tuesday, 4 March`, or with the year when not this year. */
+  /**
+   * The day separator: "Today", "Yesterday" (in the words of `Intl.RelativeTimeFormat`), `Tuesday, 4 March`,
+   * or with the year when not this year.
+   */
   day(at: number, now?: number): string;
   /** A span of time in words, rounded up to whole minutes, hours or days: "30 minutes", "2 hours", "1 day". */
   duration(minutes: number): string;
 }
 
-/** A key that is equal for two times on the same local day. */
-export function dayKey(at: number): string {
-  const date = new Date(at);
-  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+/** The start of the local day of `at`: equal for two times on the same day. */
+export function dayKey(at: number): number {
+  return new Date(at).setHours(0, 0, 0, 0);
 }
 
-export function createDates(locale: string, strings: Strings): Dates {
-  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
+const DAY = 86_400_000;
+
+export function createDates(locale: string): Dates {
+  const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
   const full = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
   const day = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' });
-  const dayOfYear = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric' });
+  const dayOfYear = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   return {
     time: (at) => time.format(at),
     full: (at) => full.format(at),
     day(at, now = Date.now()) {
-      const today = new Date(now);
-      if (dayKey(at) === dayKey(now)) return strings.today;
-      const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1).getTime();
-      if (dayKey(at) === dayKey(yesterday)) return strings.yesterday;
-      return (new Date(at).getFullYear() === today.getFullYear() ? day : dayOfYear).format(at);
+      // Rounded: a day with a daylight saving change is 23 or 25 hours long.
+      const ago = Math.round((dayKey(now) - dayKey(at)) / DAY);
+      if (ago < 2) {
+        const text = relative.format(-ago, 'day'); // "today", "gestern", "vandaag"
+        return text[0]!.toUpperCase() + text.slice(1);
+      }
+      return (new Date(at).getFullYear() === new Date(now).getFullYear() ? day : dayOfYear).format(at);
     },
     duration(minutes) {
       const [unit, count] = minutes < 60 ? ['minute', minutes] : minutes < 1440 ? ['hour', minutes / 60] : ['day', minutes / 1440];

@@ -1,3 +1,7 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
+
 /** Small inline icons: no icon font, no requests. All are decorative; their buttons carry the name. */
 
 export function ChatIcon() {

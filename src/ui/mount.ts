@@ -33,16 +33,18 @@ const DEFAULT_Z_INDEX = 2147483000;
 /** The tag to format dates with: the page's own (`en-GB`, `de-CH`) when it is a variant of the chosen language. */
 function intlLocale(tag: string, locale: Locale): string {
   try {
-    const [canonical] = Intl.getCanonicalLocales(tag);
-    return canonical?.split('-')[0]!.toLowerCase() === locale ? canonical : locale;
+    return new Intl.Locale(tag).language === locale ? tag : locale;
   } catch {
     return locale; // not a valid BCP-47 tag: the language's own default formats
   }
 }
 
-/** Puts the CSS into the shadow root: as a constructable stylesheet (CSP-safe), else as a `<style>`. */
+/**
+ * Puts the CSS into the shadow root: as a constructable stylesheet (CSP-safe), else as a `<style>`. Browsers
+ * that adopt stylesheets also have `replaceSync` (both came in the same releases).
+ */
 function adoptStyles(root: ShadowRoot): void {
-  if (typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype && 'adoptedStyleSheets' in root) {
+  if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [sheet];
@@ -74,34 +76,40 @@ export function mountWidget(client: NatterClient, options: WidgetOptions = {}): 
   if (!parsed.success) {
     throw new NatterError('invalid_settings', describeOptionsError(options, parsed.error.issues));
   }
+  return mountCheckedWidget(client, options);
+}
+
+/**
+ * {@link mountWidget} for options already checked against {@link widgetOptionsSchema}, such as the script
+ * tag's settings (`parseSettings`): the drop-in bundle then carries no second check and none of its messages.
+ * @internal
+ */
+export function mountCheckedWidget(client: NatterClient, options: WidgetOptions): Widget {
   const { teamName, position = 'right', color, zIndex = DEFAULT_Z_INDEX, container, sound } = options;
   const tag = options.locale ?? (document.documentElement.lang || navigator.language || 'en');
   const locale = pickLocale(tag);
   const texts = strings(locale, options.strings);
-  const ui = { client, strings: texts, dates: createDates(intlLocale(tag, locale), texts) };
+  const ui = { client, strings: texts, dates: createDates(intlLocale(tag, locale)) };
 
   const host = document.createElement('div');
   host.setAttribute('data-natter-widget', '');
   // Styles set through the CSSOM pass a strict CSP. `all: initial !important` keeps page rules that happen to
   // match a <div> (sizes, margins, transforms) off the host: it stays a sizeless anchor, and only the fixed
   // launcher and panel inside it take room. The colour was checked to be a hex colour.
-  host.style.setProperty('all', 'initial', 'important');
-  for (const [name, value] of Object.entries(themeProperties(color))) host.style.setProperty(name, value);
-  host.style.setProperty('--natter-z', String(zIndex));
+  for (const [name, value] of Object.entries({ all: 'initial', '--natter-z': String(zIndex), ...themeProperties(color) })) {
+    host.style.setProperty(name, value, 'important');
+  }
   const root = host.attachShadow({ mode: 'open' });
   render(h(App, { ui, teamName, position, sound }), root);
   adoptStyles(root); // after rendering: a first render removes whatever else is in its container
   (container ?? document.body).append(host);
   void client.start();
 
-  let mounted = true;
   return {
     host,
     root,
     unmount() {
-      if (!mounted) return;
-      mounted = false;
-      render(null, root);
+      render(null, root); // a second time finds nothing to remove
       host.remove();
     },
   };

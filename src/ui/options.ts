@@ -70,14 +70,14 @@ export const widgetOptionsSchema = z.object({
   position: z.optional(z.enum(['right', 'left'])),
   color: z.optional(z.string().check(z.regex(HEX_COLOR))),
   zIndex: z.optional(wholeNumber.check(z.gte(-2147483647), z.lte(2147483647))),
-  container: z.optional(z.unknown().check(z.refine((value) => typeof HTMLElement !== 'undefined' && value instanceof HTMLElement))),
+  container: z.optional(z.custom<HTMLElement>((value) => typeof HTMLElement !== 'undefined' && value instanceof HTMLElement)),
   sound: z.optional(z.boolean()),
 });
 
 /** What each option must be, for error messages (the script tag's settings reuse it). */
 export const widgetOptionExpectations: Record<Exclude<keyof WidgetOptions, 'strings'>, string> = {
   teamName: 'a text of 1 to 100 characters',
-  locale: 'a language tag such as "en", "de-CH" or "nl"',
+  locale: 'a language tag such as "de-CH"',
   position: '"right" or "left"',
   color: 'a hex colour such as "#0a7cff"',
   zIndex: 'a whole number',
@@ -86,8 +86,7 @@ export const widgetOptionExpectations: Record<Exclude<keyof WidgetOptions, 'stri
 };
 
 function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value !== 'object' || value === null) return String(value);
   return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
 }
@@ -100,13 +99,8 @@ export function describeOptionsError(options: unknown, issues: readonly { path: 
   const issue = issues[0];
   const [name, key] = issue?.path ?? [];
   if (name === undefined) return `Natter: mountWidget options must be an object, got ${describeValue(options)}.`;
-  if (name === 'strings') {
-    if (issue?.code === 'unrecognized_keys') {
-      return `Natter: widget option "strings" has an unknown text "${issue.keys?.[0]}"; the keys are listed in src/i18n/en.ts.`;
-    }
-    if (key === undefined) return 'Natter: widget option "strings" must be an object of texts by key, such as { greeting: "Hi!" }.';
-    return `Natter: widget option "strings.${String(key)}" must be a text of at most ${MAX_TEXT} characters.`;
-  }
-  const value = (options as Record<PropertyKey, unknown>)[name];
-  return `Natter: widget option "${String(name)}" must be ${widgetOptionExpectations[name as keyof typeof widgetOptionExpectations]}, got ${describeValue(value)}.`;
+  if (issue?.code === 'unrecognized_keys') return `Natter: widget option "strings" has an unknown text "${issue.keys?.[0]}" (see src/i18n/en.ts).`;
+  if (key !== undefined) return `Natter: widget option "strings.${String(key)}" must be a text of at most ${MAX_TEXT} characters.`;
+  const expected = name === 'strings' ? 'an object of texts by key' : widgetOptionExpectations[name as keyof typeof widgetOptionExpectations];
+  return `Natter: widget option "${String(name)}" must be ${expected}, got ${describeValue((options as Record<PropertyKey, unknown>)[name])}.`;
 }

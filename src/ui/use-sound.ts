@@ -1,19 +1,18 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { NatterClient } from '../core/client.ts';
 import type { Message } from '../core/types.ts';
 
-/** Plays a short, soft two-tone chime (E5, then A5) with the Web Audio API: no sound file to download. */
+/** Plays a short, soft chime (A5, fading out) with the Web Audio API: no sound file to download. */
 function chime(audio: AudioContext): void {
   void audio.resume();
   const at = audio.currentTime;
   const tone = audio.createOscillator();
   const volume = audio.createGain();
-  tone.frequency.setValueAtTime(659, at);
-  tone.frequency.setValueAtTime(880, at + 0.15);
+  tone.frequency.value = 880;
   volume.gain.setValueAtTime(0.15, at);
   volume.gain.exponentialRampToValueAtTime(0.001, at + 0.45);
   tone.connect(volume).connect(audio.destination);
-  tone.start(at);
+  tone.start();
   tone.stop(at + 0.45);
 }
 
@@ -25,7 +24,7 @@ function chime(audio: AudioContext): void {
  */
 export function useSound(client: NatterClient, enabled: boolean | undefined): (() => void) | undefined {
   const audio = useRef<AudioContext>(undefined);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const onMessage = ({ author }: Message) => {
       const away = !client.getState().isOpen || document.visibilityState === 'hidden';
       if (audio.current && away && (author.role === 'agent' || author.role === 'bot')) chime(audio.current);

@@ -1,13 +1,15 @@
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
+import type { NatterClient } from '../core/client.ts';
 
 /**
  * While the page's tab is in the background and replies are unread, puts "(2) New message · " before the
  * page's title, so the visitor sees the reply from another tab. The page's own title comes back as it was
  * when the tab is shown again, nothing is unread any more, or the widget is removed; a title the page set
- * meanwhile (a single-page app changing route) is left alone.
+ * meanwhile (a single-page app changing route) is left alone. It also tells the client whether the page is
+ * visible, so replies that arrive in a background tab count as unread even with the panel open.
  */
-export function useTitleNotice(unread: number, text: string): void {
-  useEffect(() => {
+export function useTitleNotice(client: NatterClient, unread: number, text: string): void {
+  useLayoutEffect(() => {
     let original: string | undefined;
     let shown: string | undefined;
     const restore = () => {
@@ -16,7 +18,9 @@ export function useTitleNotice(unread: number, text: string): void {
     };
     const update = () => {
       restore();
-      if (document.visibilityState !== 'hidden' || unread < 1) return;
+      const hidden = document.visibilityState === 'hidden';
+      client.setPageVisible(!hidden);
+      if (!hidden || unread < 1) return;
       original = document.title;
       document.title = shown = `(${unread}) ${text}${original && ` · ${original}`}`;
     };
@@ -26,5 +30,5 @@ export function useTitleNotice(unread: number, text: string): void {
       document.removeEventListener('visibilitychange', update);
       restore();
     };
-  }, [unread, text]);
+  }, [client, unread, text]);
 }

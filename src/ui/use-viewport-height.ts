@@ -1,5 +1,5 @@
 import type { RefObject } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 
 /**
  * Keeps the full-screen panel (phones) inside the part of the screen the on-screen keyboard leaves free.
@@ -8,9 +8,9 @@ import { useEffect } from 'preact/hooks';
  * dropped while the page is pinch-zoomed, where the visual viewport is not the keyboard's doing.
  */
 export function useViewportHeight(ref: RefObject<HTMLElement | null>, active: boolean): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     const panel = ref.current;
-    const viewport = typeof window === 'undefined' ? undefined : window.visualViewport;
+    const viewport = window.visualViewport; // effects run only in a browser
     if (!active || !panel || !viewport) return;
     const update = () => {
       if (Math.abs(viewport.scale - 1) > 0.01) {

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const launcher = (page: Page) => page.getByRole('button', { name: /^open chat/i });
-const composer = (page: Page) => page.getByRole('dialog').getByRole('textbox');
+const composer = (page: Page) => page.getByRole('dialog').getByRole('textbox', { name: /your message/i });
 const widgetMessages = (page: Page) => page.getByTestId('message');
 const inboxMessages = () => inbox.getByTestId('message');
 

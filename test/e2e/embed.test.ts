@@ -130,7 +130,7 @@ test("the host page's CSS cannot reach into the widget", async () => {
   await launcher(tab).click();
   const dialog = tab.getByRole('dialog');
   await expect.poll(() => dialog.isVisible()).toBe(true);
-  const style = await tab.getByRole('textbox').evaluate((node) => {
+  const style = await tab.getByRole('textbox', { name: /your message/i }).evaluate((node) => {
     const computed = getComputedStyle(node);
     return { color: computed.color, fontSize: computed.fontSize };
   });
@@ -154,7 +154,7 @@ test('keyboard: Escape closes the panel and gives focus back to the launcher', a
 test('axe finds no accessibility violations in the open widget', async () => {
   const { tab } = await open('/plain');
   await launcher(tab).click();
-  await tab.getByRole('textbox').fill('Hello from an accessibility test');
+  await tab.getByRole('textbox', { name: /your message/i }).fill('Hello from an accessibility test');
   await tab.keyboard.press('Enter');
   await expect.poll(() => tab.getByTestId('message').count()).toBe(1);
   await tab.addScriptTag({ content: readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
@@ -177,7 +177,7 @@ test("works under a strict Content-Security-Policy: no 'unsafe-inline', no 'unsa
   const tab = await context.newPage();
   await tab.goto(`${site.url}/csp`);
   await launcher(tab).click();
-  await tab.getByRole('textbox').fill('Hello from a strict page');
+  await tab.getByRole('textbox', { name: /your message/i }).fill('Hello from a strict page');
   await tab.keyboard.press('Enter');
   await expect.poll(() => tab.getByTestId('message').first().getAttribute('data-status')).toBe('sent');
   // The stylesheet applied: the launcher wears the default accent colour (#005fcc).
@@ -197,5 +197,9 @@ test('full screen on a narrow phone', async () => {
       return box && [box.x, box.y, box.width, Math.round(box.height)];
     })
     .toEqual([0, 0, 375, 667]);
+  // Nothing covers the composer's Send button: the launcher steps aside while the panel fills the screen.
+  const send = tab.getByRole('button', { name: /^send$/i });
+  await tab.getByRole('textbox', { name: /your message/i }).fill('Hi from a phone');
+  await send.click({ trial: true });
   await tab.context().close();
 });

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createNatter } from '../../../src/core/client';
 import type { Message } from '../../../src/core/types';
 import { strings } from '../../../src/i18n/index';
-import { UiContext } from '../../../src/ui/context';
 import { createDates } from '../../../src/ui/dates';
 import { MessageList } from '../../../src/ui/MessageList';
 import { MemoryTransport } from '../../../src/transports/memory';
@@ -20,13 +19,9 @@ function renderList(messages: Message[], locale: 'en' | 'de' = 'en') {
   const ui = {
     client: createNatter({ transport: new MemoryTransport(new MemoryBackend()), storage: 'memory' }),
     strings: texts,
-    dates: createDates(locale, texts),
+    dates: createDates(locale),
   };
-  return render(
-    <UiContext.Provider value={ui}>
-      <MessageList messages={messages} connection="open" ready open onReply={() => {}} />
-    </UiContext.Provider>,
-  );
+  return render(<MessageList ui={ui} messages={messages} connection="open" ready open onReply={() => {}} />);
 }
 
 describe('day separators', () => {

@@ -10,8 +10,8 @@ describe('system messages in the widget language', () => {
     [{ kind: 'queued' }, 'Waiting for an agent…'],
     [{ kind: 'joined', name: 'Alex' }, 'Alex joined the chat'],
     [{ kind: 'joined' }, 'Team member joined the chat'],
-    [{ kind: 'ended', by: 'agent' }, "Chat ended — write here any time and we'll reply"],
-    [{ kind: 'ended', by: 'timeout' }, "Chat ended after a while without messages — write here any time and we'll reply"],
+    [{ kind: 'ended', by: 'agent' }, "Chat ended — write here and we'll reply"],
+    [{ kind: 'ended', by: 'timeout' }, "Chat ended for inactivity — write here and we'll reply"],
     [{ kind: 'handoff', to: 'live' }, 'Connecting you to a person…'],
     [{ kind: 'handoff', to: 'messaging' }, 'A person will reply here as soon as possible.'],
     [{ kind: 'email', email: 'ana@example.com' }, "We'll email you at ana@example.com when we reply."],
@@ -24,7 +24,7 @@ describe('system messages in the widget language', () => {
 
   it('speaks German and Dutch', () => {
     expect(eventText({ kind: 'joined', name: 'Alex' }, strings('de'))).toBe('Alex ist dem Chat beigetreten');
-    expect(eventText({ kind: 'ended', by: 'visitor' }, strings('nl'))).toBe('Chat beëindigd – schrijf hier wanneer u wilt, dan reageren we');
+    expect(eventText({ kind: 'ended', by: 'visitor' }, strings('nl'))).toBe('Chat beëindigd – schrijf hier, dan reageren we');
   });
 
   it('leaves unknown kinds, and events missing what they need, to the message text', () => {
