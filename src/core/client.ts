@@ -101,15 +101,15 @@ export class NatterClient {
   constructor(options: NatterOptions) {
     const transport = options?.transport as Partial<Transport> | undefined;
     if (!transport || typeof transport.open !== 'function' || typeof transport.send !== 'function' || typeof transport.close !== 'function') {
-      throw new NatterError('invalid_settings', 'Natter: option "transport" must be a transport object (open, send, close), such as new WebSocketTransport({ url: "wss://…" }).');
+      throw new NatterError('invalid_settings', 'Natter: option "transport" must be a Transport (open, send, close), such as new WebSocketTransport({ url }).');
     }
     const storage = options.storage;
     if (storage !== undefined && storage !== 'indexeddb' && storage !== 'memory' && (typeof storage !== 'object' || storage === null)) {
-      throw new NatterError('invalid_settings', `Natter: option "storage" must be "indexeddb", "memory" or a KeyValue store, got ${JSON.stringify(storage)}.`);
+      throw new NatterError('invalid_settings', `Natter: option "storage" must be "indexeddb", "memory" or a KeyValue, got ${JSON.stringify(storage)}.`);
     }
     const parsed = optionsSchema.safeParse(options);
     if (!parsed.success) {
-      throw new NatterError('invalid_settings', `Natter: invalid option ${describeIssues(parsed.error.issues)}. See the settings table in the README.`);
+      throw new NatterError('invalid_settings', `Natter: invalid option ${describeIssues(parsed.error.issues)}; see the README's settings.`);
     }
     this.#transport = options.transport;
     this.#options = { siteId: 'default', maxLength: DEFAULT_MAX_LENGTH, ackTimeoutMs: 10_000, ...options };
@@ -170,10 +170,10 @@ export class NatterClient {
    */
   async send(text: string): Promise<Message> {
     if (typeof text !== 'string' || text.trim() === '') {
-      throw this.#fail(new NatterError('invalid_input', 'Natter.send(text) needs a non-empty string.'));
+      throw this.#invalid('Natter.send(text) needs a non-empty string.');
     }
     if (text.length > this.#options.maxLength) {
-      throw this.#fail(new NatterError('invalid_input', `Natter.send: the message has ${text.length} characters; the limit is ${this.#options.maxLength}. Shorten it or split it in two.`));
+      throw this.#invalid(`Natter.send: the message has ${text.length} characters; the limit is ${this.#options.maxLength}. Shorten it.`);
     }
     await this.start();
     this.#stopTyping();
@@ -202,7 +202,7 @@ export class NatterClient {
    * ```
    */
   retry(key: string): void {
-    const message = this.getState().messages.find((m) => m.key === key);
+    const message = this.#find(key);
     if (!message || message.status !== 'failed') return;
     const again: Message = { ...message, status: 'sending', error: undefined, rejected: undefined };
     this.#updateStatus(again);
@@ -224,7 +224,7 @@ export class NatterClient {
   async identify(user: User): Promise<void> {
     const parsed = userSchema.safeParse(user);
     if (!parsed.success) {
-      throw this.#fail(new NatterError('invalid_input', `Natter.identify: ${describeIssues(parsed.error.issues)}. Pass { id?, name?, email? } as strings.`));
+      throw this.#invalid(`Natter.identify: ${describeIssues(parsed.error.issues)}. Pass { id?, name?, email? } as strings.`);
     }
     await this.start();
     const previous = this.getState().user;
@@ -244,7 +244,7 @@ export class NatterClient {
    */
   setMode(mode: ModeSetting): void {
     this.#applyMode({ type: 'setting', mode }, (reason) => {
-      throw this.#fail(new NatterError('invalid_input', `Natter.setMode: ${reason}.`));
+      throw this.#invalid(`Natter.setMode: ${reason}.`);
     });
   }
 
@@ -255,7 +255,7 @@ export class NatterClient {
   async startLive(): Promise<void> {
     await this.start();
     const { offeredMode: offered, mode } = this.getState();
-    if (offered !== 'live') throw this.#fail(new NatterError('invalid_input', 'Natter.startLive: live chat is not offered right now; write a message instead and the team will reply here.'));
+    if (offered !== 'live') throw this.#invalid('Natter.startLive: live chat is not offered now; send a message instead.');
     if (mode.phase === 'queued' || mode.phase === 'live') return;
     await this.#persistVisitor();
     this.#request({ type: 'live', action: 'start' });
@@ -273,11 +273,11 @@ export class NatterClient {
    * @throws {NatterError} `invalid_input` for a score outside 1–5, or when there is no ended session to rate.
    */
   rate(score: number, comment?: string): void {
-    if (!Number.isInteger(score) || score < 1 || score > 5) throw this.#fail(new NatterError('invalid_input', `Natter.rate: the score must be a whole number from 1 to 5, got ${score}.`));
-    if (comment !== undefined && (typeof comment !== 'string' || comment.length > 1000)) throw this.#fail(new NatterError('invalid_input', 'Natter.rate: the comment must be a text of at most 1000 characters.'));
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw this.#invalid(`Natter.rate: the score must be a whole number from 1 to 5, got ${score}.`);
+    if (comment !== undefined && (typeof comment !== 'string' || comment.length > 1000)) throw this.#invalid('Natter.rate: the comment must be text of at most 1000 characters.');
     const sessionId = this.getState().mode.session?.id ?? '';
     this.#applyMode({ type: 'rated', sessionId }, (reason) => {
-      throw this.#fail(new NatterError('invalid_input', `Natter.rate: ${reason}.`));
+      throw this.#invalid(`Natter.rate: ${reason}.`);
     });
     this.#request({ type: 'rating', sessionId, score, ...(comment?.trim() && { comment: comment.trim() }) });
   }
@@ -288,7 +288,7 @@ export class NatterClient {
    */
   async leaveEmail(email: string): Promise<void> {
     const parsed = emailSchema.safeParse(typeof email === 'string' ? email.trim() : email);
-    if (!parsed.success) throw this.#fail(new NatterError('invalid_input', 'Natter.leaveEmail: that is not an email address; use the form name@example.com.'));
+    if (!parsed.success) throw this.#invalid('Natter.leaveEmail: not an email address (use name@example.com).');
     await this.start();
     this.#store.setState({ email: parsed.data, user: { ...this.getState().user, email: parsed.data } });
     await this.#persistVisitor();
@@ -406,7 +406,7 @@ export class NatterClient {
         });
       }
     } catch (error) {
-      this.#fail(new NatterError('storage', `Natter could not read the stored conversation (${String(error)}); continuing without it. Check that the site may use IndexedDB.`, { cause: error }));
+      this.#fail(new NatterError('storage', `Natter could not read the stored conversation (${String(error)}); going on without it. Allow site storage.`, { cause: error }));
     }
     this.#store.setState({ ready: true });
     this.#events.emit('ready');
@@ -419,7 +419,7 @@ export class NatterClient {
     if (storage === 'memory') return volatileKeyValue();
     if (storage !== 'indexeddb') return storage;
     if (typeof indexedDB === 'undefined') {
-      this.#fail(new NatterError('storage', 'Natter: this browser offers no IndexedDB; the conversation will not survive a reload.'));
+      this.#fail(new NatterError('storage', 'Natter: no IndexedDB here; the conversation will not survive a reload.'));
       return volatileKeyValue();
     }
     return indexedDbKeyValue(`natter-${this.#options.siteId}`);
@@ -549,7 +549,7 @@ export class NatterClient {
       message.key,
       setTimeout(() => {
         this.#ackTimers.delete(message.key);
-        const current = this.getState().messages.find((m) => m.key === message.key);
+        const current = this.#find(message.key);
         if (current?.status === 'sending') {
           this.#updateStatus({ ...current, status: 'failed', error: `no acknowledgement from the server within ${this.#options.ackTimeoutMs} ms` });
         }
@@ -563,24 +563,29 @@ export class NatterClient {
       case 'message':
         return this.#receiveMessage(frame.message, frame.cursor);
       case 'ack': {
-        const message = this.getState().messages.find((m) => m.key === frame.clientId);
-        if (!message) return this.#warn('protocol', `ignored an acknowledgement for unknown message ${frame.clientId}`);
+        const message = this.#find(frame.clientId);
+        if (!message) return this.#warn('protocol', `ignored an ack for unknown message ${frame.clientId}`);
         this.#settle(frame.clientId);
         if (message.status === 'sent' && message.id === frame.id) return;
         this.#updateStatus({ ...message, id: frame.id, sentAt: frame.sentAt, status: 'sent', error: undefined, rejected: undefined });
         return;
       }
       case 'reject': {
-        const message = this.getState().messages.find((m) => m.key === frame.clientId);
+        const message = this.#find(frame.clientId);
         if (!message) return this.#warn('protocol', `ignored a refusal for unknown message ${frame.clientId}`);
         this.#settle(frame.clientId);
         this.#updateStatus({ ...message, status: 'failed', rejected: true, error: frame.reason });
         this.#fail(new NatterError('transport', `Natter: the server refused a message (${frame.reason}).`));
         return;
       }
-      case 'availability':
-        this.#store.setState({ available: frame.availability.agents && frame.availability.open });
-        return this.#applyMode({ type: 'availability', availability: frame.availability });
+      case 'availability': {
+        const available = frame.availability.agents && frame.availability.open;
+        const changed = available !== this.getState().available;
+        this.#store.setState({ available });
+        this.#applyMode({ type: 'availability', availability: frame.availability });
+        if (changed) this.#events.emit('availability', available);
+        return;
+      }
       case 'mode':
         return this.#applyMode({ type: 'force', mode: frame.mode });
       case 'session': {
@@ -605,21 +610,15 @@ export class NatterClient {
         this.#events.emit('typing', frame.author);
         return;
       }
-      case 'team': {
-        const patch: Partial<NatterState> = {};
-        if (frame.name && !this.#options.teamName) patch.teamName = frame.name;
-        if (frame.available !== undefined) patch.available = frame.available;
-        const changed = frame.available !== undefined && frame.available !== this.getState().available;
-        this.#store.setState(patch);
-        if (changed) this.#events.emit('availability', frame.available!);
+      case 'team':
+        if (!this.#options.teamName) this.#store.setState({ teamName: frame.name });
         return;
-      }
     }
   }
 
   #receiveMessage(inbound: InboundMessage, cursor: string | undefined): void {
     const key = inbound.clientId ?? `s:${inbound.id}`;
-    const existing = this.getState().messages.find((m) => m.key === key);
+    const existing = this.#find(key);
     const message: Message = {
       ...existing,
       key,
@@ -652,6 +651,11 @@ export class NatterClient {
     if (isNew) this.#events.emit('message', message);
     else if (existing.status !== 'sent') this.#events.emit('status', message);
     this.#setUnread(unread);
+  }
+
+  /** The message with local key `key`, if it is in the timeline. */
+  #find(key: string): Message | undefined {
+    return this.getState().messages.find((m) => m.key === key);
   }
 
   #settle(clientId: string): void {
@@ -690,7 +694,7 @@ export class NatterClient {
     if (!visitorId || !history) return Promise.resolve();
     this.#writes = this.#writes.then(() =>
       history.save(visitorId, write).catch((error: unknown) => {
-        this.#fail(new NatterError('storage', `Natter could not save the conversation (${String(error)}); it stays on screen but may not survive a reload. Free some disk space or allow site storage.`, { cause: error }));
+        this.#fail(new NatterError('storage', `Natter could not save the conversation (${String(error)}); it may not survive a reload. Free disk space or allow site storage.`, { cause: error }));
       }),
     );
     return this.#writes;
@@ -716,6 +720,11 @@ export class NatterClient {
   #warn(kind: 'storage' | 'protocol', message: string): void {
     console.warn(`Natter: ${message}`);
     if (kind === 'storage') this.#events.emit('error', new NatterError('storage', message));
+  }
+
+  /** Reports and returns an `invalid_input` error, for the caller to throw. */
+  #invalid(message: string): NatterError {
+    return this.#fail(new NatterError('invalid_input', message));
   }
 
   #fail(error: NatterError): NatterError {

@@ -46,7 +46,7 @@ function noop(reason: string): NatterApi {
 function install(): void {
   const existing = page.Natter;
   if (existing && (existing as Record<string, unknown>)[MARK]) {
-    console.warn('Natter: the script is on this page twice; the second copy did nothing. Remove one of the <script> tags.');
+    console.warn('Natter: the script is on this page twice; remove one of the <script> tags.');
     return;
   }
   const queue: Queued[] = Array.isArray((existing as Stub | undefined)?.q) ? (existing as Stub).q! : [];

@@ -42,7 +42,7 @@ const expected: Record<string, string> = {
   siteId: '1–64 letters, digits, dots, dashes or underscores',
   maxLength: `a whole number from 1 to ${MAX_TEXT_LENGTH}`,
   open: 'true or false',
-  strings: 'an object of texts by key (see src/i18n/en.ts), such as { "composerPlaceholder": "Ask us anything" }',
+  strings: 'an object of texts by the keys in src/i18n/en.ts',
   mode: '"live", "messaging" or "auto"',
 };
 
@@ -88,12 +88,12 @@ export function parseSettings(input: Record<string, unknown>): SettingsResult {
   const where = `Set it with data-${kebab(name)} on the script tag or window.NatterSettings.${name}`;
   if (unknownKey !== undefined) {
     const what = issue.path.length ? `text "${unknownKey}" in setting "${name}" (the keys are in src/i18n/en.ts)` : `setting "${name}"`;
-    return { ok: false, error: `Natter: unknown ${what}. Check its spelling against the settings table in the README; the chat widget is not shown until this is fixed.` };
+    return { ok: false, error: `Natter: unknown ${what}. Check it against the README's settings table; until then the widget stays hidden.` };
   }
   const value = input[name];
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
   const wanted = expected[name] ?? 'a valid value';
-  return { ok: false, error: `Natter: setting "${name}" must be ${wanted}, got ${got}. ${where}; the chat widget is not shown until this is fixed.` };
+  return { ok: false, error: `Natter: setting "${name}" must be ${wanted}, got ${got}. ${where}; until then the widget stays hidden.` };
 }
 
 /**

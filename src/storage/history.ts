@@ -40,7 +40,7 @@ export class History {
     if (raw === undefined) return undefined;
     const parsed = currentRecord.safeParse(raw);
     if (parsed.success) return parsed.data.visitorId;
-    this.warn(`the stored visitor record is unreadable (${describeIssues(parsed.error.issues)}); starting a new conversation`);
+    this.warn(`the stored visitor record is unreadable (${describeIssues(parsed.error.issues)}); starting anew`);
     return undefined;
   }
 

@@ -34,7 +34,7 @@ export function indexedDbKeyValue(dbName: string, storeName = 'records', timeout
     const opening = Promise.race([
       promisifyRequest(request),
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`opening IndexedDB "${dbName}" took over ${timeoutMs} ms (another tab may be blocking it)`)), timeoutMs),
+        setTimeout(() => reject(new Error(`opening IndexedDB "${dbName}" took over ${timeoutMs} ms (another tab may block it)`)), timeoutMs),
       ),
     ]).then((db) => {
       const forget = () => {

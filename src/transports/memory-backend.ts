@@ -125,7 +125,7 @@ export class MemoryBackend {
     if (user) conversation.user = { ...conversation.user, ...user };
     this.#connections.add(connection);
     this.#onDrop.set(connection, onDrop);
-    connection.deliver({ type: 'team', name: this.teamName, available: this.#availability.agents && this.#availability.open });
+    connection.deliver({ type: 'team', name: this.teamName });
     connection.deliver({ type: 'availability', availability: this.#availability });
     connection.deliver({ type: 'mode', mode: this.#forced });
     connection.deliver({ type: 'session', session: conversation.session ?? null, restore: true });

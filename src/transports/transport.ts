@@ -74,8 +74,8 @@ export type InboundFrame =
   | { type: 'ack'; clientId: string; id: string; sentAt: number }
   /** The backend refused the message `clientId` for good. `reason` is for developers. */
   | { type: 'reject'; clientId: string; reason: string }
-  /** Facts about the team: its name and whether someone is there to answer. */
-  | { type: 'team'; name?: string; available?: boolean }
+  /** The team's name. */
+  | { type: 'team'; name: string }
   /** Who is there, business hours, reply time. */
   | { type: 'availability'; availability: Availability }
   /** The backend imposes a mode, or (`null`) stops imposing one. */

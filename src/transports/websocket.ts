@@ -128,7 +128,7 @@ export class WebSocketTransport implements Transport {
       if (event.code === 4001) {
         // The server does not speak our protocol version: retrying cannot help.
         this.#stopped = true;
-        sink.state('closed', { error: new Error(`Natter: the server at ${this.#options.url} closed the connection: ${event.reason || 'unsupported protocol version'}. Update Natter or the server so both speak protocol v${PROTOCOL_VERSION}.`) });
+        sink.state('closed', { error: new Error(`Natter: ${this.#options.url} refused protocol v${PROTOCOL_VERSION} (${event.reason}). Update Natter or the server.`) });
         return;
       }
       this.#scheduleRetry();
@@ -169,18 +169,18 @@ export class WebSocketTransport implements Transport {
     try {
       json = JSON.parse(String(data));
     } catch {
-      sink.warn(`ignored a server frame that is not JSON: ${String(data).slice(0, 80)}`);
+      sink.warn(`ignored a frame that is not JSON: ${String(data).slice(0, 80)}`);
       return;
     }
     const type = (json as { type?: unknown } | null)?.type;
     const schema = typeof type === 'string' && Object.hasOwn(serverFrames, type) ? serverFrames[type as keyof typeof serverFrames] : undefined;
     if (!schema) {
-      sink.warn(`ignored a server frame of unknown type ${JSON.stringify(type) ?? 'undefined'}`);
+      sink.warn(`ignored a frame of unknown type ${JSON.stringify(type)}`);
       return;
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      sink.warn(`ignored a "${type}" server frame: ${describeIssues(parsed.error.issues)}`);
+      sink.warn(`ignored a "${type}" frame: ${describeIssues(parsed.error.issues)}`);
       return;
     }
     this.#handle(parsed.data as ServerFrame, sink);
@@ -190,11 +190,11 @@ export class WebSocketTransport implements Transport {
     switch (frame.type) {
       case 'welcome':
         if (frame.seq < this.#lastSeq) {
-          sink.warn(`the server holds fewer items (${frame.seq}) than this browser (${this.#lastSeq}); continuing from the server's count`);
+          sink.warn(`the server has fewer items (${frame.seq}) than this browser (${this.#lastSeq}); following the server`);
           this.#lastSeq = frame.seq;
         }
         this.#syncing = true;
-        sink.frame({ type: 'team', ...(frame.team?.name && { name: frame.team.name }), ...(frame.available !== undefined && { available: frame.available }) });
+        if (frame.team?.name) sink.frame({ type: 'team', name: frame.team.name });
         if (frame.availability) sink.frame({ type: 'availability', availability: frame.availability });
         if (frame.mode !== undefined) sink.frame({ type: 'mode', mode: frame.mode });
         if (frame.session !== undefined) sink.frame({ type: 'session', session: frame.session, restore: true });
@@ -202,11 +202,11 @@ export class WebSocketTransport implements Transport {
       case 'item': {
         const { item } = frame;
         if (item.seq <= this.#lastSeq) {
-          sink.warn(`ignored item ${item.seq}: already have everything up to ${this.#lastSeq}`);
+          sink.warn(`ignored item ${item.seq}: have up to ${this.#lastSeq}`);
           return;
         }
         if (item.seq > this.#lastSeq + 1) {
-          sink.warn(`items ${this.#lastSeq + 1}..${item.seq - 1} are missing; asking the server again`);
+          sink.warn(`items ${this.#lastSeq + 1}..${item.seq - 1} are missing; asking again`);
           if (!this.#syncing) {
             this.#syncing = true;
             this.#write({ type: 'sync', after: this.#lastSeq });

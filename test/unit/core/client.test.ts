@@ -38,7 +38,7 @@ describe('sending', () => {
     const errors: NatterError[] = [];
     natter.on('error', (error) => errors.push(error));
     await expect(natter.send('   ')).rejects.toThrow(/non-empty string/);
-    await expect(natter.send('x'.repeat(11))).rejects.toThrow('the message has 11 characters; the limit is 10. Shorten it');
+    await expect(natter.send('x'.repeat(11))).rejects.toThrow('the message has 11 characters; the limit is 10. Shorten it.');
     expect(errors.map((e) => e.code)).toEqual(['invalid_input', 'invalid_input']);
     expect(natter.getState().messages).toHaveLength(0);
   });
@@ -251,7 +251,7 @@ describe('identity', () => {
 
 describe('options', () => {
   it('names the wrong option and what it must be', () => {
-    expect(() => createNatter({} as never)).toThrow('option "transport" must be a transport object');
+    expect(() => createNatter({} as never)).toThrow('option "transport" must be a Transport (open, send, close)');
     const transport = { name: 't', open() {}, send: () => false, close() {} };
     expect(() => createNatter({ transport, siteId: 'bad id!' })).toThrow(/siteId: must be 1–64 letters/);
   });

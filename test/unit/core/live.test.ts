@@ -16,13 +16,16 @@ describe('live chat in the client', () => {
     const { natter, backend } = await connected();
     expect(natter.getState().offeredMode).toBe('live');
     const changes: unknown[] = [];
+    const available: boolean[] = [];
     natter.on('modechange', (change) => changes.push(change));
+    natter.on('availability', (value) => available.push(value));
     backend.setAvailability({ agents: false, open: true, replyMinutes: 120 });
     await until(() => natter.getState().offeredMode === 'messaging');
     expect(natter.getState().mode.availability?.replyMinutes).toBe(120);
     expect(natter.getState().available).toBe(false);
     expect(changes).toEqual([{ mode: 'messaging', phase: 'messaging' }]);
-    await expect(natter.startLive()).rejects.toThrow(/live chat is not offered right now/);
+    expect(available).toEqual([false]);
+    await expect(natter.startLive()).rejects.toThrow(/live chat is not offered now; send a message instead/);
   });
 
   it('queue → agent joins → typing → agent ends → rating → the customer writes on as messaging', async () => {

@@ -58,7 +58,7 @@ describe('WebSocketTransport', () => {
     await vi.waitFor(() => expect(states).toContain('open'));
     expect(received[0]).toEqual({ type: 'hello', v: 1, visitorId: 'visitor-1', after: 1, locale: 'de' });
     expect(frames).toEqual([
-      { type: 'team', name: 'Acme', available: true },
+      { type: 'team', name: 'Acme' },
       { type: 'message', cursor: '2', message: { id: 's2', author: { role: 'agent', name: 'Alex' }, text: 'item 2', sentAt: 1_700_000_000_002 } },
       { type: 'message', cursor: '3', message: expect.objectContaining({ id: 's3' }) },
     ]);
@@ -107,7 +107,7 @@ describe('WebSocketTransport', () => {
     expect(warnings[0]).toMatch(/not JSON/);
     expect(warnings[1]).toMatch(/unknown type "teleport"/);
     expect(warnings[2]).toMatch(/item\.author\.role/);
-    expect(warnings[3]).toMatch(/ignored item 1: already have everything up to 1/);
+    expect(warnings[3]).toMatch(/ignored item 1: have up to 1/);
     expect(states).toEqual(['connecting', 'open']);
     transport.close();
   });
@@ -173,6 +173,6 @@ describe('WebSocketTransport', () => {
     transport.open({ visitorId: 'v', cursor: null }, { ...sink, state: (state, detail) => { states.push(state); errors.push(detail?.error); } });
     await vi.waitFor(() => expect(states).toContain('closed'));
     expect(states).toEqual(['connecting', 'closed']);
-    expect(errors.at(-1)?.message).toMatch(/protocol v1 is not supported\. Update Natter or the server/);
+    expect(errors.at(-1)?.message).toMatch(/refused protocol v1 \(protocol v1 is not supported\)\. Update Natter or the server/);
   });
 });
