@@ -69,10 +69,25 @@ const optionsSchema = z.object({
  * ```
  */
 export function createNatter(options: NatterOptions): NatterClient {
+  const transport = options?.transport as Partial<Transport> | undefined;
+  if (!transport || typeof transport.open !== 'function' || typeof transport.send !== 'function' || typeof transport.close !== 'function') {
+    throw new NatterError('invalid_settings', 'Natter: option "transport" must be a Transport (open, send, close), such as new WebSocketTransport({ url }).');
+  }
+  const storage = options.storage;
+  if (storage !== undefined && storage !== 'indexeddb' && storage !== 'memory' && (typeof storage !== 'object' || storage === null)) {
+    throw new NatterError('invalid_settings', `Natter: option "storage" must be "indexeddb", "memory" or a KeyValue, got ${JSON.stringify(storage)}.`);
+  }
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new NatterError('invalid_settings', `Natter: invalid option ${describeIssues(parsed.error.issues)}; see the README's settings.`);
+  }
   return new NatterClient(options);
 }
 
-/** See {@link createNatter}. */
+/**
+ * See {@link createNatter}, which checks the options; the constructor trusts them (the script tag's
+ * settings are checked once, by `parseSettings`, so the drop-in bundle carries no second check).
+ */
 export class NatterClient {
   readonly #store: Store<NatterState>;
   readonly #events = new Emitter<NatterEvents>();
@@ -99,18 +114,6 @@ export class NatterClient {
   #pageVisible = true;
 
   constructor(options: NatterOptions) {
-    const transport = options?.transport as Partial<Transport> | undefined;
-    if (!transport || typeof transport.open !== 'function' || typeof transport.send !== 'function' || typeof transport.close !== 'function') {
-      throw new NatterError('invalid_settings', 'Natter: option "transport" must be a Transport (open, send, close), such as new WebSocketTransport({ url }).');
-    }
-    const storage = options.storage;
-    if (storage !== undefined && storage !== 'indexeddb' && storage !== 'memory' && (typeof storage !== 'object' || storage === null)) {
-      throw new NatterError('invalid_settings', `Natter: option "storage" must be "indexeddb", "memory" or a KeyValue, got ${JSON.stringify(storage)}.`);
-    }
-    const parsed = optionsSchema.safeParse(options);
-    if (!parsed.success) {
-      throw new NatterError('invalid_settings', `Natter: invalid option ${describeIssues(parsed.error.issues)}; see the README's settings.`);
-    }
     this.#transport = options.transport;
     this.#options = { siteId: 'default', maxLength: DEFAULT_MAX_LENGTH, ackTimeoutMs: 10_000, ...options };
     this.#store = createStore(initialState(options.mode, options.teamName));

@@ -1,4 +1,4 @@
-import { createNatter, type NatterClient } from '../core/client.ts';
+import { NatterClient } from '../core/client.ts';
 import type { NatterEvents } from '../core/events.ts';
 import type { ModeSetting } from '../core/modes.ts';
 import type { NatterState, User } from '../core/types.ts';
@@ -67,7 +67,7 @@ export function boot(settings: NatterSettings): Booted {
  */
 export function bootChecked(settings: NatterSettings): Booted {
   // The settings are a superset of both the client's and the widget's options: each takes what it knows.
-  const client = createNatter({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
+  const client = new NatterClient({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
   const widget = mountCheckedWidget(client, settings);
   if (settings.open) client.open();
   const api: NatterApi = {

@@ -82,7 +82,7 @@ export const wireItem = z.object({
 
 /** First frame on every connection: who the visitor is and what they already have. */
 export const helloFrame = z.object({
-  type: z.literal('hello'),
+  type: z.enum(['hello']),
   v: int,
   /** The visitor's id: a random secret the browser made and keeps; it is the key to the conversation. */
   visitorId: id,
@@ -94,7 +94,7 @@ export const helloFrame = z.object({
 
 /** A message the visitor wrote. Sending the same `clientId` again never makes a second message. */
 export const sendFrame = z.object({
-  type: z.literal('send'),
+  type: z.enum(['send']),
   clientId: id,
   text,
   /** The browser's clock when the visitor pressed send (ms). Informational only. */
@@ -102,30 +102,30 @@ export const sendFrame = z.object({
 });
 
 /** The visitor told us who they are (`Natter.identify`). */
-export const identifyFrame = z.object({ type: z.literal('identify'), user: wireUser });
+export const identifyFrame = z.object({ type: z.enum(['identify']), user: wireUser });
 
 /** Ask again for every item after `after` (sent by a client that noticed a gap). */
-export const syncFrame = z.object({ type: z.literal('sync'), after: seq });
+export const syncFrame = z.object({ type: z.enum(['sync']), after: seq });
 
 /** The visitor asks for live chat (`start`: join the queue) or ends it (`end`: leave the queue or the chat). */
-export const liveFrame = z.object({ type: z.literal('live'), action: z.enum(['start', 'end']) });
+export const liveFrame = z.object({ type: z.enum(['live']), action: z.enum(['start', 'end']) });
 
 /** The visitor is typing (sent at most every 3 s while typing) or stopped. Only during a live session. */
-export const typingFrame = z.object({ type: z.literal('typing'), typing: z.boolean() });
+export const typingFrame = z.object({ type: z.enum(['typing']), typing: z.boolean() });
 
 /** The visitor rates an ended session, once. */
 export const rateFrame = z.object({
-  type: z.literal('rate'),
+  type: z.enum(['rate']),
   sessionId: id,
   score: int.check(z.gte(1), z.lte(5)),
   comment: z.optional(z.string().check(z.maxLength(1000))),
 });
 
 /** The visitor leaves an email address to hear about the reply. */
-export const emailFrame = z.object({ type: z.literal('email'), email: emailSchema });
+export const emailFrame = z.object({ type: z.enum(['email']), email: emailSchema });
 
 /** "Talk to a person": hand the conversation from the bot to the live queue or to the team's inbox. */
-export const handoffFrame = z.object({ type: z.literal('handoff') });
+export const handoffFrame = z.object({ type: z.enum(['handoff']) });
 
 /** Every frame a client may send. */
 export const clientFrame = z.discriminatedUnion('type', [
@@ -144,7 +144,7 @@ export const clientFrame = z.discriminatedUnion('type', [
 
 /** The answer to `hello`: the conversation is open. History after `hello.after` follows as `item` frames. */
 export const welcomeFrame = z.object({
-  type: z.literal('welcome'),
+  type: z.enum(['welcome']),
   v: int,
   conversationId: id,
   /** The highest `seq` in the conversation right now. */
@@ -160,11 +160,11 @@ export const welcomeFrame = z.object({
 });
 
 /** One timeline item, new or replayed. */
-export const itemFrame = z.object({ type: z.literal('item'), item: wireItem });
+export const itemFrame = z.object({ type: z.enum(['item']), item: wireItem });
 
 /** The server stored the visitor's message `clientId` as item `id` at `seq`. */
 export const ackFrame = z.object({
-  type: z.literal('ack'),
+  type: z.enum(['ack']),
   clientId: id,
   id,
   seq: int.check(z.gte(1)),
@@ -172,26 +172,26 @@ export const ackFrame = z.object({
 });
 
 /** Every item after `hello.after` (or `sync.after`) has been sent; live items follow. */
-export const syncedFrame = z.object({ type: z.literal('synced'), seq });
+export const syncedFrame = z.object({ type: z.enum(['synced']), seq });
 
 /** Team availability or business hours changed. */
-export const availabilityFrame = z.object({ type: z.literal('availability'), availability: wireAvailability });
+export const availabilityFrame = z.object({ type: z.enum(['availability']), availability: wireAvailability });
 
 /** The server imposes a mode (`null`: it stops imposing one; `auto` rules again). */
-export const modeFrame = z.object({ type: z.literal('mode'), mode: z.nullable(z.enum(['live', 'messaging'])) });
+export const modeFrame = z.object({ type: z.enum(['mode']), mode: z.nullable(z.enum(['live', 'messaging'])) });
 
 /** The visitor's live session changed: queued (with position), live (agent joined), ended, rated. */
-export const sessionFrame = z.object({ type: z.literal('session'), session: wireSession });
+export const sessionFrame = z.object({ type: z.enum(['session']), session: wireSession });
 
 /** An agent started or stopped typing. A client hides the indicator after 6 s without news. */
-export const agentTypingFrame = z.object({ type: z.literal('typing'), typing: z.boolean(), author: wireAuthor });
+export const agentTypingFrame = z.object({ type: z.enum(['typing']), typing: z.boolean(), author: wireAuthor });
 
 /**
  * Something went wrong. With `clientId`, the message with that client id was refused for good
  * (resending it will not help); without, the error concerns the connection.
  */
 export const errorFrame = z.object({
-  type: z.literal('error'),
+  type: z.enum(['error']),
   code: z.enum(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'internal']),
   message: z.string(),
   clientId: z.optional(id),
