@@ -21,12 +21,6 @@ type Stub = { q?: Queued[] } & Record<string, unknown>;
 const MARK = '__natter';
 const page = window as unknown as { Natter?: Stub | (NatterApi & { [MARK]?: true }); NatterSettings?: unknown };
 
-function findScript(): HTMLScriptElement | null {
-  const current = document.currentScript;
-  if (current instanceof HTMLScriptElement) return current;
-  return document.querySelector<HTMLScriptElement>('script[data-endpoint][src*="natter"]');
-}
-
 function noop(reason: string): NatterApi {
   const refuse = () => Promise.reject(new Error(reason));
   return {
@@ -50,7 +44,8 @@ function install(): void {
     return;
   }
   const queue: Queued[] = Array.isArray((existing as Stub | undefined)?.q) ? (existing as Stub).q! : [];
-  const script = findScript();
+  // Set while a classic script (async or not) first runs, which is when this runs.
+  const script = document.currentScript as HTMLScriptElement | null;
   const fromPage = page.NatterSettings;
   const input = {
     ...(script ? settingsFromDataset(script.dataset) : {}),
@@ -88,5 +83,5 @@ z.config({ jitless: true });
 try {
   install();
 } catch (error) {
-  console.error('Natter failed to start; the page is unaffected. Please report this with the error below.', error);
+  console.error('Natter failed to start (the page is unaffected). Please report this error:', error);
 }

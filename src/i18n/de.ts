@@ -3,8 +3,8 @@ import type { Strings } from './en.ts';
 /** German texts (formal "Sie"). See `en.ts` for where each one is shown. */
 export const de: Strings = {
   launcherOpen: 'Chat öffnen',
-  launcherOpenUnreadOne: 'Chat öffnen, 1 ungelesene Nachricht',
-  launcherOpenUnread: 'Chat öffnen, {count} ungelesene Nachrichten',
+  unreadOne: '1 ungelesene Nachricht',
+  unread: '{count} ungelesene Nachrichten',
   launcherClose: 'Chat schließen',
   title: 'Kundenservice',
   online: 'Online – Antwort in wenigen Minuten',

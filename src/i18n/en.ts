@@ -7,10 +7,10 @@
 export const en = {
   /** Accessible name of the round launcher button while the panel is closed and nothing is unread. */
   launcherOpen: 'Open chat',
-  /** Accessible name of the launcher while closed, with one unread message from the team. */
-  launcherOpenUnreadOne: 'Open chat, 1 unread message',
-  /** Accessible name of the launcher while closed, with {count} (2 or more) unread messages. */
-  launcherOpenUnread: 'Open chat, {count} unread messages',
+  /** After the launcher's name ("Open chat, 1 unread message") while one message from the team is unread. */
+  unreadOne: '1 unread message',
+  /** After the launcher's name while {count} (2 or more) messages from the team are unread. */
+  unread: '{count} unread messages',
   /** Accessible name of the launcher while the panel is open, and of the × button in the panel's header. */
   launcherClose: 'Close chat',
   /** Panel heading (and the dialog's name) when neither the site nor the server named the team. */

@@ -3,8 +3,8 @@ import type { Strings } from './en.ts';
 /** Dutch texts (formal "u"). See `en.ts` for where each one is shown. */
 export const nl: Strings = {
   launcherOpen: 'Chat openen',
-  launcherOpenUnreadOne: 'Chat openen, 1 ongelezen bericht',
-  launcherOpenUnread: 'Chat openen, {count} ongelezen berichten',
+  unreadOne: '1 ongelezen bericht',
+  unread: '{count} ongelezen berichten',
   launcherClose: 'Chat sluiten',
   title: 'Klantenservice',
   online: 'Online – antwoord binnen enkele minuten',

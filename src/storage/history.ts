@@ -99,7 +99,7 @@ function metaKey(visitorId: string): Key {
 function describeReason(raw: unknown, issues: Parameters<typeof describeIssues>[0]): string {
   const version = (raw as { v?: unknown } | null)?.v;
   if (typeof version === 'number' && version > RECORD_VERSION) {
-    return `written by a newer Natter (format ${version}); this page runs format ${RECORD_VERSION}`;
+    return `from a newer Natter (format ${version})`;
   }
   return describeIssues(issues);
 }

@@ -190,7 +190,7 @@ export class WebSocketTransport implements Transport {
     switch (frame.type) {
       case 'welcome':
         if (frame.seq < this.#lastSeq) {
-          sink.warn(`the server has fewer items (${frame.seq}) than this browser (${this.#lastSeq}); following the server`);
+          sink.warn(`the server has ${frame.seq} items, this browser ${this.#lastSeq}; following the server`);
           this.#lastSeq = frame.seq;
         }
         this.#syncing = true;

@@ -64,7 +64,7 @@ export function App({ ui, teamName, position, sound }: Props) {
         ref={launcherRef}
         type="button"
         class="launcher"
-        aria-label={isOpen ? strings.launcherClose : unread ? counted(strings, 'launcherOpenUnread', unread) : strings.launcherOpen}
+        aria-label={isOpen ? strings.launcherClose : unread ? `${strings.launcherOpen}, ${counted(strings, 'unread', unread)}` : strings.launcherOpen}
         aria-expanded={isOpen}
         aria-controls={PANEL_ID}
         onClick={() => client.toggle()}

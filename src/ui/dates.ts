@@ -5,8 +5,8 @@ export interface Dates {
   /** Everything, for the tooltip: `Tuesday, 4 March 2025 at 14:05`. */
   full(at: number): string;
   /**
-   * The day separator: "Today", "Yesterday" (in the words of `Intl.RelativeTimeFormat`), `Tuesday, 4 March`,
-   * or with the year when not this year.
+   * The day separator: "Today", "Yesterday" (in the words of `Intl.RelativeTimeFormat`), else the full date,
+   * `Tuesday, 4 March 2025`.
    */
   day(at: number, now?: number): string;
   /** A span of time in words, rounded up to whole minutes, hours or days: "30 minutes", "2 hours", "1 day". */
@@ -23,8 +23,7 @@ const DAY = 86_400_000;
 export function createDates(locale: string): Dates {
   const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
   const full = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
-  const day = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' });
-  const dayOfYear = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
+  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'full' });
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   return {
     time: (at) => time.format(at),
@@ -36,7 +35,7 @@ export function createDates(locale: string): Dates {
         const text = relative.format(-ago, 'day'); // "today", "gestern", "vandaag"
         return text[0]!.toUpperCase() + text.slice(1);
       }
-      return (new Date(at).getFullYear() === new Date(now).getFullYear() ? day : dayOfYear).format(at);
+      return day.format(at);
     },
     duration(minutes) {
       const [unit, count] = minutes < 60 ? ['minute', minutes] : minutes < 1440 ? ['hour', minutes / 60] : ['day', minutes / 1440];

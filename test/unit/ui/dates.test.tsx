@@ -37,9 +37,9 @@ describe('day separators', () => {
       message('e', noonToday),
     ]);
     const days = [...container.querySelectorAll('.day')].map((day) => day.textContent);
-    const dayFormat = new Intl.DateTimeFormat('en', { weekday: 'long', day: 'numeric', month: 'long' });
+    const dayFormat = new Intl.DateTimeFormat('en', { dateStyle: 'full' });
     expect(days).toEqual([
-      new Intl.DateTimeFormat('en', { day: 'numeric', month: 'long', year: 'numeric' }).format(lastYear),
+      dayFormat.format(lastYear),
       dayFormat.format(noonToday - 3 * DAY),
       'Yesterday',
       'Today',
