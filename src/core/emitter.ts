@@ -43,8 +43,4 @@ export class Emitter<M extends EventMap<M>> {
     }
   }
 
-  /** Removes every listener. */
-  clear(): void {
-    this.#listeners.clear();
-  }
 }
