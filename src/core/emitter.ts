@@ -42,5 +42,4 @@ export class Emitter<M extends EventMap<M>> {
       }
     }
   }
-
 }

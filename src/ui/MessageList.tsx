@@ -45,7 +45,9 @@ export function MessageList({ ui, messages, connection, ready, open, onReply }: 
     if (last && last.key !== lastKey.current && last.author.role === 'visitor') atBottom.current = true;
     lastKey.current = last?.key;
     if (list && open && atBottom.current) list.scrollTop = list.scrollHeight;
-  }, [messages, open]);
+    // After every render, not only on new messages: a card appearing below (the rating, the away notice)
+    // shrinks the list, and the newest message must stay in view.
+  });
 
   const onScroll = () => {
     const list = ref.current!;
