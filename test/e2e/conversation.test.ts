@@ -3,34 +3,21 @@
  * real reference backend, real IndexedDB in real Chromium.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Backend, freePort, launchChromium, startSite } from './harness';
+import type { Page } from 'playwright-core';
+import { startStory, type Story } from './harness';
 
-let backend: Backend;
-let site: Awaited<ReturnType<typeof startSite>>;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
-let customer: BrowserContext;
+let story: Story;
+let backend: Story['backend'];
+let site: Story['site'];
 let shop: Page;
 let inbox: Page;
 
 beforeAll(async () => {
-  // The bot would greet the customer before the inbox is open; this story is about people.
-  backend = new Backend(await freePort(), { BOT: 'off' });
-  await backend.start();
-  site = await startSite(`ws://127.0.0.1:${backend.port}/natter`);
-  chromium = await launchChromium();
-  browser = chromium.browser;
-  customer = await browser.newContext();
-  shop = await customer.newPage();
-  inbox = await (await browser.newContext()).newPage();
+  story = await startStory();
+  ({ backend, site, shop, inbox } = story);
 });
 
-afterAll(async () => {
-  await chromium?.dispose();
-  await backend?.dispose();
-  await site?.close();
-});
+afterAll(() => story?.dispose());
 
 const launcher = (page: Page) => page.getByRole('button', { name: /^open chat/i });
 const composer = (page: Page) => page.getByRole('dialog').getByRole('textbox', { name: /your message/i });

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -133,5 +133,42 @@ export async function startSite(
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What a story needs: the backend, the shop's own site pointing at it, and Chromium with two people in it. */
+export interface Story {
+  backend: Backend;
+  site: Awaited<ReturnType<typeof startSite>>;
+  browser: Browser;
+  /** The customer's tab on the shop (its own browser profile). */
+  shop: Page;
+  /** The agent's tab (another profile). */
+  inbox: Page;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts a customer-and-agent story. The demo bot is off unless `env` turns it on: it would greet the
+ * customer before the inbox is open, and the bot has its own tests (backend-bot).
+ */
+export async function startStory(env: Record<string, string> = { BOT: 'off' }): Promise<Story> {
+  const backend = new Backend(await freePort(), env);
+  await backend.start();
+  const site = await startSite(`ws://127.0.0.1:${backend.port}/natter`);
+  const chromium = await launchChromium();
+  const shop = await (await chromium.browser.newContext()).newPage();
+  const inbox = await (await chromium.browser.newContext()).newPage();
+  return {
+    backend,
+    site,
+    browser: chromium.browser,
+    shop,
+    inbox,
+    async dispose() {
+      await chromium.dispose();
+      await backend.dispose();
+      await site.close();
+    },
   };
 }

@@ -4,29 +4,20 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Backend, freePort, launchChromium, startSite } from './harness';
+import { startStory, type Story } from './harness';
 
-let backend: Backend;
-let site: Awaited<ReturnType<typeof startSite>>;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let story: Story;
+let backend: Story['backend'];
+let site: Story['site'];
 let shop: Page;
 let inbox: Page;
 
 beforeAll(async () => {
-  // The bot is tested on its own (backend-bot); this story is about the customer and the agent.
-  backend = new Backend(await freePort(), { BOT: 'off' });
-  await backend.start();
-  site = await startSite(`ws://127.0.0.1:${backend.port}/natter`);
-  chromium = await launchChromium();
-  shop = await (await chromium.browser.newContext()).newPage();
-  inbox = await (await chromium.browser.newContext()).newPage();
+  story = await startStory();
+  ({ backend, site, shop, inbox } = story);
 });
 
-afterAll(async () => {
-  await chromium?.dispose();
-  await backend?.dispose();
-  await site?.close();
-});
+afterAll(() => story?.dispose());
 
 const panel = () => shop.getByRole('dialog');
 const composer = () => panel().getByRole('textbox', { name: /your message/i });
