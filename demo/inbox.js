@@ -360,8 +360,14 @@ function el(tag, className, text) {
   return node;
 }
 
+/**
+ * Conversations to show, newest first. A visitor who opened the chat but has not written yet (and is not
+ * waiting for live chat) has nothing to read: they are left out until they do.
+ */
 function sortedConversations() {
-  return [...state.conversations.values()].sort((a, b) => (b.meta.updatedAt ?? 0) - (a.meta.updatedAt ?? 0));
+  return [...state.conversations.values()]
+    .filter(({ meta, items }) => items.length > 0 || meta.session || meta.id === state.selectedId)
+    .sort((a, b) => (b.meta.updatedAt ?? 0) - (a.meta.updatedAt ?? 0));
 }
 
 function visitorLabel(meta) {
