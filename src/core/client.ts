@@ -1,6 +1,6 @@
 import { nanoid } from 'nanoid';
 import { z } from 'zod/mini';
-import { History } from '../storage/history.ts';
+import { History, type HistoryWrite } from '../storage/history.ts';
 import { indexedDbKeyValue, volatileKeyValue, type KeyValue } from '../storage/kv.ts';
 import type { MetaRecord } from '../storage/records.ts';
 import { RECORD_VERSION } from '../storage/records.ts';
@@ -105,6 +105,8 @@ export class NatterClient {
   readonly #ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Storage writes, one after another, so that the stored cursor never runs ahead of the stored messages. */
   #writes: Promise<void> = Promise.resolve();
+  /** The last write that failed, to go again with the next one. */
+  #unsaved: HistoryWrite | undefined;
   /** Requests (live chat, rating, email…) waiting for the connection; not durable, unlike messages. */
   #pending: OutboundFrame[] = [];
   #typingShown: ReturnType<typeof setTimeout> | undefined;
@@ -157,6 +159,8 @@ export class NatterClient {
    * conversation to continue. Calling it again returns the same promise.
    */
   start(): Promise<void> {
+    // After `stop()`, starting again reconnects a conversation that is going on.
+    if (this.#started) void this.#started.then(() => this.#persisted && this.#connect());
     return (this.#started ??= this.#load());
   }
 
@@ -235,7 +239,7 @@ export class NatterClient {
     const merged = { ...this.getState().user, ...parsed.data };
     this.#store.setState({ user: merged });
     if (this.#persisted) this.#save({ meta: this.#metaRecord() });
-    this.#transport.send({ type: 'identify', user: merged });
+    this.#request({ type: 'identify', user: merged });
   }
 
   /**
@@ -322,10 +326,16 @@ export class NatterClient {
   open(): void {
     if (this.getState().isOpen) return;
     this.#store.setState({ isOpen: true });
-    this.markRead();
     this.#events.emit('open');
-    this.#ensureVisitor();
-    this.#connect();
+    const go = () => {
+      if (!this.getState().isOpen) return;
+      this.markRead();
+      this.#ensureVisitor();
+      this.#connect();
+    };
+    // Only once the stored conversation is read: a visitor id made before would start a second conversation.
+    if (this.getState().ready) go();
+    else void this.start().then(go);
   }
 
   /**
@@ -409,7 +419,10 @@ export class NatterClient {
         });
       }
     } catch (error) {
-      this.#fail(new NatterError('storage', `Natter could not read the stored conversation (${String(error)}); going on without it. Allow site storage.`, { cause: error }));
+      // Writing now would make a new visitor "current" and hide the stored conversation for good: this page
+      // keeps its conversation in memory instead.
+      this.#history = new History(volatileKeyValue());
+      this.#fail(new NatterError('storage', `Natter could not read the stored conversation (${String(error)}); this page keeps it in memory only. Allow site storage.`, { cause: error }));
     }
     this.#store.setState({ ready: true });
     this.#events.emit('ready');
@@ -691,15 +704,25 @@ export class NatterClient {
   }
 
   /** Queues a storage write. A failed write is reported; the conversation goes on in memory. */
-  #save(write: Parameters<History['save']>[1]): Promise<void> {
+  #save(write: HistoryWrite): Promise<void> {
     const visitorId = this.#visitorId;
     const history = this.#history;
     if (!visitorId || !history) return Promise.resolve();
-    this.#writes = this.#writes.then(() =>
-      history.save(visitorId, write).catch((error: unknown) => {
-        this.#fail(new NatterError('storage', `Natter could not save the conversation (${String(error)}); it may not survive a reload. Free disk space or allow site storage.`, { cause: error }));
-      }),
-    );
+    this.#writes = this.#writes.then(() => {
+      // A write that failed goes again with this one, in one transaction: the stored cursor never moves past
+      // a message that is not stored, and the record of who this visitor is is never skipped.
+      const unsaved = this.#unsaved;
+      const merged: HistoryWrite = {
+        messages: [...(unsaved?.messages ?? []), ...(write.messages ?? [])],
+        meta: write.meta ?? unsaved?.meta,
+        current: write.current || unsaved?.current,
+      };
+      this.#unsaved = undefined;
+      return history.save(visitorId, merged).catch((error: unknown) => {
+        this.#unsaved = merged;
+        this.#fail(new NatterError('storage', `Natter could not save the conversation (${String(error)}); it is kept on screen and saved with the next change. Free disk space or allow site storage.`, { cause: error }));
+      });
+    });
     return this.#writes;
   }
 
@@ -716,7 +739,13 @@ export class NatterClient {
     this.#setUnread(0);
     if (visitorId && this.#history) {
       const history = this.#history;
-      await (this.#writes = this.#writes.then(() => history.forget(visitorId)));
+      this.#unsaved = undefined;
+      const forget = this.#writes.then(() => history.forget(visitorId));
+      // A failed delete is reported, and must not stop every later write.
+      this.#writes = forget.catch((error: unknown) => {
+        this.#fail(new NatterError('storage', `Natter could not delete the stored conversation (${String(error)}); clear this site's data to remove it.`, { cause: error }));
+      });
+      await this.#writes;
     }
   }
 

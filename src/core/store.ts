@@ -30,7 +30,14 @@ export function createStore<S extends object>(initial: S): Store<S> {
       }
       if (!changed) return;
       state = { ...state, ...patch };
-      for (const listener of [...listeners]) listener();
+      for (const listener of [...listeners]) {
+        // A subscriber that throws (the host page's code) must not stop the others, nor the core's work.
+        try {
+          listener();
+        } catch (error) {
+          console.error('Natter: a state subscriber threw; the others still ran.', error);
+        }
+      }
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -19,8 +19,8 @@ export const MAX_TEXT_LENGTH = 4000;
 const int = wholeNumber;
 const id = idSchema;
 const seq = int.check(z.gte(0));
-/** Milliseconds since the Unix epoch, server clock. */
-const time = z.number().check(z.gte(0));
+/** Milliseconds since the Unix epoch, server clock; bounded to what a `Date` can hold (seconds or microseconds by mistake fail here). */
+const time = z.number().check(z.gte(0), z.lte(8.64e15));
 const text = z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
 const shortText = z.string().check(z.maxLength(200));
 

@@ -11,6 +11,8 @@ export const RECORD_VERSION = 1;
 
 // A refine, not z.literal: one schema kind less in the drop-in bundle.
 const version = z.number().check(z.refine((v) => v === RECORD_VERSION, `must be format ${RECORD_VERSION}`));
+/** A time a `Date` can hold (ms since the epoch). */
+const time = z.number().check(z.gte(0), z.lte(8.64e15));
 
 /** One message of the timeline. */
 export const messageRecord = z.object({
@@ -20,8 +22,8 @@ export const messageRecord = z.object({
   id: z.optional(z.string()),
   author: authorSchema,
   text: z.string(),
-  createdAt: z.number(),
-  sentAt: z.optional(z.number()),
+  createdAt: time,
+  sentAt: z.optional(time),
   status: z.enum(['sending', 'sent', 'failed']),
   error: z.optional(z.string()),
   rejected: z.optional(z.boolean()),
@@ -36,9 +38,9 @@ export const metaRecord = z.object({
   /** The transport's sync cursor after the newest stored item. */
   cursor: z.nullable(z.string()),
   /** Server time of the newest message the customer has seen. */
-  lastReadAt: z.number(),
+  lastReadAt: time,
   user: z.optional(userSchema),
-  createdAt: z.number(),
+  createdAt: time,
   /** Where the live session was, so a reload shows it before the network answers. */
   mode: z.optional(
     z.object({

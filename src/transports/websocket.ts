@@ -16,6 +16,11 @@ export interface WebSocketTransportOptions {
   backoff?: BackoffOptions;
   /** The WebSocket class to use; defaults to the global one (pass one in for Node or tests). */
   WebSocket?: typeof WebSocket;
+  /**
+   * How long the server may take to answer `hello` (or a `sync` probe) with `synced` before the socket is
+   * taken for dead and replaced, ms. Default 15 s.
+   */
+  answerTimeoutMs?: number;
 }
 
 /**
@@ -42,6 +47,8 @@ export class WebSocketTransport implements Transport {
   #syncing = false;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs while an answer (`synced`) is awaited: a socket that stays silent is dropped and replaced. */
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
   #stopped = true;
 
   constructor(options: WebSocketTransportOptions) {
@@ -74,6 +81,7 @@ export class WebSocketTransport implements Transport {
     this.#stopped = true;
     this.#ready = false;
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#watchdog);
     globalThis.removeEventListener?.('online', this.#retryNow);
     globalThis.document?.removeEventListener('visibilitychange', this.#retryNow);
     const socket = this.#socket;
@@ -107,12 +115,12 @@ export class WebSocketTransport implements Transport {
         ...(hello.user && { user: hello.user }),
         ...(hello.locale && { locale: hello.locale }),
       });
+      this.#awaitAnswer();
     };
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      this.#ready = false;
+      this.#drop();
       if (event.code === 4001) {
         // The server does not speak our protocol version: retrying cannot help.
         this.#stopped = true;
@@ -134,9 +142,40 @@ export class WebSocketTransport implements Transport {
     }, retryInMs);
   }
 
-  /** Retries at once if a retry is pending: the network came back or the user looked at the tab. */
+  /** Forgets the current socket (its late events are ignored). */
+  #drop(): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#ready = false;
+    clearTimeout(this.#watchdog);
+    if (socket) socket.onclose = null;
+    socket?.close();
+  }
+
+  /**
+   * Expects `synced` soon. A proxy that accepted the socket but never answers, or a socket the OS dropped
+   * without a close event (a laptop waking on another network), would otherwise hang the chat for minutes.
+   */
+  #awaitAnswer(): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(() => {
+      this.#sink?.warn('the server did not answer in time; reconnecting');
+      this.#drop();
+      this.#scheduleRetry();
+    }, this.#options.answerTimeoutMs ?? 15_000);
+  }
+
+  /**
+   * The network came back or the user looked at the tab again: retries at once if a retry is pending, and
+   * checks that an open socket still answers (mobile browsers drop sockets silently).
+   */
   readonly #retryNow = (): void => {
-    if (this.#stopped || !this.#retryTimer || globalThis.document?.visibilityState === 'hidden') return;
+    if (this.#stopped || globalThis.document?.visibilityState === 'hidden') return;
+    if (this.#ready) {
+      if (this.#write({ type: 'sync', after: this.#lastSeq })) this.#awaitAnswer();
+      return;
+    }
+    if (!this.#retryTimer) return;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#connect();
@@ -210,6 +249,7 @@ export class WebSocketTransport implements Transport {
         sink.frame({ type: 'ack', clientId: frame.clientId, id: frame.id, sentAt: frame.sentAt });
         return;
       case 'synced':
+        clearTimeout(this.#watchdog);
         this.#syncing = false;
         if (!this.#ready) {
           this.#ready = true;
@@ -225,8 +265,10 @@ export class WebSocketTransport implements Transport {
         sink.frame(frame);
         return;
       case 'error':
-        if (frame.clientId) sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
-        else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
+        // Only a refusal of the message itself is final; `rate_limited` or `internal` may pass on a resend.
+        if (frame.clientId && (frame.code === 'too_long' || frame.code === 'invalid_frame')) {
+          sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
+        } else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
         return;
     }
   }
