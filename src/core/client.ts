@@ -422,7 +422,7 @@ export class NatterClient {
       // Writing now would make a new visitor "current" and hide the stored conversation for good: this page
       // keeps its conversation in memory instead.
       this.#history = new History(volatileKeyValue());
-      this.#fail(new NatterError('storage', `Natter could not read the stored conversation (${String(error)}); this page keeps it in memory only. Allow site storage.`, { cause: error }));
+      this.#fail(new NatterError('storage', `Natter could not read the stored conversation (${String(error)}); this page keeps it in memory. Allow site storage.`, { cause: error }));
     }
     this.#store.setState({ ready: true });
     this.#events.emit('ready');
@@ -720,7 +720,7 @@ export class NatterClient {
       this.#unsaved = undefined;
       return history.save(visitorId, merged).catch((error: unknown) => {
         this.#unsaved = merged;
-        this.#fail(new NatterError('storage', `Natter could not save the conversation (${String(error)}); it is kept on screen and saved with the next change. Free disk space or allow site storage.`, { cause: error }));
+        this.#fail(new NatterError('storage', `Natter could not save the conversation (${String(error)}); it is saved with the next change. Free disk space or allow site storage.`, { cause: error }));
       });
     });
     return this.#writes;

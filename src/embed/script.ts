@@ -10,7 +10,6 @@
  * defines `window.Natter`. It adds no other global. Any failure is reported on the console, never thrown
  * into the host page.
  */
-import { z } from 'zod/mini';
 import { initialState } from '../core/client.ts';
 import { bootChecked, type NatterApi } from './boot.ts';
 import { parseSettings, settingsFromDataset } from './settings.ts';
@@ -75,10 +74,6 @@ function install(): void {
     }
   }
 }
-
-// Parse without compiling code at run time, so the widget works under a strict Content-Security-Policy
-// (no 'unsafe-eval'). This zod is the bundle's own copy: the host page's is untouched.
-z.config({ jitless: true });
 
 try {
   install();

@@ -51,7 +51,6 @@ export const de: Strings = {
   emailSaved: 'Wir schreiben Ihnen an {email}, sobald wir antworten.',
   joined: '{name} ist dem Chat beigetreten',
   ended: 'Chat beendet – schreiben Sie hier, wir antworten',
-  endedTimeout: 'Chat wegen Inaktivität beendet – schreiben Sie hier, wir antworten',
   handoffLive: 'Wir verbinden Sie mit einer Person…',
   handoffMessaging: 'Eine Person antwortet hier so bald wie möglich.',
   rated: 'Danke für Ihre Bewertung: {score}/5.',

@@ -105,8 +105,6 @@ export const en = {
   joined: '{name} joined the chat',
   /** Notice in the conversation: the live chat ended. The visitor can go on writing. */
   ended: "Chat ended — write here and we'll reply",
-  /** Notice in the conversation: the live chat ended because nobody wrote for a while. */
-  endedTimeout: "Chat ended for inactivity — write here and we'll reply",
   /** Notice in the conversation: a bot passed the visitor on to the live chat queue. */
   handoffLive: 'Connecting you to a person…',
   /** Notice in the conversation: nobody can chat live now; a person will answer in this conversation later. Also

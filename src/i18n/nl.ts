@@ -51,7 +51,6 @@ export const nl: Strings = {
   emailSaved: 'We mailen u op {email} zodra we reageren.',
   joined: '{name} neemt deel aan de chat',
   ended: 'Chat beëindigd – schrijf hier, dan reageren we',
-  endedTimeout: 'Chat beëindigd wegens inactiviteit – schrijf hier, dan reageren we',
   handoffLive: 'We verbinden u met een medewerker…',
   handoffMessaging: 'Een medewerker reageert hier zo snel mogelijk.',
   rated: 'Bedankt voor uw beoordeling: {score}/5.',

@@ -57,7 +57,7 @@ export class History {
       if (parsed.success) meta = parsed.data;
       else {
         skipped++;
-        this.warn(`skipped an unreadable conversation record (${describeReason(rawMeta, parsed.error.issues)})`);
+        this.warn(`skipped an unreadable conversation record (${describeIssues(parsed.error.issues)})`);
       }
     }
     const messages: Message[] = [];
@@ -65,7 +65,7 @@ export class History {
       const parsed = messageRecord.safeParse(raw);
       if (!parsed.success) {
         skipped++;
-        this.warn(`skipped an unreadable stored message (${describeReason(raw, parsed.error.issues)})`);
+        this.warn(`skipped an unreadable stored message (${describeIssues(parsed.error.issues)})`);
         continue;
       }
       const { v: _version, ...message } = parsed.data;
@@ -94,12 +94,4 @@ export class History {
 
 function metaKey(visitorId: string): Key {
   return ['visitor', visitorId, 'meta'];
-}
-
-function describeReason(raw: unknown, issues: Parameters<typeof describeIssues>[0]): string {
-  const version = (raw as { v?: unknown } | null)?.v;
-  if (typeof version === 'number' && version > RECORD_VERSION) {
-    return `from a newer Natter (format ${version})`;
-  }
-  return describeIssues(issues);
 }

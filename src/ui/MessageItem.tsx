@@ -50,7 +50,7 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
           <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />
         </div>
         <div class="meta">
-          <time dateTime={new Date(at).toISOString()} title={dates.full(at)}>
+          <time dateTime={new Date(at).toISOString()}>
             {dates.time(at)}
           </time>
           {role === 'visitor' && (

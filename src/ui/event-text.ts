@@ -17,7 +17,7 @@ export function eventText(event: SystemEvent, strings: Strings): string | undefi
   const key = {
     queued: 'queued',
     joined: 'joined',
-    ended: event.by === 'timeout' ? 'endedTimeout' : 'ended',
+    ended: 'ended',
     handoff: to === 'live' ? 'handoffLive' : toMessaging,
     mode: to === 'live' ? 'startLive' : toMessaging,
     email: event.email && 'emailSaved',

@@ -40,19 +40,14 @@ function intlLocale(tag: string, locale: Locale): string {
 }
 
 /**
- * Puts the CSS into the shadow root: as a constructable stylesheet (CSP-safe), else as a `<style>`. Browsers
- * that adopt stylesheets also have `replaceSync` (both came in the same releases).
+ * Puts the CSS into the shadow root as a constructable stylesheet, which a strict Content-Security-Policy
+ * allows (a `<style>` element would need 'unsafe-inline'). Browsers without them (Safari before 16.4) throw
+ * here, before anything is on the page: the widget then stays away and the error is reported.
  */
 function adoptStyles(root: ShadowRoot): void {
-  if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    root.adoptedStyleSheets = [sheet];
-    return;
-  }
-  const style = root.ownerDocument.createElement('style');
-  style.textContent = css;
-  root.append(style);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
 }
 
 /**
@@ -100,8 +95,8 @@ export function mountCheckedWidget(client: NatterClient, options: WidgetOptions)
     host.style.setProperty(name, value, 'important');
   }
   const root = host.attachShadow({ mode: 'open' });
+  adoptStyles(root);
   render(h(App, { ui, teamName, position, sound }), root);
-  adoptStyles(root); // after rendering: a first render removes whatever else is in its container
   (container ?? document.body).append(host);
   void client.start();
 

@@ -11,7 +11,7 @@ describe('system messages in the widget language', () => {
     [{ kind: 'joined', name: 'Alex' }, 'Alex joined the chat'],
     [{ kind: 'joined' }, 'Team member joined the chat'],
     [{ kind: 'ended', by: 'agent' }, "Chat ended — write here and we'll reply"],
-    [{ kind: 'ended', by: 'timeout' }, "Chat ended for inactivity — write here and we'll reply"],
+    [{ kind: 'ended', by: 'timeout' }, "Chat ended — write here and we'll reply"],
     [{ kind: 'handoff', to: 'live' }, 'Connecting you to a person…'],
     [{ kind: 'handoff', to: 'messaging' }, 'A person will reply here as soon as possible.'],
     [{ kind: 'email', email: 'ana@example.com' }, "We'll email you at ana@example.com when we reply."],

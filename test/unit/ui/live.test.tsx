@@ -70,7 +70,7 @@ describe('live chat', () => {
     // The notices are said in the widget's language, not the backend's fallback text.
     expect(t.messages().some((m) => m.querySelector('.bubble')!.textContent === 'joined')).toBe(false);
     t.backend.end(t.visitorId(), 'timeout');
-    await waitFor(() => notice('Chat wegen Inaktivität beendet'), 'the ended notice');
+    await waitFor(() => notice('Chat beendet – schreiben Sie hier, wir antworten'), 'the ended notice');
   });
 });
 

@@ -116,7 +116,7 @@ describe('message list', () => {
     expect(within(t.last()).getByText('Notice')).toBeTruthy();
   });
 
-  it('shows the time of each message, with the full date in a <time> element', async () => {
+  it('shows the time of each message in a <time> element with the machine-readable date', async () => {
     const t = await conversation();
     t.send('Hello');
     await until(() => t.messages().length === 1, 'the message');
@@ -124,7 +124,6 @@ describe('message list', () => {
     const at = new Date(time.dateTime).getTime();
     expect(Math.abs(at - Date.now())).toBeLessThan(5000);
     expect(time.textContent).toBe(new Intl.DateTimeFormat('en', { hour: 'numeric', minute: '2-digit' }).format(at));
-    expect(time.title).toBe(new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short' }).format(at));
   });
 
   it('keeps the DOM nodes of existing messages when new ones arrive', async () => {

@@ -37,14 +37,12 @@ describe('mountWidget', () => {
     expect(widget.root.querySelector('style')).toBeNull();
   });
 
-  it('falls back to a <style> in the shadow root without constructable stylesheets', () => {
+  it('puts nothing on the page in a browser without constructable stylesheets (it throws, for the caller to report)', () => {
     vi.stubGlobal('CSSStyleSheet', undefined);
-    const widget = mountWidget(client());
-    const style = widget.root.querySelector('style');
-    expect(style).not.toBeNull();
-    expect(style!.textContent).toBe(css);
-    // The app is still rendered next to it.
-    expect(widget.root.querySelector('button.launcher')).not.toBeNull();
+    const before = document.body.childElementCount;
+    expect(() => mountWidget(client())).toThrow();
+    expect(document.body.childElementCount).toBe(before);
+    vi.unstubAllGlobals();
   });
 
   it('mounts into the given container', () => {
