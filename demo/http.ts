@@ -108,6 +108,10 @@ const routes = new Map<string, Route>(Object.entries({
   '/inbox': async ({ send }) => {
     send(200, types.html, await readFile(path.join(demoDir, 'inbox.html')), { 'Content-Security-Policy': INBOX_CSP });
   },
+  // The shop's service worker: it keeps the shop open while this server is stopped (see the file).
+  '/shop-sw.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'shop-sw.js')));
+  },
   '/inbox.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox.js')));
   },
