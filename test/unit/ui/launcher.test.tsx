@@ -2,6 +2,16 @@ import { fireEvent } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { mountTestWidget, until } from './helpers';
 
+/** The visitor opens the panel, writes "Hello", waits for it to arrive, and closes the panel again. */
+async function writeThenClose(t: Awaited<ReturnType<typeof mountTestWidget>>): Promise<void> {
+    fireEvent.click(t.launcher());
+    fireEvent.input(t.input(), { target: { value: 'Hello' } });
+    fireEvent.keyDown(t.input(), { key: 'Enter' });
+    await until(() => t.backend.visitorIds().length === 1 && t.backend.messages(t.visitorId()).length === 1, 'the message to arrive');
+    fireEvent.click(t.launcher());
+    await until(() => !t.client.getState().isOpen, 'the panel to close');
+}
+
 describe('launcher and panel', () => {
   it('has an accessible name and opens and closes the dialog it controls', async () => {
     const t = await mountTestWidget();
@@ -89,12 +99,7 @@ describe('launcher and panel', () => {
 
   it('counts replies from the team in a badge while closed, and clears it on opening', async () => {
     const t = await mountTestWidget();
-    fireEvent.click(t.launcher());
-    fireEvent.input(t.input(), { target: { value: 'Hello' } });
-    fireEvent.keyDown(t.input(), { key: 'Enter' });
-    await until(() => t.backend.visitorIds().length === 1 && t.backend.messages(t.visitorId()).length === 1, 'the message to arrive');
-    fireEvent.click(t.launcher());
-    await until(() => !t.client.getState().isOpen, 'the panel to close');
+    await writeThenClose(t);
     expect(t.screen.queryByTestId('unread')).toBeNull();
 
     t.backend.reply(t.visitorId(), 'Hi!');
@@ -112,12 +117,7 @@ describe('launcher and panel', () => {
 
   it('says "1 unread message" for one, and shows 9+ above nine', async () => {
     const t = await mountTestWidget();
-    fireEvent.click(t.launcher());
-    fireEvent.input(t.input(), { target: { value: 'Hello' } });
-    fireEvent.keyDown(t.input(), { key: 'Enter' });
-    await until(() => t.backend.visitorIds().length === 1 && t.backend.messages(t.visitorId()).length === 1, 'the message to arrive');
-    fireEvent.click(t.launcher());
-    await until(() => !t.client.getState().isOpen, 'the panel to close');
+    await writeThenClose(t);
 
     t.backend.reply(t.visitorId(), 'One');
     await t.screen.findByRole('button', { name: 'Open chat, 1 unread message' });
