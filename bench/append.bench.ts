@@ -6,7 +6,7 @@
  */
 import 'fake-indexeddb/auto';
 import { test } from 'vitest';
-import type { Message } from '../src/core/types';
+import type { Message } from '../src/model/types';
 import { History } from '../src/storage/history';
 import { indexedDbKeyValue } from '../src/storage/kv';
 
@@ -17,6 +17,7 @@ const message = (key: string, sentAt: number): Message => ({
   text: `message ${key} with a typical length of text for a chat line`,
   createdAt: sentAt,
   sentAt,
+  order: String(sentAt).padStart(16, '0'),
   status: 'sent',
 });
 
@@ -25,7 +26,7 @@ async function historyOf(size: number, name: string): Promise<History> {
   const batch = 1000;
   for (let start = 0; start < size; start += batch) {
     const messages = Array.from({ length: Math.min(batch, size - start) }, (_, i) => message(`m${start + i}`, start + i));
-    await history.save('visitor', { messages });
+    await history.write('visitor', { put: messages });
   }
   return history;
 }
@@ -36,9 +37,9 @@ test('appending one message costs the same whatever the length of the history', 
   let next = 1_000_000;
   const append = (history: History) => async () => {
     next++;
-    await history.save('visitor', {
-      messages: [message(`m${next}`, next)],
-      meta: { v: 1, visitorId: 'visitor', cursor: String(next), lastReadAt: 0, createdAt: 0 },
+    await history.write('visitor', {
+      put: [message(`m${next}`, next)],
+      meta: { visitorId: 'visitor', cursor: String(next), unread: 0, localSeq: 0, createdAt: 0 },
     });
   };
   await bench.compare(

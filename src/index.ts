@@ -12,11 +12,14 @@
  * ```
  * @module
  */
-export { createNatter, NatterClient, DEFAULT_MAX_LENGTH, type NatterOptions } from './core/client.ts';
+export { createNatter, type NatterOptions } from './natter.ts';
+export { NatterClient, DEFAULT_MAX_LENGTH } from './core/client.ts';
 export { NatterError, type NatterErrorCode } from './core/errors.ts';
 export type { NatterEvents } from './core/events.ts';
 export type { Store } from './core/store.ts';
-export type { Author, AuthorRole, ConnectionState, Message, MessageStatus, NatterState, User } from './core/types.ts';
+export type { Author, AuthorRole, Message, MessageStatus, SystemEvent, User } from './model/types.ts';
+export type { ConnectionState, NatterState } from './core/types.ts';
+export type { SessionInfo } from './model/session.ts';
 export type { KeyValue, Key } from './storage/kv.ts';
 export { indexedDbKeyValue, memoryKeyValue, volatileKeyValue } from './storage/kv.ts';
 export type {
@@ -27,7 +30,7 @@ export type {
   TransportOpenOptions,
   TransportSink,
   TransportState,
-} from './transports/transport.ts';
+} from './core/transport.ts';
 export { WebSocketTransport, type WebSocketTransportOptions } from './transports/websocket.ts';
 export { MemoryTransport } from './transports/memory.ts';
 export { MemoryBackend } from './transports/memory-backend.ts';
@@ -36,6 +39,5 @@ export { PROTOCOL_VERSION } from './protocol/wire.ts';
 export { mountWidget, widgetOptionsSchema, type Widget, type WidgetOptions, type Strings } from './ui/index.ts';
 export { boot, type Booted, type NatterApi } from './embed/boot.ts';
 export { parseSettings, type NatterSettings } from './embed/settings.ts';
-export { initialState } from './core/client.ts';
+export { initialState } from './core/state.ts';
 export type { Availability, EndedBy, Mode, ModeSetting, ModeState, Phase } from './core/modes.ts';
-export type { SystemEvent } from './core/types.ts';

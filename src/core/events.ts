@@ -1,6 +1,7 @@
 import type { NatterError } from './errors.ts';
 import type { Mode, Phase } from './modes.ts';
-import type { Author, ConnectionState, Message } from './types.ts';
+import type { Author, Message } from '../model/types.ts';
+import type { ConnectionState } from './types.ts';
 
 /**
  * Every event Natter fires, with its listener's signature. Listen with `natter.on(name, listener)`.

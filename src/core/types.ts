@@ -1,74 +1,10 @@
 import type { Mode, ModeState } from './modes.ts';
+import type { Author, Message, User } from '../model/types.ts';
 
 /**
- * The shapes the headless core works with. They are the same whatever transport or storage is used.
+ * The core's state: what the UI (or any other reader) reads.
  * @module
  */
-
-/** Who wrote a message. Bot messages are always shown as coming from a bot. */
-export type AuthorRole = 'visitor' | 'agent' | 'bot' | 'system';
-
-/** The writer of a message. `name` is shown when present. */
-export interface Author {
-  role: AuthorRole;
-  id?: string;
-  name?: string;
-}
-
-/**
- * Where a message is on its way.
- * - `sending`: written to the browser's storage and waiting in the outbox for the server's acknowledgement;
- * - `sent`: the server stored it;
- * - `failed`: the server refused it, or did not acknowledge it in time. The customer can retry.
- */
-export type MessageStatus = 'sending' | 'sent' | 'failed';
-
-/**
- * What a system message reports, so that the widget can say it in the customer's language.
- * `name` is the agent's name where one is involved.
- */
-export interface SystemEvent {
-  kind: 'queued' | 'joined' | 'ended' | 'handoff' | 'email' | 'rated' | 'mode';
-  name?: string;
-  by?: 'agent' | 'visitor' | 'timeout';
-  /** For `handoff`: where the customer went; for `mode`: the new mode. */
-  to?: 'live' | 'messaging';
-  email?: string;
-  score?: number;
-}
-
-/** One item of the conversation's timeline. */
-export interface Message {
-  /** Stable local key: the client id for messages made in this browser, `s:<server id>` for the others. */
-  key: string;
-  /** The id this browser gave the message when it was created (nanoid); resends carry the same id. */
-  clientId?: string;
-  /** The server's id, once it has stored the message. */
-  id?: string;
-  author: Author;
-  text: string;
-  /** When the message was made, by this browser's clock (ms since epoch). */
-  createdAt: number;
-  /** When the server stored it, by the server's clock (ms since epoch). */
-  sentAt?: number;
-  status: MessageStatus;
-  /** Why a `failed` message failed, in words fit for a developer console. */
-  error?: string;
-  /** `true` when the server refused the message for good: resending the same text will not help. */
-  rejected?: boolean;
-  /** Answers the customer can pick with one tap. */
-  quickReplies?: string[];
-  /** For system messages: what happened. */
-  event?: SystemEvent;
-}
-
-/** What a visitor tells about themselves with `identify`. */
-export interface User {
-  /** The site's own id of the user. A different id on the same browser starts a fresh, separate conversation. */
-  id?: string;
-  name?: string;
-  email?: string;
-}
 
 /**
  * The state of the link to the backend.
@@ -105,4 +41,11 @@ export interface NatterState {
   typing: Author | undefined;
   /** The email address the customer left to hear about the reply. */
   email: string | undefined;
+  /** Whether older messages are stored than the ones in `messages` (see `loadOlder`). */
+  hasOlder: boolean;
+  /**
+   * Set when this browser cannot keep the conversation (storage full, blocked or failing): the widget says
+   * "This chat can't be saved on this device". The conversation goes on in memory meanwhile.
+   */
+  storageProblem: string | undefined;
 }

@@ -1,7 +1,9 @@
-import { NatterClient } from '../core/client.ts';
+import type { NatterClient } from '../core/client.ts';
+import { clientFor } from '../natter.ts';
 import type { NatterEvents } from '../core/events.ts';
 import type { ModeSetting } from '../core/modes.ts';
-import type { NatterState, User } from '../core/types.ts';
+import type { NatterState } from '../core/types.ts';
+import type { User } from '../model/types.ts';
 import { WebSocketTransport } from '../transports/websocket.ts';
 import { NatterError } from '../core/errors.ts';
 import { mountCheckedWidget } from '../ui/mount.ts';
@@ -67,7 +69,7 @@ export function boot(settings: NatterSettings): Booted {
  */
 export function bootChecked(settings: NatterSettings): Booted {
   // The settings are a superset of both the client's and the widget's options: each takes what it knows.
-  const client = new NatterClient({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
+  const client = clientFor({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
   const widget = mountCheckedWidget(client, settings);
   if (settings.open) client.open();
   const api: NatterApi = {

@@ -10,7 +10,7 @@
  * defines `window.Natter`. It adds no other global. Any failure is reported on the console, never thrown
  * into the host page.
  */
-import { initialState } from '../core/client.ts';
+import { initialState } from '../core/state.ts';
 import { bootChecked, type NatterApi } from './boot.ts';
 import { parseSettings, settingsFromDataset } from './settings.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
 import type { Strings } from '../i18n/en.ts';
 import { MAX_TEXT_LENGTH } from '../protocol/wire.ts';
-import { wholeNumber } from '../core/schemas.ts';
+import { wholeNumber } from '../model/schemas.ts';
 import { widgetOptionExpectations, widgetOptionsSchema } from '../ui/options.ts';
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from 'zod/mini';
-import { authorSchema, emailSchema, idSchema, systemEventSchema, userSchema, wholeNumber } from '../core/schemas.ts';
+import { authorSchema, emailSchema, idSchema, systemEventSchema, userSchema, wholeNumber } from '../model/schemas.ts';
 
 /** The protocol version this build speaks. A backend that speaks another answers `error` `unsupported_version`. */
 export const PROTOCOL_VERSION = 1;

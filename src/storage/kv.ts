@@ -1,4 +1,4 @@
-import { delMany, get, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import { get, promisifyRequest, type UseStore } from 'idb-keyval';
 
 /** Keys are arrays so that one visitor's records sort together and can be read as one range. */
 export type Key = (string | number)[];
@@ -9,16 +9,24 @@ export type Key = (string | number)[];
  */
 export interface KeyValue {
   get(key: Key): Promise<unknown>;
-  setMany(entries: [Key, unknown][]): Promise<void>;
-  /** Every value whose key starts with `prefix`, in key order. */
-  getUnder(prefix: Key): Promise<unknown[]>;
+  /** Puts `entries` and deletes `deletes` in one transaction: all or nothing. */
+  update(entries: [Key, unknown][], deletes?: Key[]): Promise<void>;
+  /**
+   * Values whose key starts with `prefix`, in key order: all of them, or only the last `last` (before the
+   * key `before`, when given), still in key order. Reading the newest page is one bounded read.
+   */
+  getUnder(prefix: Key, last?: number, before?: Key): Promise<{ key: Key; value: unknown }[]>;
+  /** Every key that starts with `prefix`, in key order. */
+  keysUnder(prefix: Key): Promise<Key[]>;
   /** Deletes every record whose key starts with `prefix`, and `also`. */
   deleteUnder(prefix: Key, also?: Key[]): Promise<void>;
+  /** Calls `listener` when the data vanished underneath a running page (database deleted, site data cleared). */
+  onLost?(listener: () => void): void;
 }
 
-/** Every array key that starts with `prefix`: arrays sort after every string and number. */
-function rangeUnder(prefix: Key): IDBKeyRange {
-  return IDBKeyRange.bound(prefix, [...prefix, []]);
+/** Every array key that starts with `prefix` (arrays sort after every string and number), or before `before`. */
+function rangeUnder(prefix: Key, before?: Key): IDBKeyRange {
+  return before ? IDBKeyRange.bound(prefix, before, false, true) : IDBKeyRange.bound(prefix, [...prefix, []]);
 }
 
 /**
@@ -28,15 +36,22 @@ function rangeUnder(prefix: Key): IDBKeyRange {
  */
 export function indexedDbKeyValue(dbName: string, storeName = 'records', timeoutMs = 5000): KeyValue {
   let connection: Promise<IDBDatabase> | undefined;
+  let opened = false;
+  const lost = new Set<() => void>();
   const connect = (): Promise<IDBDatabase> => {
     const request = indexedDB.open(dbName, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(storeName);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore(storeName);
+      // Created anew after this page had it open: someone deleted it (another tab, "clear site data").
+      if (opened) queueMicrotask(() => lost.forEach((listener) => listener()));
+    };
     const opening = Promise.race([
       promisifyRequest(request),
       new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error(`opening IndexedDB "${dbName}" took over ${timeoutMs} ms (another tab may block it)`)), timeoutMs),
       ),
     ]).then((db) => {
+      opened = true;
       const forget = () => {
         if (connection === opening) connection = undefined;
       };
@@ -65,14 +80,43 @@ export function indexedDbKeyValue(dbName: string, storeName = 'records', timeout
     }
     return callback(transaction.objectStore(storeName));
   };
+  const update = (entries: [Key, unknown][], deletes: IDBValidKey[] = []) =>
+    useStore('readwrite', (store) => {
+      for (const key of deletes) store.delete(key);
+      for (const [key, value] of entries) store.put(value, key);
+      return promisifyRequest(store.transaction);
+    });
   return {
     get: (key) => get(key, useStore),
-    setMany: (entries) => setMany(entries, useStore),
-    getUnder: (prefix) => useStore('readonly', (store) => promisifyRequest(store.getAll(rangeUnder(prefix)))),
+    update,
+    getUnder: (prefix, last, before) =>
+      useStore('readonly', (store) => {
+        const range = rangeUnder(prefix, before);
+        if (last === undefined) {
+          return Promise.all([promisifyRequest(store.getAllKeys(range)), promisifyRequest(store.getAll(range))]).then(([keys, values]) =>
+            keys.map((key, i) => ({ key: key as Key, value: values[i] })),
+          );
+        }
+        // The newest `last` records: a cursor walking backwards stops after them, whatever the history's length.
+        return new Promise((resolve, reject) => {
+          const found: { key: Key; value: unknown }[] = [];
+          const request = store.openCursor(range, 'prev');
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            const cursor = request.result;
+            if (cursor && found.length < last) {
+              found.push({ key: cursor.key as Key, value: cursor.value });
+              cursor.continue();
+            } else resolve(found.reverse());
+          };
+        });
+      }),
+    keysUnder: (prefix) => useStore('readonly', (store) => promisifyRequest(store.getAllKeys(rangeUnder(prefix)))) as Promise<Key[]>,
     async deleteUnder(prefix, also = []) {
       const keys = await useStore('readonly', (store) => promisifyRequest(store.getAllKeys(rangeUnder(prefix))));
-      await delMany([...keys, ...also], useStore);
+      await update([], [...keys, ...also]);
     },
+    onLost: (listener) => lost.add(listener),
   };
 }
 
@@ -82,7 +126,7 @@ export function indexedDbKeyValue(dbName: string, storeName = 'records', timeout
  */
 export function volatileKeyValue(): KeyValue {
   const nothing = async () => undefined;
-  return { get: nothing, setMany: nothing, getUnder: async () => [], deleteUnder: nothing };
+  return { get: nothing, update: nothing, getUnder: async () => [], keysUnder: async () => [], deleteUnder: nothing };
 }
 
 /** Orders keys the way IndexedDB does, for the in-memory store. */
@@ -107,17 +151,20 @@ function startsWith(key: Key, prefix: Key): boolean {
  */
 export function memoryKeyValue(): KeyValue {
   const records = new Map<string, { key: Key; value: unknown }>();
+  const under = (prefix: Key) =>
+    [...records.values()].filter((record) => startsWith(record.key, prefix)).sort((a, b) => compareKeys(a.key, b.key));
   return {
     get: async (key) => structuredClone(records.get(JSON.stringify(key))?.value),
-    async setMany(entries) {
+    async update(entries, deletes = []) {
+      for (const key of deletes) records.delete(JSON.stringify(key));
       for (const [key, value] of entries) records.set(JSON.stringify(key), { key, value: structuredClone(value) });
     },
-    async getUnder(prefix) {
-      return [...records.values()]
-        .filter((record) => startsWith(record.key, prefix))
-        .sort((a, b) => compareKeys(a.key, b.key))
-        .map((record) => structuredClone(record.value));
+    async getUnder(prefix, last, before) {
+      let found = under(prefix).filter((record) => !before || compareKeys(record.key, before) < 0);
+      if (last !== undefined) found = found.slice(Math.max(0, found.length - last));
+      return found.map((record) => ({ key: record.key, value: structuredClone(record.value) }));
     },
+    keysUnder: async (prefix) => under(prefix).map((record) => record.key),
     async deleteUnder(prefix, also = []) {
       for (const [id, record] of records) if (startsWith(record.key, prefix)) records.delete(id);
       for (const key of also) records.delete(JSON.stringify(key));

@@ -1,6 +1,8 @@
-import type { Availability, EndedBy, Mode } from '../core/modes.ts';
-import type { Author, SystemEvent, User } from '../core/types.ts';
-import type { InboundFrame, InboundMessage, OutboundFrame, SessionInfo } from './transport.ts';
+import type { Availability, EndedBy, Mode } from '../model/session.ts';
+import type { Author, SystemEvent, User } from '../model/types.ts';
+import { seqOrder } from './seq-order.ts';
+import type { InboundFrame, InboundMessage, OutboundFrame } from '../core/transport.ts';
+import type { SessionInfo } from '../model/session.ts';
 
 /** One connected {@link MemoryTransport}, as the backend sees it. */
 export interface MemoryConnection {
@@ -43,6 +45,8 @@ export class MemoryBackend {
    * acknowledgements: the message is still stored, but the browser does not know it.
    */
   sendAcks = true;
+  /** Whether the backend gets what visitors send. Turn it off to stage a backend that hears nothing while the link looks fine. */
+  receiving = true;
   teamName = 'Memory Team';
   #availability: Availability = { agents: true, open: true };
   #forced: Mode | null = null;
@@ -129,10 +133,15 @@ export class MemoryBackend {
     connection.deliver({ type: 'availability', availability: this.#availability });
     connection.deliver({ type: 'mode', mode: this.#forced });
     connection.deliver({ type: 'session', session: conversation.session ?? null, restore: true });
-    for (const { seq, ...message } of conversation.items) {
-      if (seq > cursor) connection.deliver({ type: 'message', message, cursor: String(seq) });
-    }
+    this.replay(connection, cursor);
     return true;
+  }
+
+  /** @internal Delivers every item after `cursor` to `connection` (a connect, or a resync). */
+  replay(connection: MemoryConnection, cursor: number): void {
+    for (const { seq, ...message } of this.#conversation(connection.visitorId).items) {
+      if (seq > cursor) connection.deliver({ type: 'message', message, order: seqOrder(seq), cursor: String(seq) });
+    }
   }
 
   /** @internal */
@@ -143,6 +152,7 @@ export class MemoryBackend {
 
   /** @internal */
   receive(connection: MemoryConnection, frame: OutboundFrame): void {
+    if (!this.receiving) return;
     const { visitorId } = connection;
     const conversation = this.#conversation(visitorId);
     if (frame.type !== 'message') conversation.received.push(frame);
@@ -158,7 +168,8 @@ export class MemoryBackend {
             text: frame.text,
             sentAt: Date.now(),
           });
-        if (this.sendAcks) connection.deliver({ type: 'ack', clientId: frame.clientId, id: stored.id, sentAt: stored.sentAt });
+        const seq = conversation.items.find((item) => item.id === stored.id)!.seq;
+        if (this.sendAcks) connection.deliver({ type: 'ack', clientId: frame.clientId, id: stored.id, sentAt: stored.sentAt, order: seqOrder(seq) });
         return;
       }
       case 'identify':
@@ -183,6 +194,7 @@ export class MemoryBackend {
         this.#append(visitorId, true, this.#system({ kind: 'email', email: frame.email }));
         return;
       case 'typing':
+      case 'resync':
         return;
     }
   }
@@ -215,7 +227,7 @@ export class MemoryBackend {
     const conversation = this.#conversation(visitorId);
     const seq = conversation.items.length + 1;
     conversation.items.push({ ...message, seq });
-    if (broadcast) this.#deliverTo(visitorId, { type: 'message', message, cursor: String(seq) });
+    if (broadcast) this.#deliverTo(visitorId, { type: 'message', message, order: seqOrder(seq), cursor: String(seq) });
     return message;
   }
 }

@@ -1,5 +1,5 @@
 import type { MemoryBackend, MemoryConnection } from './memory-backend.ts';
-import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from './transport.ts';
+import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from '../core/transport.ts';
 
 /**
  * A transport to a {@link MemoryBackend} in the same page: for tests, demos without a server, and as the
@@ -62,6 +62,10 @@ export class MemoryTransport implements Transport {
       if (frame.type === 'identify') user = { ...user, ...frame.user };
       if (!this.#open || !this.#connection) return false;
       const connection = this.#connection;
+      if (frame.type === 'resync') {
+        queueMicrotask(() => this.#connection === connection && this.backend.replay(connection, this.#cursor));
+        return true;
+      }
       queueMicrotask(() => this.backend.receive(connection, frame));
       return true;
     };

@@ -4,9 +4,10 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from '../protocol/wire.ts';
-import { describeIssues } from '../core/schemas.ts';
+import { describeIssues } from '../model/schemas.ts';
+import { seqOrder } from './seq-order.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from './transport.ts';
+import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from '../core/transport.ts';
 
 /** Options of {@link WebSocketTransport}. */
 export interface WebSocketTransportOptions {
@@ -43,8 +44,16 @@ export class WebSocketTransport implements Transport {
   #hello: TransportOpenOptions | undefined;
   /** Highest sequence number delivered to the core: the cursor. */
   #lastSeq = 0;
+  /** The conversation the cursor belongs to (from `welcome`); another one means the backend's data changed. */
+  #conversationId: string | undefined;
   #ready = false;
-  #syncing = false;
+  /** `hello`s and `sync`s answered by no `synced` yet: the link is open only once all are. */
+  #awaiting = 0;
+  /** The server's highest seq as `synced` last reported it. */
+  #serverSeq = 0;
+  /** Syncs in a row that did not close a gap: spaced out so a server that cannot deliver an item is not flooded. */
+  #fruitlessSyncs = 0;
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs while an answer (`synced`) is awaited: a socket that stays silent is dropped and replaced. */
@@ -59,7 +68,7 @@ export class WebSocketTransport implements Transport {
     this.close();
     this.#hello = options;
     this.#sink = sink;
-    this.#lastSeq = parseCursor(options.cursor);
+    [this.#conversationId, this.#lastSeq] = parseCursor(options.cursor);
     this.#stopped = false;
     this.#attempt = 0;
     globalThis.addEventListener?.('online', this.#retryNow);
@@ -70,6 +79,7 @@ export class WebSocketTransport implements Transport {
   send(frame: OutboundFrame): boolean {
     if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user };
     if (!this.#ready) return false;
+    if (frame.type === 'resync') return this.#sync(true);
     // The core's frames are the protocol's but for two names (`send`, `rate`): see `docs/protocol.md`.
     return this.#write(
       frame.type === 'message' ? { ...frame, type: 'send' } : frame.type === 'rating' ? { ...frame, type: 'rate' } : frame,
@@ -82,6 +92,7 @@ export class WebSocketTransport implements Transport {
     this.#ready = false;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#watchdog);
+    clearTimeout(this.#gapTimer);
     globalThis.removeEventListener?.('online', this.#retryNow);
     globalThis.document?.removeEventListener('visibilitychange', this.#retryNow);
     const socket = this.#socket;
@@ -107,6 +118,7 @@ export class WebSocketTransport implements Transport {
     this.#socket = socket;
     socket.onopen = () => {
       const hello = this.#hello!;
+      this.#awaiting = 1;
       this.#write({
         type: 'hello',
         v: PROTOCOL_VERSION,
@@ -148,6 +160,7 @@ export class WebSocketTransport implements Transport {
     this.#socket = undefined;
     this.#ready = false;
     clearTimeout(this.#watchdog);
+    clearTimeout(this.#gapTimer);
     if (socket) socket.onclose = null;
     socket?.close();
   }
@@ -172,7 +185,7 @@ export class WebSocketTransport implements Transport {
   readonly #retryNow = (): void => {
     if (this.#stopped || globalThis.document?.visibilityState === 'hidden') return;
     if (this.#ready) {
-      if (this.#write({ type: 'sync', after: this.#lastSeq })) this.#awaitAnswer();
+      this.#sync(true);
       return;
     }
     if (!this.#retryTimer) return;
@@ -206,21 +219,43 @@ export class WebSocketTransport implements Transport {
       return;
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      sink.warn(`ignored a "${type}" frame: ${describeIssues(parsed.error.issues)}`);
-      return;
-    }
-    this.#handle(parsed.data as ServerFrame, sink);
+    if (parsed.success) return this.#handle(parsed.data as ServerFrame, sink);
+    if (type === 'item') return this.#unreadableItem((json as { item?: unknown }).item, describeIssues(parsed.error.issues), sink);
+    sink.warn(`ignored a "${type}" frame: ${describeIssues(parsed.error.issues)}`);
   }
 
-  #handle(frame: ServerFrame, sink: TransportSink): void {
+  /**
+   * An item that does not parse must not block what follows: without its optional extras (an event kind or
+   * quick replies from a newer server) it may still be shown as text; otherwise, if its seq is readable, it
+   * takes its place as an unreadable item and the cursor moves past it.
+   */
+  #unreadableItem(raw: unknown, why: string, sink: TransportSink): void {
+    const item = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    const { event: _event, quickReplies: _quickReplies, ...plain } = item;
+    const readable = serverFrames.item.safeParse({ type: 'item', item: plain });
+    if (readable.success) {
+      sink.warn(`showed item ${String(item.seq)} as plain text: ${why}`);
+      return this.#handle(readable.data as ServerFrame, sink);
+    }
+    const seq = item.seq;
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return sink.warn(`ignored an "item" frame: ${why}`);
+    sink.warn(`item ${seq} cannot be read (${why}); shown as unreadable`);
+    const id = typeof item.id === 'string' && item.id ? item.id : `seq-${seq}`;
+    this.#handle({ type: 'item', item: { id, seq, author: { role: 'system' }, text: '', sentAt: 0 } } as ServerFrame, sink, true);
+  }
+
+  #handle(frame: ServerFrame, sink: TransportSink, unreadable = false): void {
     switch (frame.type) {
       case 'welcome':
-        if (frame.seq < this.#lastSeq) {
-          sink.warn(`the server has ${frame.seq} items, this browser ${this.#lastSeq}; following the server`);
-          this.#lastSeq = frame.seq;
+        if (frame.seq < this.#lastSeq || (this.#conversationId !== undefined && frame.conversationId !== this.#conversationId)) {
+          // The backend lost data, or this is another conversation: what this browser holds no longer
+          // continues the server's history. The core drops its copy and takes the history from the start.
+          sink.warn(`the server has ${frame.seq} items in conversation ${frame.conversationId}, this browser ${this.#lastSeq} in ${this.#conversationId ?? 'it'}; starting over from the server's`);
+          this.#lastSeq = 0;
+          sink.frame({ type: 'reset' });
+          this.#sync(false);
         }
-        this.#syncing = true;
+        this.#conversationId = frame.conversationId;
         if (frame.team?.name) sink.frame({ type: 'team', name: frame.team.name });
         if (frame.availability) sink.frame({ type: 'availability', availability: frame.availability });
         if (frame.mode !== undefined) sink.frame({ type: 'mode', mode: frame.mode });
@@ -233,29 +268,31 @@ export class WebSocketTransport implements Transport {
           return;
         }
         if (item.seq > this.#lastSeq + 1) {
+          // Dropped or reordered frames: ask for the missing ones (now, or once the sync under way is answered).
           sink.warn(`items ${this.#lastSeq + 1}..${item.seq - 1} are missing; asking again`);
-          if (!this.#syncing) {
-            this.#syncing = true;
-            this.#write({ type: 'sync', after: this.#lastSeq });
-          }
+          this.#serverSeq = Math.max(this.#serverSeq, item.seq);
+          if (this.#awaiting === 0) this.#sync(false);
           return;
         }
         this.#lastSeq = item.seq;
         const { seq, ...message } = item;
-        sink.frame({ type: 'message', message, cursor: String(seq) });
+        sink.frame({ type: 'message', message: unreadable ? { ...message, unreadable } : message, order: seqOrder(seq), cursor: this.#cursor() });
         return;
       }
       case 'ack':
-        sink.frame({ type: 'ack', clientId: frame.clientId, id: frame.id, sentAt: frame.sentAt });
+        sink.frame({ type: 'ack', clientId: frame.clientId, id: frame.id, sentAt: frame.sentAt, order: seqOrder(frame.seq) });
         return;
       case 'synced':
+        this.#awaiting = Math.max(0, this.#awaiting - 1);
+        this.#serverSeq = Math.max(this.#serverSeq, frame.seq);
+        if (this.#awaiting > 0) return;
         clearTimeout(this.#watchdog);
-        this.#syncing = false;
         if (!this.#ready) {
           this.#ready = true;
           this.#attempt = 0;
           sink.state('open');
         }
+        this.#checkComplete();
         return;
       case 'availability':
       case 'mode':
@@ -272,9 +309,37 @@ export class WebSocketTransport implements Transport {
         return;
     }
   }
+
+  /** Asks for every item after the last one held; `probe` also checks that the socket still answers. */
+  #sync(probe: boolean): boolean {
+    if (!this.#write({ type: 'sync', after: this.#lastSeq })) return false;
+    this.#awaiting++;
+    if (probe) this.#awaitAnswer();
+    return true;
+  }
+
+  /** After `synced`: anything below the server's highest seq still missing is asked for again, spaced out. */
+  #checkComplete(): void {
+    clearTimeout(this.#gapTimer);
+    if (this.#lastSeq >= this.#serverSeq) {
+      this.#fruitlessSyncs = 0;
+      return;
+    }
+    const delay = Math.min(30_000, 250 * 2 ** this.#fruitlessSyncs++);
+    this.#gapTimer = setTimeout(() => this.#awaiting === 0 && this.#sync(false), this.#fruitlessSyncs === 1 ? 0 : delay);
+  }
+
+  #cursor(): string {
+    return `${this.#conversationId ?? ''}:${this.#lastSeq}`;
+  }
 }
 
-function parseCursor(cursor: string | null): number {
-  const seq = cursor === null ? 0 : Number(cursor);
-  return Number.isSafeInteger(seq) && seq >= 0 ? seq : 0;
+/**
+ * The cursor is `conversationId:seq` (Natter 0.1 stored a bare seq, still read). Anything else starts over.
+ */
+function parseCursor(cursor: string | null): [string | undefined, number] {
+  const [conversation, seqText] = cursor?.includes(':') ? [cursor.slice(0, cursor.lastIndexOf(':')), cursor.slice(cursor.lastIndexOf(':') + 1)] : [undefined, cursor];
+  const seq = seqText === null || seqText === undefined ? 0 : Number(seqText);
+  return Number.isSafeInteger(seq) && seq >= 0 ? [conversation || undefined, seq] : [undefined, 0];
 }
+

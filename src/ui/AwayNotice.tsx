@@ -2,7 +2,7 @@
 /** @jsx h */
 import { h } from 'preact';
 import { useState } from 'preact/hooks';
-import { emailSchema } from '../core/schemas.ts';
+import { emailSchema } from '../model/schemas.ts';
 import { format } from '../i18n/index.ts';
 import type { Ui } from './context.ts';
 import { Linkified } from './Linkified.tsx';

@@ -1,7 +1,8 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 import { h } from 'preact';
-import type { ConnectionState, Message } from '../core/types.ts';
+import type { ConnectionState } from '../core/types.ts';
+import type { Message } from '../model/types.ts';
 import { Avatar } from './Avatar.tsx';
 import type { Ui } from './context.ts';
 import { eventText } from './event-text.ts';

@@ -2,7 +2,8 @@
 /** @jsx h */
 import { h, type ComponentChild } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { ConnectionState, Message } from '../core/types.ts';
+import type { ConnectionState } from '../core/types.ts';
+import type { Message } from '../model/types.ts';
 import type { Ui } from './context.ts';
 import { dayKey } from './dates.ts';
 import { MessageItem, timeOf } from './MessageItem.tsx';

@@ -1,4 +1,4 @@
-import type { SystemEvent } from '../core/types.ts';
+import type { SystemEvent } from '../model/types.ts';
 import { format, type Strings } from '../i18n/index.ts';
 
 /**

@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod/mini';
-import { wholeNumber } from '../core/schemas.ts';
+import { wholeNumber } from '../model/schemas.ts';
 import { en, type Strings } from '../i18n/en.ts';
 
 /**

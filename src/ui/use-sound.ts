@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { NatterClient } from '../core/client.ts';
-import type { Message } from '../core/types.ts';
+import type { Message } from '../model/types.ts';
 
 /** Plays a short, soft chime (A5, fading out) with the Web Audio API: no sound file to download. */
 function chime(audio: AudioContext): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createNatter } from '../../../src/core/client';
+import { createNatter } from '../../../src/natter';
 import { NatterError } from '../../../src/core/errors';
 import { memoryKeyValue, type KeyValue } from '../../../src/storage/kv';
 import { MemoryBackend } from '../../../src/transports/memory-backend';
-import type { Transport } from '../../../src/transports/transport';
+import type { Transport } from '../../../src/core/transport';
 import { setup, until } from './helpers';
 
 describe('sending', () => {
@@ -19,10 +19,12 @@ describe('sending', () => {
     expect(stored).toMatchObject({ clientId: message.clientId, text: 'Hello there' });
   });
 
-  it('writes the message to storage before handing it to the network', async () => {
+  it('hands the message to the network without waiting for its storage write, and stores it', async () => {
     const order: string[] = [];
     const base = memoryKeyValue();
-    const kv: KeyValue = { ...base, setMany: async (entries) => { order.push(`store:${entries.length}`); await base.setMany(entries); } };
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const kv: KeyValue = { ...base, update: async (entries, deletes) => { order.push(`store:${entries.length}`); await held; await base.update(entries, deletes); } };
     const { natter, transport } = setup({ kv });
     const send = transport.send.bind(transport);
     transport.send = (frame) => { order.push(`network:${frame.type}`); return send(frame); };
@@ -30,7 +32,11 @@ describe('sending', () => {
     natter.open();
     await until(() => natter.getState().connection === 'open');
     await natter.send('first');
-    expect(order.indexOf('network:message')).toBeGreaterThan(order.findIndex((entry) => entry.startsWith('store:')));
+    expect(order).toContain('network:message');
+    release();
+    await until(() => natter.getState().messages[0]?.status === 'sent', 'the ack');
+    const stored = await base.getUnder(['visitor']);
+    expect(stored.map((record) => (record.value as { text?: string }).text)).toContain('first');
   });
 
   it('refuses empty and over-long text with an error that says what to do', async () => {
@@ -57,14 +63,30 @@ describe('sending', () => {
     expect(backend.messages(backend.visitorIds()[0]!).map((m) => m.text)).toEqual(['before', 'during the outage']);
   });
 
-  it('resends an unacknowledged message with the same client id, and the backend stores it once', async () => {
-    const { natter, backend } = setup({ ackTimeoutMs: 100 });
+  it('reconciles a lost acknowledgement while the link stays open: asks the server, and shows it sent, stored once', async () => {
+    const { natter, backend, transport } = setup({ ackTimeoutMs: 100 });
     await natter.start();
-    backend.sendAcks = false;
+    backend.sendAcks = false; // stored, but neither ack nor echo reaches the browser
+    const send = vi.spyOn(transport, 'send');
     const message = await natter.send('lost ack');
-    await until(() => natter.getState().messages[0]?.status === 'failed', 'the ack timeout');
+    await until(() => natter.getState().messages[0]?.status === 'sent', 'the reconciliation');
+    expect(send.mock.calls.map(([frame]) => frame.type)).toContain('resync');
+    expect(natter.getState().messages[0]?.status).not.toBe('failed');
+    const stored = backend.messages(backend.visitorIds()[0]!);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.clientId).toBe(message.clientId);
+  });
+
+  it('shows a message as failed only after three unanswered tries, and Retry then sends it once', async () => {
+    const { natter, backend, transport } = setup({ ackTimeoutMs: 100 });
+    await natter.start();
+    backend.receiving = false; // the link looks open, the server hears nothing
+    const send = vi.spyOn(transport, 'send');
+    const message = await natter.send('into the void');
+    await until(() => natter.getState().messages[0]?.status === 'failed', 'three tries');
     expect(natter.getState().messages[0]?.error).toMatch(/no acknowledgement/);
-    backend.sendAcks = true;
+    expect(send.mock.calls.filter(([frame]) => frame.type === 'message')).toHaveLength(3);
+    backend.receiving = true;
     natter.retry(message.key);
     await until(() => natter.getState().messages[0]?.status === 'sent', 'the retry');
     const stored = backend.messages(backend.visitorIds()[0]!);
@@ -140,7 +162,7 @@ describe('history', () => {
 
   it('writes nothing to storage until the customer writes', async () => {
     const kv = memoryKeyValue();
-    const spy = vi.spyOn(kv, 'setMany');
+    const spy = vi.spyOn(kv, 'update');
     const { natter } = setup({ kv });
     await natter.start();
     natter.open();

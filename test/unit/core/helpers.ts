@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { createNatter, type NatterOptions } from '../../../src/core/client';
+import { createNatter, type NatterOptions } from '../../../src/natter';
 import { memoryKeyValue, type KeyValue } from '../../../src/storage/kv';
 import { MemoryTransport } from '../../../src/transports/memory';
 import { MemoryBackend } from '../../../src/transports/memory-backend';

@@ -6,7 +6,7 @@ import { setup, until } from '../core/helpers';
 it('if the very first write fails, later successful writes still leave the conversation findable after a reload', async () => {
   const base = memoryKeyValue();
   let failNext = 1;
-  const kv: KeyValue = { ...base, setMany: async (e) => { if (failNext-- > 0) throw new Error('IndexedDB open timed out'); return base.setMany(e); } };
+  const kv: KeyValue = { ...base, update: async (e, d) => { if (failNext-- > 0) throw new Error('IndexedDB open timed out'); return base.update(e, d); } };
   const backend = new MemoryBackend();
   const first = setup({ kv, backend });
   first.natter.on('error', () => {});

@@ -6,7 +6,7 @@ import { setup, until } from '../core/helpers';
 it('a reply whose write failed once must come back after a reload (the stored cursor must not skip it)', async () => {
   const base = memoryKeyValue();
   let failNext = 0;
-  const kv: KeyValue = { ...base, setMany: async (e) => { if (failNext > 0) { failNext--; throw new Error('QuotaExceededError / IndexedDB open timed out'); } return base.setMany(e); } };
+  const kv: KeyValue = { ...base, update: async (e, d) => { if (failNext > 0) { failNext--; throw new Error('QuotaExceededError / IndexedDB open timed out'); } return base.update(e, d); } };
   const backend = new MemoryBackend();
   const first = setup({ kv, backend });
   first.natter.on('error', () => {});

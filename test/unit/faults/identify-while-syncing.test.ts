@@ -1,7 +1,7 @@
 import { ws } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createNatter } from '../../../src/core/client';
+import { createNatter } from '../../../src/natter';
 import { memoryKeyValue } from '../../../src/storage/kv';
 import { WebSocketTransport } from '../../../src/transports/websocket';
 

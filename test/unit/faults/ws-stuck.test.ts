@@ -1,7 +1,7 @@
 import { ws } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { TransportState } from '../../../src/transports/transport';
+import type { TransportState } from '../../../src/core/transport';
 import { WebSocketTransport } from '../../../src/transports/websocket';
 
 const URL = 'ws://chat.test/natter';

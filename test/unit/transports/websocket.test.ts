@@ -1,7 +1,7 @@
 import { ws } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { InboundFrame, TransportSink, TransportState } from '../../../src/transports/transport';
+import type { InboundFrame, TransportSink, TransportState } from '../../../src/core/transport';
 import { WebSocketTransport } from '../../../src/transports/websocket';
 
 const URL = 'ws://chat.test/natter';
@@ -59,8 +59,8 @@ describe('WebSocketTransport', () => {
     expect(received[0]).toEqual({ type: 'hello', v: 1, visitorId: 'visitor-1', after: 1, locale: 'de' });
     expect(frames).toEqual([
       { type: 'team', name: 'Acme' },
-      { type: 'message', cursor: '2', message: { id: 's2', author: { role: 'agent', name: 'Alex' }, text: 'item 2', sentAt: 1_700_000_000_002 } },
-      { type: 'message', cursor: '3', message: expect.objectContaining({ id: 's3' }) },
+      { type: 'message', cursor: 'c1:2', order: '0000000000000002', message: { id: 's2', author: { role: 'agent', name: 'Alex' }, text: 'item 2', sentAt: 1_700_000_000_002 } },
+      { type: 'message', cursor: 'c1:3', order: '0000000000000003', message: expect.objectContaining({ id: 's3' }) },
     ]);
     expect(states).toEqual(['connecting', 'open']);
     transport.close();
@@ -82,7 +82,7 @@ describe('WebSocketTransport', () => {
     await vi.waitFor(() => expect(frames).toHaveLength(3));
     expect(received.filter((f) => f.type === 'send').map((f) => f.clientId)).toEqual(['c-1', 'c-2']);
     expect(frames.slice(1)).toEqual([
-      { type: 'ack', clientId: 'c-1', id: 'srv-1', sentAt: 5 },
+      { type: 'ack', clientId: 'c-1', id: 'srv-1', sentAt: 5, order: '0000000000000001' },
       { type: 'reject', clientId: 'c-2', reason: 'too_long: over 4000' },
     ]);
     transport.close();
@@ -93,7 +93,7 @@ describe('WebSocketTransport', () => {
       if (frame.type !== 'send') return;
       client.send('{not json');
       client.send(JSON.stringify({ type: 'teleport', to: 'mars' }));
-      client.send(JSON.stringify({ type: 'item', item: { id: 'x', seq: 2, author: { role: 'hacker' }, text: 'hi', sentAt: 1 } }));
+      client.send(JSON.stringify({ type: 'item', item: { id: 'x', author: { role: 'agent' }, text: 'no seq', sentAt: 1 } }));
       client.send(JSON.stringify(item(1, 'duplicate of 1')));
       client.send(JSON.stringify(item(2, 'the real next item')));
     });
@@ -102,13 +102,101 @@ describe('WebSocketTransport', () => {
     transport.open({ visitorId: 'v', cursor: null }, sink);
     await vi.waitFor(() => expect(states).toContain('open'));
     transport.send({ type: 'message', clientId: 'c', text: 'go', createdAt: 1 });
-    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ type: 'message', cursor: '2' }));
+    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ type: 'message', cursor: 'c1:2' }));
     expect(warnings).toHaveLength(4);
     expect(warnings[0]).toMatch(/not JSON/);
     expect(warnings[1]).toMatch(/unknown type "teleport"/);
-    expect(warnings[2]).toMatch(/item\.author\.role/);
+    expect(warnings[2]).toMatch(/ignored an "item" frame: item\.seq/);
     expect(warnings[3]).toMatch(/ignored item 1: have up to 1/);
     expect(states).toEqual(['connecting', 'open']);
+    transport.close();
+  });
+
+  it('never lets an item it cannot read block what follows: shown as plain text, or as unreadable in its place', async () => {
+    serve(1, (client, frame) => {
+      if (frame.type !== 'send') return;
+      client.send(JSON.stringify({ type: 'item', item: { ...item(2).item, author: { role: 'system' }, text: 'Moved to billing', event: { kind: 'transferred', to: 'billing' } } }));
+      client.send(JSON.stringify({ type: 'item', item: { id: 'x3', seq: 3, author: { role: 'hacker' }, text: 42, sentAt: 1 } }));
+      client.send(JSON.stringify(item(4, 'after the bad ones')));
+    });
+    const { frames, states, warnings, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    transport.send({ type: 'message', clientId: 'c', text: 'go', createdAt: 1 });
+    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ cursor: 'c1:4' }));
+    const messages = frames.flatMap((f) => (f.type === 'message' ? [f] : []));
+    expect(messages.map((f) => [f.order.slice(-1), f.message.text, f.message.unreadable ?? false])).toEqual([
+      ['1', 'item 1', false],
+      ['2', 'Moved to billing', false],
+      ['3', '', true],
+      ['4', 'after the bad ones', false],
+    ]);
+    expect(messages[1]!.message.event).toBeUndefined();
+    expect(messages[2]!.message.id).toBe('x3');
+    expect(warnings.join('\n')).toMatch(/item 3 cannot be read/);
+    transport.close();
+  });
+
+  it('asks again for what is still missing after synced, and for a gap seen while a sync runs', async () => {
+    let syncs = 0;
+    const received = serve(1, (client, frame) => {
+      if (frame.type === 'send') client.send(JSON.stringify(item(3))); // item 2 was lost on the way
+      if (frame.type === 'sync') {
+        syncs++;
+        // The first answer is reordered and loses item 2 again; the second is whole.
+        if (syncs === 1) {
+          client.send(JSON.stringify(item(3)));
+          client.send(JSON.stringify({ type: 'synced', seq: 3 }));
+          client.send(JSON.stringify(item(2)));
+        } else {
+          client.send(JSON.stringify(item(2)));
+          client.send(JSON.stringify(item(3)));
+          client.send(JSON.stringify({ type: 'synced', seq: 3 }));
+        }
+      }
+    });
+    const { frames, states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    transport.send({ type: 'message', clientId: 'c', text: 'go', createdAt: 1 });
+    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ cursor: 'c1:3' }));
+    expect(frames.filter((f) => f.type === 'message').map((f) => f.type === 'message' && f.cursor)).toEqual(['c1:1', 'c1:2', 'c1:3']);
+    expect(received.filter((f) => f.type === 'sync').length).toBeGreaterThanOrEqual(1);
+    transport.close();
+  });
+
+  it('says reset when the backend has fewer items than this browser, or another conversation, and replays from the start', async () => {
+    const received = serve(2, (client, frame) => {
+      if (frame.type === 'sync') {
+        for (let seq = Number(frame.after) + 1; seq <= 2; seq++) client.send(JSON.stringify(item(seq)));
+        client.send(JSON.stringify({ type: 'synced', seq: 2 }));
+      }
+    });
+    for (const cursor of ['c1:9', 'other:1']) {
+      const { frames, states, sink } = recorder();
+      const transport = new WebSocketTransport({ url: URL });
+      transport.open({ visitorId: 'v', cursor }, sink);
+      await vi.waitFor(() => expect(states).toContain('open'));
+      await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ cursor: 'c1:2' }));
+      const kinds = frames.filter((f) => f.type !== 'team').map((f) => (f.type === 'message' ? f.cursor : f.type));
+      expect(kinds).toEqual(['reset', 'c1:1', 'c1:2']);
+      transport.close();
+    }
+    expect(received.filter((f) => f.type === 'sync').map((f) => f.after)).toEqual([0, 0]);
+  });
+
+  it('answers a resync with a sync after the last item held', async () => {
+    const received = serve(1, (client, frame) => {
+      if (frame.type === 'sync') client.send(JSON.stringify({ type: 'synced', seq: 1 }));
+    });
+    const { states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    expect(transport.send({ type: 'resync' })).toBe(true);
+    await vi.waitFor(() => expect(received.at(-1)).toEqual({ type: 'sync', after: 1 }));
     transport.close();
   });
 
@@ -126,9 +214,9 @@ describe('WebSocketTransport', () => {
     transport.open({ visitorId: 'v', cursor: null }, sink);
     await vi.waitFor(() => expect(states).toContain('open'));
     transport.send({ type: 'message', clientId: 'c', text: 'go', createdAt: 1 });
-    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ cursor: '3' }));
+    await vi.waitFor(() => expect(frames.at(-1)).toMatchObject({ cursor: 'c1:3' }));
     expect(received.at(-1)).toEqual({ type: 'sync', after: 1 });
-    expect(frames.filter((f) => f.type === 'message').map((f) => f.type === 'message' && f.cursor)).toEqual(['1', '2', '3']);
+    expect(frames.filter((f) => f.type === 'message').map((f) => f.type === 'message' && f.cursor)).toEqual(['c1:1', 'c1:2', 'c1:3']);
     expect(warnings[0]).toMatch(/items 2\.\.2 are missing/);
     transport.close();
   });

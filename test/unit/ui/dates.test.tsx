@@ -1,7 +1,7 @@
 import { render } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import { createNatter } from '../../../src/core/client';
-import type { Message } from '../../../src/core/types';
+import { createNatter } from '../../../src/natter';
+import type { Message } from '../../../src/model/types';
 import { strings } from '../../../src/i18n/index';
 import { createDates } from '../../../src/ui/dates';
 import { MessageList } from '../../../src/ui/MessageList';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SystemEvent } from '../../../src/core/types';
+import type { SystemEvent } from '../../../src/model/types';
 import { strings } from '../../../src/i18n/index';
 import { eventText } from '../../../src/ui/event-text';
 

@@ -1,6 +1,7 @@
 import { configure, fireEvent, within } from '@testing-library/preact';
 import { afterEach, vi } from 'vitest';
-import { createNatter, type NatterClient, type NatterOptions } from '../../../src/core/client';
+import { createNatter, type NatterOptions } from '../../../src/natter';
+import type { NatterClient } from '../../../src/core/client';
 import { MemoryTransport } from '../../../src/transports/memory';
 import { MemoryBackend } from '../../../src/transports/memory-backend';
 import { mountWidget, type Widget, type WidgetOptions } from '../../../src/ui';

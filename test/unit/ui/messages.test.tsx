@@ -138,14 +138,14 @@ describe('message list', () => {
 
   it('shows a failed message with Retry, and Retry sends it again, once', async () => {
     const t = await conversation({ natter: { ackTimeoutMs: 100 } });
-    t.backend.sendAcks = false;
+    t.backend.receiving = false;
     t.send('Please call me back');
     await until(() => t.last().dataset.status === 'failed', 'the message to fail');
     expect(within(t.last()).getByText('Failed to send')).toBeTruthy();
     const retry = within(t.last()).getByTestId('retry');
     expect(retry.textContent).toBe('Retry');
 
-    t.backend.sendAcks = true;
+    t.backend.receiving = true;
     fireEvent.click(retry);
     await until(() => t.last().dataset.status === 'sent', 'the message to be sent');
     expect(within(t.last()).queryByTestId('retry')).toBeNull();

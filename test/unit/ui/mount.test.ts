@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createNatter } from '../../../src/core/client';
+import { createNatter } from '../../../src/natter';
 import { NatterError } from '../../../src/core/errors';
 import { MemoryTransport } from '../../../src/transports/memory';
 import { MemoryBackend } from '../../../src/transports/memory-backend';

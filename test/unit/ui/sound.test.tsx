@@ -1,6 +1,6 @@
 import { fireEvent } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createNatter } from '../../../src/core/client';
+import { createNatter } from '../../../src/natter';
 import { MemoryTransport } from '../../../src/transports/memory';
 import { MemoryBackend } from '../../../src/transports/memory-backend';
 import { mountWidget, widgetOptionsSchema } from '../../../src/ui';

@@ -10,7 +10,12 @@
  * - `send` returns `false` when it cannot send now; the core keeps the frame in its outbox and tries again
  *   at the next `open`. A transport never buffers on its own;
  * - the sync cursor is an opaque string the transport owns: it hands one out with inbound items, the core
- *   stores the latest and gives it back to `open` on the next page load.
+ *   stores the latest and gives it back to `open` on the next page load;
+ * - every message carries an `order`, also opaque, that sorts in the backend's order; the core places items by
+ *   it alone (never by a clock), and the customer's unacknowledged messages after all of them;
+ * - an item the transport cannot read still moves the cursor: it is delivered as `unreadable`, so one bad item
+ *   never blocks what follows; a transport asks again for what it is missing, and says `reset` when the
+ *   backend's history does not continue the cursor it was given.
  *
  * @example A transport for another backend (sketch)
  * ```ts
@@ -23,8 +28,9 @@
  * ```
  * @module
  */
-import type { Availability, EndedBy, Mode } from '../core/modes.ts';
-import type { Author, SystemEvent, User } from '../core/types.ts';
+import type { Availability, Mode } from '../model/session.ts';
+import type { SessionInfo } from '../model/session.ts';
+import type { Author, SystemEvent, User } from '../model/types.ts';
 
 /** What the core hands a transport when it opens. */
 export interface TransportOpenOptions {
@@ -51,27 +57,26 @@ export interface InboundMessage {
   quickReplies?: string[];
   /** For system messages: what happened, so the widget can say it in the customer's language. */
   event?: SystemEvent;
-}
-
-/** A live session as the backend has it. */
-export interface SessionInfo {
-  id: string;
-  state: 'queued' | 'live' | 'ended';
-  /** 1 = next in line. */
-  position?: number;
-  /** Estimated wait, in seconds. */
-  waitSeconds?: number;
-  agent?: Author;
-  endedBy?: EndedBy;
-  rated?: boolean;
+  /** The backend has an item here that the transport could not read: the core shows a neutral line in its place. */
+  unreadable?: boolean;
 }
 
 /** What a transport delivers to the core. */
 export type InboundFrame =
-  /** A timeline message, new or from the history. `cursor` marks the position just after it. */
-  | { type: 'message'; message: InboundMessage; cursor?: string }
-  /** The backend stored the visitor's message `clientId` as `id`. */
-  | { type: 'ack'; clientId: string; id: string; sentAt: number }
+  /**
+   * A timeline message, new or from the history. `order` places it: opaque strings that sort (by code unit)
+   * in the backend's order, the same in every tab and on every device. `cursor` marks the position just after
+   * it, for `open` on the next page load.
+   */
+  | { type: 'message'; message: InboundMessage; order: string; cursor?: string }
+  /** The backend stored the visitor's message `clientId` as `id`, at `order` when the transport knows it. */
+  | { type: 'ack'; clientId: string; id: string; sentAt: number; order?: string }
+  /**
+   * The backend's history does not continue what this browser holds (it lost its data, or this is another
+   * conversation): the core drops the items it got from the backend, keeps its unsent messages, and takes the
+   * history that follows (the transport replays it from the start) before sending them again.
+   */
+  | { type: 'reset' }
   /** The backend refused the message `clientId` for good. `reason` is for developers. */
   | { type: 'reject'; clientId: string; reason: string }
   /** The team's name. */
@@ -99,7 +104,12 @@ export type OutboundFrame =
   /** The customer leaves an email address to hear about the reply. */
   | { type: 'email'; email: string }
   /** "Talk to a person": the bot hands over. */
-  | { type: 'handoff' };
+  | { type: 'handoff' }
+  /**
+   * An acknowledgement is overdue while the link looks open: deliver again whatever came after the cursor
+   * (the ack may have been lost), and check that the link still answers.
+   */
+  | { type: 'resync' };
 
 /** The link's state as the transport sees it. */
 export type TransportState = 'connecting' | 'open' | 'reconnecting' | 'closed';

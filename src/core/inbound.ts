@@ -1,0 +1,98 @@
+import type { Message } from '../model/types.ts';
+import type { Conversation } from './conversation.ts';
+import { NatterError } from './errors.ts';
+import type { InboundFrame, InboundMessage } from './transport.ts';
+
+/**
+ * What the transport delivers, applied to the conversation: items placed by their server order, acks and
+ * refusals settling the outbox, a `reset` when the backend's history no longer continues ours, and the live
+ * chat frames handed to `live.ts`.
+ */
+export class Inbound {
+  constructor(readonly conversation: Conversation) {}
+
+  receive(frame: InboundFrame): void {
+    const c = this.conversation;
+    switch (frame.type) {
+      case 'message':
+        return this.#message(frame.message, frame.order, frame.cursor);
+      case 'ack': {
+        const message = c.timeline.get(frame.clientId);
+        if (!message) return c.warn(`ignored an ack for unknown message ${frame.clientId}`);
+        c.outbox.settle(frame.clientId);
+        const order = frame.order ?? message.order;
+        if (message.status === 'sent' && message.id === frame.id && message.order === order) return;
+        c.update({ ...message, id: frame.id, sentAt: frame.sentAt, status: 'sent', error: undefined, rejected: undefined, ...(order !== undefined && { order }) });
+        return;
+      }
+      case 'reject': {
+        const message = c.timeline.get(frame.clientId);
+        if (!message) return c.warn(`ignored a refusal for unknown message ${frame.clientId}`);
+        c.outbox.settle(frame.clientId);
+        c.update({ ...message, status: 'failed', rejected: true, error: frame.reason });
+        c.fail(new NatterError('transport', `Natter: the server refused a message (${frame.reason}).`));
+        return;
+      }
+      case 'reset':
+        return this.#reset();
+      case 'team':
+        if (!c.options.teamName) c.store.setState({ teamName: frame.name });
+        return;
+      default:
+        return c.live.receive(frame);
+    }
+  }
+
+  #message(inbound: InboundMessage, order: string, cursor: string | undefined): void {
+    const c = this.conversation;
+    const key = inbound.clientId ?? `s:${inbound.id}`;
+    const existing = c.timeline.get(key);
+    const message: Message = {
+      ...existing,
+      key,
+      ...(inbound.clientId && { clientId: inbound.clientId }),
+      id: inbound.id,
+      author: { ...existing?.author, ...inbound.author },
+      text: inbound.text,
+      createdAt: existing?.createdAt ?? inbound.sentAt,
+      sentAt: inbound.sentAt,
+      order,
+      status: 'sent',
+      error: undefined,
+      rejected: undefined,
+      ...(inbound.quickReplies?.length && { quickReplies: inbound.quickReplies }),
+      ...(inbound.event && { event: inbound.event }),
+      ...(inbound.unreadable && { unreadable: true }),
+    };
+    if (inbound.clientId) c.outbox.settle(inbound.clientId);
+    if (message.author.role !== 'visitor' && c.store.getState().typing) c.store.setState({ typing: undefined });
+    const isNew = !existing;
+    const fromTeam = isNew && message.author.role !== 'visitor' && !message.unreadable;
+    const meta = c.meta ?? { unread: 0, readOrder: undefined };
+    let unread = meta.unread;
+    let readOrder = meta.readOrder;
+    if (fromTeam && (readOrder === undefined || order > readOrder)) {
+      if (c.store.getState().isOpen && c.pageVisible) readOrder = order;
+      else unread++;
+    }
+    c.saveMeta({ ...(cursor !== undefined && { cursor }), unread, ...(readOrder !== undefined && { readOrder }) });
+    c.update(message);
+    if (isNew) c.events.emit('message', message);
+    c.setUnread(unread);
+  }
+
+  /**
+   * The backend lost what this browser holds (or this is another conversation): its items go, the customer's
+   * unsent messages stay and go out again once the transport has replayed the backend's history from the start.
+   */
+  #reset(): void {
+    const c = this.conversation;
+    c.warn("the backend's history does not continue this browser's copy; taking the backend's from the start and sending the unsent messages again");
+    c.timeline.removeWhere((message) => message.order !== undefined);
+    for (const message of c.timeline.list) c.outbox.settle(message.key);
+    c.store.setState({ messages: c.timeline.list, hasOlder: false });
+    c.saveMeta({ cursor: null, unread: 0, readOrder: undefined });
+    c.setUnread(0);
+    c.save({ dropPlaced: true, meta: c.meta! });
+  }
+}

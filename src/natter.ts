@@ -1,0 +1,100 @@
+/**
+ * Where the npm user's options become a client: the composition root that picks the storage adapter (the
+ * core itself knows only its storage port). The script tag's `boot` builds its client through
+ * {@link clientFor} too.
+ * @module
+ */
+import { z } from 'zod/mini';
+import { NatterClient, type ClientOptions } from './core/client.ts';
+import { NatterError } from './core/errors.ts';
+import type { ModeSetting } from './core/modes.ts';
+import type { Transport } from './core/transport.ts';
+import { describeIssues, wholeNumber } from './model/schemas.ts';
+import { History } from './storage/history.ts';
+import { localStorageJournal } from './storage/journal.ts';
+import { indexedDbKeyValue, volatileKeyValue, type KeyValue } from './storage/kv.ts';
+import { nanoid } from 'nanoid';
+
+/** Options of {@link createNatter}. */
+export interface NatterOptions {
+  /** How Natter reaches the backend, such as `new WebSocketTransport({ url })`. */
+  transport: Transport;
+  /**
+   * Where the conversation is kept: `'indexeddb'` (default; survives reloads), `'memory'` (only in this
+   * client's state, gone on reload), or a custom {@link KeyValue} such as `memoryKeyValue()`.
+   */
+  storage?: 'indexeddb' | 'memory' | KeyValue;
+  /** Separates the stored conversations of several Natter sites on one origin. Default `'default'`. */
+  siteId?: string;
+  /** Shown in the header until the server names the team. */
+  teamName?: string;
+  /** The customer's language, passed to the backend. */
+  locale?: string;
+  /** Longest message the customer may send, in characters. Default 2000. */
+  maxLength?: number;
+  /** How long to wait for the server's acknowledgement before asking again (three tries, then "failed"), ms. Default 10 s. */
+  ackTimeoutMs?: number;
+  /** How long the link may be down before a waiting message shows as failed (it still goes out later), ms. Default 30 s. */
+  offlineNoticeMs?: number;
+  /** Live chat, messaging, or `auto` (default): live chat while agents are available in business hours. */
+  mode?: ModeSetting;
+}
+
+const optionsSchema = z.object({
+  siteId: z.optional(z.string().check(z.regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores'))),
+  teamName: z.optional(z.string().check(z.maxLength(100))),
+  locale: z.optional(z.string().check(z.maxLength(35))),
+  maxLength: z.optional(wholeNumber.check(z.gte(1), z.lte(4000))),
+  ackTimeoutMs: z.optional(wholeNumber.check(z.gte(100))),
+  offlineNoticeMs: z.optional(wholeNumber.check(z.gte(100))),
+  mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
+});
+
+/**
+ * Makes the headless client, checking every option.
+ *
+ * @throws {NatterError} `invalid_settings` naming the option that is wrong.
+ * @example
+ * ```ts
+ * import { createNatter, WebSocketTransport } from 'natter';
+ *
+ * const natter = createNatter({ transport: new WebSocketTransport({ url: 'wss://chat.example.com/natter' }) });
+ * await natter.start(); // shows the stored conversation, then syncs
+ * await natter.send('Hello!');
+ * ```
+ */
+export function createNatter(options: NatterOptions): NatterClient {
+  const transport = options?.transport as Partial<Transport> | undefined;
+  if (!transport || typeof transport.open !== 'function' || typeof transport.send !== 'function' || typeof transport.close !== 'function') {
+    throw new NatterError('invalid_settings', 'Natter: option "transport" must be a Transport (open, send, close), such as new WebSocketTransport({ url }).');
+  }
+  const storage = options.storage;
+  if (storage !== undefined && storage !== 'indexeddb' && storage !== 'memory' && (typeof storage !== 'object' || storage === null)) {
+    throw new NatterError('invalid_settings', `Natter: option "storage" must be "indexeddb", "memory" or a KeyValue, got ${JSON.stringify(storage)}.`);
+  }
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new NatterError('invalid_settings', `Natter: invalid option ${describeIssues(parsed.error.issues)}; see the README's settings.`);
+  return clientFor(options);
+}
+
+/**
+ * A client for options already checked (the script tag checks its settings once, with `parseSettings`).
+ * @internal
+ */
+export function clientFor(options: NatterOptions): NatterClient {
+  const { storage = 'indexeddb', siteId = 'default', ...rest } = options;
+  const client: ClientOptions = { ...rest };
+  const warn = (message: string) => console.warn(`Natter: ${message}`);
+  if (storage === 'indexeddb') {
+    client.storage = () => {
+      if (typeof indexedDB === 'undefined') throw new Error('no IndexedDB here; the conversation will not survive a reload');
+      return new History(indexedDbKeyValue(`natter-${siteId}`), warn);
+    };
+    const journal = typeof window === 'undefined' ? undefined : localStorageJournal(siteId, nanoid(8));
+    if (journal) client.journal = journal;
+  } else {
+    const kv = storage === 'memory' ? volatileKeyValue() : storage;
+    client.storage = () => new History(kv, warn);
+  }
+  return new NatterClient(client);
+}
