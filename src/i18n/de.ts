@@ -20,6 +20,8 @@ export const de: Strings = {
   sent: 'Gesendet',
   waiting: 'Wartet auf Verbindung…',
   failed: 'Senden fehlgeschlagen',
+  unreadable: 'Eine Nachricht kann hier nicht angezeigt werden.',
+  storageProblem: 'Dieser Chat kann auf diesem Gerät nicht gespeichert werden.',
   retry: 'Erneut senden',
   composerLabel: 'Ihre Nachricht',
   composerPlaceholder: 'Schreiben Sie eine Nachricht…',

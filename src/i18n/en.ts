@@ -44,6 +44,11 @@ export const en = {
   failed: 'Failed to send',
   /** Button next to "Failed to send" that sends the message again. */
   retry: 'Retry',
+  /** A neutral line where the server has a message this version of the widget cannot read. */
+  unreadable: 'A message could not be shown here.',
+  /** Small notice above the text box when the browser refuses to store the conversation (storage full or
+   * blocked); the chat goes on while the page is open. */
+  storageProblem: "This chat can't be saved on this device.",
   /** Label of the text box where the visitor writes (read by screen readers). */
   composerLabel: 'Your message',
   /** Grey hint inside the empty text box. */

@@ -20,6 +20,8 @@ export const nl: Strings = {
   sent: 'Verzonden',
   waiting: 'Wacht op verbinding…',
   failed: 'Niet verzonden',
+  unreadable: 'Een bericht kan hier niet worden getoond.',
+  storageProblem: 'Deze chat kan op dit apparaat niet worden bewaard.',
   retry: 'Opnieuw proberen',
   composerLabel: 'Uw bericht',
   composerPlaceholder: 'Typ een bericht…',

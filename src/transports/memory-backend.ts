@@ -86,6 +86,11 @@ export class MemoryBackend {
     return this.#append(visitorId, true, { id: `m${this.#nextId++}`, author, text, sentAt: Date.now(), ...extra });
   }
 
+  /** Forgets `visitorId`'s items, as a backend that lost its data would (the browser notices at its next connect). */
+  reset(visitorId: string): void {
+    this.#conversation(visitorId).items = [];
+  }
+
   /** Changes who is there; every visitor hears it. */
   setAvailability(availability: Availability): void {
     this.#availability = availability;
@@ -133,6 +138,11 @@ export class MemoryBackend {
     connection.deliver({ type: 'availability', availability: this.#availability });
     connection.deliver({ type: 'mode', mode: this.#forced });
     connection.deliver({ type: 'session', session: conversation.session ?? null, restore: true });
+    if (cursor > conversation.items.length) {
+      // The browser holds more than this backend has: its history no longer continues the browser's copy.
+      connection.deliver({ type: 'reset' });
+      cursor = 0;
+    }
     this.replay(connection, cursor);
     return true;
   }

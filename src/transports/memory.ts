@@ -36,6 +36,7 @@ export class MemoryTransport implements Transport {
           queueMicrotask(() => {
             if (this.#connection !== connection) return;
             if (frame.type === 'message' && frame.cursor) this.#cursor = Number(frame.cursor);
+            if (frame.type === 'reset') this.#cursor = 0;
             sink.frame(frame);
           }),
       };

@@ -29,6 +29,15 @@ export function timeOf(message: Message): number {
  * `aria-relevant="additions"` does not read every change aloud.
  */
 export function MessageItem({ ui: { client, strings, dates }, message, connection, first, latest }: Props) {
+  if (message.unreadable) {
+    return (
+      <div class="msg msg--system" data-testid="message" data-role="system" data-natter-unreadable="">
+        <div class="body">
+          <div class="bubble">{strings.unreadable}</div>
+        </div>
+      </div>
+    );
+  }
   const { role, name } = message.author;
   const { status } = message;
   const at = timeOf(message);

@@ -104,6 +104,11 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
       )}
       {phase === 'ended' && <Rating ui={ui} rated={session?.rated} onDone={toInput} />}
       {phase === 'messaging' && isAway(state) && <AwayNotice ui={ui} message={availability?.awayMessage} email={state.email} onDone={toInput} />}
+      {state.storageProblem && (
+        <p class="notice" role="status" data-natter-notice="storage">
+          {strings.storageProblem}
+        </p>
+      )}
       <Composer ui={ui} inputRef={inputRef} />
     </div>
   );
