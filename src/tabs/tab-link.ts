@@ -71,9 +71,19 @@ export function openTabLink(name: string, env: TabLinkEnv = {}): TabLink | undef
   let closed = false;
   let release = () => {};
 
+  // A failing listener must not keep the others from hearing, nor (in the lock callback) drop the lock.
+  const each = <A extends unknown[]>(set: Iterable<(...args: A) => void> | undefined, ...args: A) => {
+    for (const listener of [...(set ?? [])]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        console.error(error);
+      }
+    }
+  };
   const lead = (value: boolean) => {
     leader = value;
-    for (const listener of [...leadership]) listener(value);
+    each(leadership, value);
   };
   const warn = (kind: string) => {
     if (warned.has(kind)) return;
@@ -106,15 +116,7 @@ export function openTabLink(name: string, env: TabLinkEnv = {}): TabLink | undef
               ? "this tab's own message"
               : '';
     if (problem) return warn(problem);
-    if (m!.to !== undefined && m!.to !== tabId) return;
-    for (const listener of [...(listeners.get(m!.channel!) ?? [])]) {
-      // One failing listener must not keep the message from the others.
-      try {
-        listener(m!.body, m!.from!);
-      } catch (error) {
-        console.error(error);
-      }
-    }
+    if (m!.to === undefined || m!.to === tabId) each(listeners.get(m!.channel!), m!.body, m!.from!);
   };
   channel.onmessageerror = () => warn('a message that could not be read');
 

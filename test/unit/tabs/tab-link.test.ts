@@ -56,6 +56,21 @@ describe('leadership', () => {
     await until(() => c!.isLeader, 'c to lead');
   });
 
+  it('is kept when a leadership listener throws', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const [a, b] = tabs(2);
+    const heard: boolean[] = [];
+    a!.onLeadership(() => {
+      throw new Error('listener bug');
+    });
+    a!.onLeadership((leader) => heard.push(leader));
+    await until(() => a!.isLeader);
+    await settle();
+    expect(heard).toEqual([true]);
+    expect(b!.isLeader).toBe(false);
+    expect(error).toHaveBeenCalledOnce();
+  });
+
   it('skips a tab that closed while it waited', async () => {
     const [a, b, c] = tabs(3);
     await until(() => a!.isLeader);
