@@ -4,7 +4,7 @@
  * shapes: change one in a way an older tab would misread, and bump it.
  * @module
  */
-import type { InboundFrame, OutboundFrame, TransportState } from '../transports/transport.ts';
+import type { InboundFrame, OutboundFrame, TransportState } from '../core/transport.ts';
 
 /** A message between tabs about the shared connection. `visitorId`: whose stream the leader holds. */
 export type Relay =

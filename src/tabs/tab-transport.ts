@@ -1,4 +1,4 @@
-import type { InboundFrame, OutboundFrame, Transport, TransportOpenOptions, TransportSink, TransportState } from '../transports/transport.ts';
+import type { InboundFrame, OutboundFrame, Transport, TransportOpenOptions, TransportSink, TransportState } from '../core/transport.ts';
 import { LATEST, relayProblem, type Relay } from './relay.ts';
 import type { TabLink } from './tab-link.ts';
 

@@ -3,7 +3,7 @@ import { openTabLink, type TabLink } from '../../../src/tabs/tab-link.ts';
 import { TabTransport } from '../../../src/tabs/tab-transport.ts';
 import { MemoryBackend } from '../../../src/transports/memory-backend.ts';
 import { MemoryTransport } from '../../../src/transports/memory.ts';
-import type { InboundFrame, TransportOpenOptions, TransportState } from '../../../src/transports/transport.ts';
+import type { InboundFrame, TransportOpenOptions, TransportState } from '../../../src/core/transport.ts';
 
 /**
  * Web Locks as one browser has them, in memory (Node and happy-dom have none): exclusive locks, granted in

@@ -49,7 +49,7 @@ describe('one connection for the tabs of a browser', () => {
     await until(() => other!.sink.frames.some((f) => f.type === 'ack'), 'the ack');
     await settle();
     expect(b.backend.messages('v1').map((m) => m.text)).toEqual(['From tab 2']);
-    expect(follower!.sink.frames.filter((f) => f.type === 'ack')).toEqual([{ type: 'ack', clientId: 'c1', id: 'm1', sentAt: expect.any(Number) }]);
+    expect(follower!.sink.frames.filter((f) => f.type === 'ack')).toEqual([{ type: 'ack', clientId: 'c1', id: 'm1', sentAt: expect.any(Number), order: '0000000000000001' }]);
   });
 
   it('refuses to send from a follower before it is open (the outbox keeps the frame)', async () => {
