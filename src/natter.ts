@@ -14,6 +14,9 @@ import { History } from './storage/history.ts';
 import { localStorageJournal } from './storage/journal.ts';
 import { indexedDbKeyValue, volatileKeyValue, type KeyValue } from './storage/kv.ts';
 import { nanoid } from 'nanoid';
+import { openTabBus } from './tabs/tab-bus.ts';
+import { openTabLink } from './tabs/tab-link.ts';
+import { TabTransport } from './tabs/tab-transport.ts';
 
 /** Options of {@link createNatter}. */
 export interface NatterOptions {
@@ -90,11 +93,23 @@ export function clientFor(options: NatterOptions): NatterClient {
       if (typeof indexedDB === 'undefined') throw new Error('no IndexedDB here; the conversation will not survive a reload');
       return new History(indexedDbKeyValue(`natter-${siteId}`), warn);
     };
-    const journal = typeof window === 'undefined' ? undefined : localStorageJournal(siteId, nanoid(8));
-    if (journal) client.journal = journal;
+    if (typeof window !== 'undefined') {
+      // The tabs of one browser are one visitor: one connection (the leader tab's), one journal each.
+      const tabId = nanoid(10);
+      const journal = localStorageJournal(siteId, tabId);
+      if (journal) client.journal = journal;
+      client.tabs = () => openTabBus(siteId, tabId);
+      client.transport = new TabTransport(rest.transport, () => openTabLink(`natter-${siteId}`));
+    }
   } else {
     const kv = storage === 'memory' ? volatileKeyValue() : storage;
     client.storage = () => new History(kv, warn);
   }
-  return new NatterClient(client);
+  const natter = new NatterClient(client);
+  if (client.tabs) {
+    // A closing leader hands the connection on at once, rather than when the browser frees its lock.
+    addEventListener('pagehide', () => natter.stop());
+    addEventListener('pageshow', (event) => event.persisted && void natter.start());
+  }
+  return natter;
 }

@@ -9,6 +9,7 @@ import type { ModeSetting } from './modes.ts';
 import { initialState } from './state.ts';
 import type { ConversationStorage, SendJournal } from './storage.ts';
 import { createStore, type Store } from './store.ts';
+import type { TabBus } from './tabs.ts';
 import type { Transport } from './transport.ts';
 import type { NatterState } from './types.ts';
 
@@ -22,6 +23,8 @@ export interface ClientOptions {
   storage?: () => ConversationStorage;
   /** Makes a message durable in the call that sends it (see `SendJournal`). */
   journal?: SendJournal;
+  /** Opens the link to the other tabs of this site, if the browser has one. */
+  tabs?: () => TabBus | undefined;
   teamName?: string;
   locale?: string;
   maxLength?: number;

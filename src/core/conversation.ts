@@ -9,6 +9,8 @@ import { LiveChat } from './live.ts';
 import { initialModeState, type ModeState } from './modes.ts';
 import { Outbox } from './outbox.ts';
 import { Persistence } from './persistence.ts';
+import { TabSync } from './tab-sync.ts';
+import type { TabNews } from './tabs.ts';
 import { withParticipants } from './state.ts';
 import { noStorage, type ConversationMeta, type ConversationStorage, type ConversationWrite } from './storage.ts';
 import type { Store } from './store.ts';
@@ -33,6 +35,7 @@ export class Conversation {
   readonly live: LiveChat;
   readonly outbox: Outbox;
   readonly #inbound: Inbound;
+  readonly #tabs: TabSync | undefined;
   #storage: ConversationStorage = noStorage;
   #persistence: Persistence | undefined;
   visitorId: string | undefined;
@@ -64,6 +67,8 @@ export class Conversation {
       options.offlineNoticeMs ?? 30_000,
     );
     this.#inbound = new Inbound(this);
+    const bus = options.tabs?.();
+    if (bus) this.#tabs = new TabSync(bus, this);
   }
 
   /** Records the customer's message synchronously, before anything can interrupt the page. */
@@ -95,7 +100,7 @@ export class Conversation {
       this.#persistence = undefined;
       this.fail(new NatterError('storage', `Natter could not read the stored conversation (${String(error)}); this page keeps it in memory. Allow site storage.`, { cause: error }));
     }
-    this.#recoverJournal();
+    await this.#recoverJournal();
     this.store.setState({ ready: true });
     this.events.emit('ready');
     if (this.store.getState().unread) this.events.emit('unread', this.store.getState().unread);
@@ -108,9 +113,37 @@ export class Conversation {
     if (this.store.getState().mode.phase === 'ended') this.live.apply({ type: 'resume' });
     const message: Message = { key: draft.clientId, clientId: draft.clientId, author: { role: 'visitor' }, text: draft.text, createdAt: draft.createdAt, local: this.#nextLocal(), status: 'sending' };
     this.#add(message);
+    this.#post({ k: 'local', visitorId: this.visitorId!, clientId: message.key, text: message.text, createdAt: message.createdAt, local: message.local! });
     this.connect();
     this.outbox.offer(message);
     return message;
+  }
+
+  // ---- news from the other tabs (see tab-sync.ts) --------------------------------------------------
+
+  /** Another tab became this browser's visitor while this one had none: follow it. */
+  adoptFromTab(visitorId: string): void {
+    this.#adopt(visitorId, undefined);
+    this.connect();
+  }
+
+  /** A message written in another tab: shown here too, and sent from here if that tab goes first. */
+  addFromTab(news: Extract<TabNews, { k: 'local' }>): void {
+    const meta = this.#metaRecord();
+    this.meta = { ...meta, localSeq: Math.max(meta.localSeq, news.local) };
+    if (this.timeline.get(news.clientId)) return;
+    const message: Message = { key: news.clientId, clientId: news.clientId, author: { role: 'visitor' }, text: news.text, createdAt: news.createdAt, local: news.local, status: 'sending' };
+    this.timeline.upsert(message);
+    this.#showTimeline(message);
+    this.events.emit('message', message);
+    this.save({ put: [message] });
+    this.outbox.offer(message);
+  }
+
+  readFromTab(order: string): void {
+    if (this.meta?.readOrder !== undefined && order < this.meta.readOrder) return;
+    this.saveMeta({ readOrder: order, unread: 0 });
+    this.setUnread(0);
   }
 
   retry(key: string): void {
@@ -148,6 +181,7 @@ export class Conversation {
     const readOrder = last?.order;
     if (readOrder === this.meta?.readOrder && this.store.getState().unread === 0) return;
     if (this.meta) this.saveMeta({ ...(readOrder !== undefined && { readOrder }), unread: 0 });
+    if (readOrder !== undefined && this.visitorId) this.#post({ k: 'read', visitorId: this.visitorId, order: readOrder });
     this.setUnread(0);
   }
 
@@ -172,10 +206,14 @@ export class Conversation {
     this.setConnection('idle');
   }
 
-  /** Deletes everything of this visitor from this browser and starts afresh. */
-  async forget(): Promise<void> {
+  /**
+   * Deletes everything of this visitor from this browser and starts afresh, in every tab (`tell`: this tab
+   * is the one that decided; the others delete too, so that no write of theirs brings the visitor back).
+   */
+  async forget(tell = true): Promise<void> {
     const visitorId = this.visitorId;
     const persistence = this.#persistence;
+    if (tell && visitorId) this.#post({ k: 'forget', visitorId });
     this.stop();
     this.visitorId = undefined;
     this.#persistence = undefined;
@@ -291,11 +329,15 @@ export class Conversation {
   }
 
   /** Moves messages a reload or a closed tab interrupted (journaled, not yet stored) into the conversation. */
-  #recoverJournal(): void {
+  async #recoverJournal(): Promise<void> {
     const journal = this.options.journal;
     if (!journal) return;
-    for (const entry of journal.read()) {
-      if (this.#journaling.has(entry.clientId)) continue;
+    const entries = journal.read();
+    if (!entries.length) return;
+    // A tab still open stores its own entries (and tells the others of them).
+    const live = await this.#tabs?.bus.liveTabs().catch(() => undefined);
+    for (const entry of entries) {
+      if (this.#journaling.has(entry.clientId) || (entry.tab && live?.has(entry.tab))) continue;
       if (this.timeline.get(entry.clientId)) {
         journal.remove([entry.clientId]);
         continue;
@@ -321,8 +363,13 @@ export class Conversation {
     if (!this.visitorId) {
       this.visitorId = nanoid();
       this.#persistence = this.#newPersistence(this.visitorId);
+      this.#post({ k: 'visitor', visitorId: this.visitorId });
     }
     return this.visitorId;
+  }
+
+  #post(news: TabNews): void {
+    this.#tabs?.post(news);
   }
 
   /** Starts keeping this visitor in storage: the customer has begun a conversation. */

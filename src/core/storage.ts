@@ -86,6 +86,8 @@ export interface SendJournal {
 
 /** A message as the journal keeps it until storage has it. */
 export interface JournalEntry {
+  /** The tab that wrote it (filled in by `read`). */
+  tab?: string;
   /** The visitor it was written as, when known (a message written before the stored conversation was read has none). */
   visitorId?: string;
   clientId: string;

@@ -37,10 +37,14 @@ export function localStorageJournal(siteId: string, tabId: string): SendJournal 
     else storage.removeItem(key);
   };
   return {
-    read: () => keys().flatMap(entriesAt).sort((a, b) => a.createdAt - b.createdAt),
+    read: () =>
+      keys()
+        .flatMap((key) => entriesAt(key).map((entry) => ({ ...entry, tab: key.slice(prefix.length) })))
+        .sort((a, b) => a.createdAt - b.createdAt),
     append(entry) {
       try {
-        put(own, [...entriesAt(own), entry]);
+        const { tab: _tab, ...kept } = entry;
+        put(own, [...entriesAt(own), kept]);
         return true;
       } catch {
         return false; // quota: IndexedDB still gets the message, a moment later

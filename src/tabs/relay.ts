@@ -20,8 +20,8 @@ export type Relay =
 
 /** Inbound frames of which only the latest matters to a tab that joins. */
 export const LATEST = ['team', 'availability', 'mode', 'session'];
-const INBOUND = ['message', 'ack', 'reject', 'typing', ...LATEST];
-const OUTBOUND = ['message', 'identify', 'live', 'typing', 'rating', 'email', 'handoff'];
+const INBOUND = ['message', 'ack', 'reject', 'reset', 'typing', ...LATEST];
+const OUTBOUND = ['message', 'identify', 'live', 'typing', 'rating', 'email', 'handoff', 'resync'];
 const STATES = ['connecting', 'open', 'reconnecting', 'closed'];
 
 type Fields = Partial<Record<string, unknown>>;

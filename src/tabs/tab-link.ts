@@ -30,6 +30,8 @@ export interface TabLink {
 export interface TabLinkEnv {
   locks?: LockManager;
   BroadcastChannel?: typeof BroadcastChannel;
+  /** `false`: a bus only, that never asks to lead. */
+  lead?: boolean;
 }
 
 /** What crosses the channel. `to` absent: for every tab. */
@@ -92,7 +94,8 @@ export function openTabLink(name: string, env: TabLinkEnv = {}): TabLink | undef
   };
   const subscribe = <T>(set: Set<T>, item: T) => (set.add(item), () => void set.delete(item));
 
-  locks
+  if (env.lead !== false)
+    locks
     .request(`${name}-leader-v${V}`, () => {
       // A link closed while it waited lets the lock pass straight on.
       if (closed) return;

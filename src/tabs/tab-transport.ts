@@ -149,8 +149,23 @@ export class TabTransport implements Transport {
     });
   }
 
+  /** Leaves the link for good (until the next `open`): this tab connects on its own. */
+  #goDirect(generation: number): void {
+    if (generation !== this.#generation || !this.#link || this.#link.isLeader) return;
+    const options = this.#options!;
+    const sink = this.#sink!;
+    this.#generation++;
+    clearTimeout(this.#timer);
+    for (const off of this.#off) off();
+    this.#link.close();
+    this.#link = this.#leader = this.#asked = undefined;
+    this.#direct = true;
+    this.inner.open({ ...options, cursor: this.#cursor }, sink);
+  }
+
   #receive(body: unknown, from: string): void {
     const relay = body as Relay;
+    const generation0 = this.#generation;
     const problem = relayProblem(body);
     if (problem) return this.#warn(problem);
     const leading = this.#link!.isLeader;
@@ -178,7 +193,12 @@ export class TabTransport implements Transport {
     this.#asked = `${from} ${relay.visitorId}`;
     if (relay.visitorId !== own) {
       this.#warn('the stream of another visitor');
-      return this.#report('reconnecting');
+      this.#report('reconnecting');
+      // The cores tell each other who the visitor is, so this passes; where it lasts (a tab whose storage
+      // failed is a visitor of its own), this tab keeps a connection of its own, as without a link.
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.#goDirect(generation0), this.leaderTimeoutMs * 2);
+      return;
     }
     // A leader we have no snapshot from (a new one, one that was not leading at our first hello, or one now
     // connected as us): ask it what we may have missed. Our cursor keeps a second answer small.
@@ -202,6 +222,8 @@ export class TabTransport implements Transport {
 
   /** Hands `frame` to the sink and keeps what a tab joining later needs. */
   #deliver(frame: InboundFrame): void {
+    // The backend's history starts over: what was kept belongs to the history it no longer has.
+    if (frame.type === 'reset') this.#ring = [];
     if (frame.type === 'message') {
       if (this.#ring.push(frame) > RING) this.#ring.shift();
       if (frame.cursor) this.#cursor = frame.cursor;

@@ -28,6 +28,9 @@ test('stop the demo server and reload the shop: the conversation is all there, f
   await composer.fill('Do you ship to Vienna?');
   await composer.press('Enter');
   await expect.poll(() => shop.getByTestId('message').first().getAttribute('data-status')).toBe('sent');
+  // "Sent" shows when the ack arrives; the browser records it a moment later (a reload in that moment shows
+  // the message as waiting, and the next connection settles it). The story is about a stored conversation.
+  await expect.poll(() => storedStatuses(shop)).toEqual(['sent']);
 
   await backend.stop();
   await shop.reload();
@@ -35,3 +38,21 @@ test('stop the demo server and reload the shop: the conversation is all there, f
   await expect.poll(() => shop.getByTestId('message').first().textContent()).toContain('Do you ship to Vienna?');
   expect(await shop.getByTestId('message').first().getAttribute('data-status')).toBe('sent');
 });
+
+/** The statuses of the messages stored in the page's IndexedDB (Natter's records, format 2). */
+function storedStatuses(page: import('playwright-core').Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('natter-default');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('records').objectStore('records').getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve((request.result as { v?: number; status?: string; text?: string }[]).filter((r) => r.v === 2 && r.text !== undefined).map((r) => r.status!));
+          };
+        };
+      }),
+  );
+}
