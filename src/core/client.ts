@@ -247,7 +247,7 @@ export class NatterClient {
    * ```
    */
   setPageVisible(visible: boolean): void {
-    this.#conversation.pageVisible = visible;
+    this.#conversation.setPageVisible(visible);
     if (visible && this.getState().isOpen) this.markRead();
   }
 

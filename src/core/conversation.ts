@@ -140,6 +140,14 @@ export class Conversation {
     this.outbox.offer(message);
   }
 
+  /** The page became visible or hidden; a tab the customer looks at becomes the one that notifies. */
+  setPageVisible(visible: boolean): void {
+    this.pageVisible = visible;
+    if (!visible) return;
+    this.store.setState({ notifies: true });
+    this.#post({ k: 'shown' });
+  }
+
   readFromTab(order: string): void {
     if (this.meta?.readOrder !== undefined && order < this.meta.readOrder) return;
     this.saveMeta({ readOrder: order, unread: 0 });

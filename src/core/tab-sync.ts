@@ -11,6 +11,7 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 export function newsProblem(news: unknown): string {
   const n = news as Partial<Record<string, unknown>> | null;
   if (typeof n !== 'object' || n === null) return 'not an object';
+  if (n.k === 'shown') return '';
   if (!isText(n.visitorId, 128)) return 'no visitorId';
   switch (n.k) {
     case 'visitor':
@@ -53,6 +54,7 @@ export class TabSync {
     }
     const news = raw as TabNews;
     const c = this.conversation;
+    if (news.k === 'shown') return c.store.setState({ notifies: false });
     if (news.k === 'visitor') return c.visitorId ? undefined : c.adoptFromTab(news.visitorId);
     if (news.visitorId !== c.visitorId) return;
     switch (news.k) {

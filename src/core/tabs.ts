@@ -14,7 +14,9 @@ export type TabNews =
   /** The customer has seen everything up to `order`. */
   | { k: 'read'; visitorId: string; order: string }
   /** The visitor logged out or switched user: every tab forgets them. */
-  | { k: 'forget'; visitorId: string };
+  | { k: 'forget'; visitorId: string }
+  /** The customer is looking at this tab now: it plays the sounds and shows the title notice, the others keep quiet. */
+  | { k: 'shown' };
 
 export interface TabBus {
   post(news: TabNews): void;

@@ -48,4 +48,9 @@ export interface NatterState {
    * "This chat can't be saved on this device". The conversation goes on in memory meanwhile.
    */
   storageProblem: string | undefined;
+  /**
+   * Whether this tab is the one that plays the reply sound and shows the title notice: the tab the customer
+   * looked at last, so that several open tabs do not all chime. Always `true` in a tab on its own.
+   */
+  notifies: boolean;
 }

@@ -28,7 +28,7 @@ export function App({ ui, teamName, position, sound }: Props) {
   const state = useNatterState(client);
   const { isOpen, unread } = state;
   const unlockSound = useSound(client, sound);
-  useTitleNotice(client, unread, strings.newMessage);
+  useTitleNotice(client, unread, strings.newMessage, state.notifies);
   const launcherRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);

@@ -26,7 +26,10 @@ export function useSound(client: NatterClient, enabled: boolean | undefined): ((
   const audio = useRef<AudioContext>(undefined);
   useLayoutEffect(() => {
     const onMessage = ({ author }: Message) => {
-      const away = !client.getState().isOpen || document.visibilityState === 'hidden';
+      const { isOpen, notifies } = client.getState();
+      const away = !isOpen || document.visibilityState === 'hidden';
+      // With several tabs open, only the one the customer looked at last chimes.
+      if (!notifies) return;
       if (audio.current && away && (author.role === 'agent' || author.role === 'bot')) chime(audio.current);
     };
     client.on('message', onMessage);

@@ -8,7 +8,7 @@ import type { NatterClient } from '../core/client.ts';
  * meanwhile (a single-page app changing route) is left alone. It also tells the client whether the page is
  * visible, so replies that arrive in a background tab count as unread even with the panel open.
  */
-export function useTitleNotice(client: NatterClient, unread: number, text: string): void {
+export function useTitleNotice(client: NatterClient, unread: number, text: string, notifies = true): void {
   useLayoutEffect(() => {
     let original: string | undefined;
     let shown: string | undefined;
@@ -20,7 +20,8 @@ export function useTitleNotice(client: NatterClient, unread: number, text: strin
       restore();
       const hidden = document.visibilityState === 'hidden';
       client.setPageVisible(!hidden);
-      if (!hidden || unread < 1) return;
+      // With several tabs open, only the one the customer looked at last changes its title.
+      if (!hidden || unread < 1 || !notifies) return;
       original = document.title;
       document.title = shown = `(${unread}) ${text}${original && ` · ${original}`}`;
     };
@@ -30,5 +31,5 @@ export function useTitleNotice(client: NatterClient, unread: number, text: strin
       document.removeEventListener('visibilitychange', update);
       restore();
     };
-  }, [client, unread, text]);
+  }, [client, unread, text, notifies]);
 }

@@ -35,6 +35,11 @@ export class FakeLocks {
     });
   }
 
+  /** The locks held now, as `navigator.locks.query()` reports them. */
+  async query(): Promise<{ held: { name: string }[] }> {
+    return { held: [...this.#held].map((name) => ({ name })) };
+  }
+
   /** This fake as the type `openTabLink` asks for. */
   get manager(): LockManager {
     return this as unknown as LockManager;
