@@ -18,6 +18,9 @@ import { Timeline } from './timeline.ts';
 import type { OutboundFrame, TransportSink } from './transport.ts';
 import type { ConnectionState, NatterState } from './types.ts';
 
+/** How many of the newest stored items a load reads; older ones come with `loadOlder`, as the reader scrolls up. */
+const PAGE = 200;
+
 /** A message the customer wrote, journaled, before the stored conversation may have been read. */
 export interface Draft {
   clientId: string;
@@ -84,7 +87,7 @@ export class Conversation {
       this.#storage.onLost(() => this.#healLostStorage());
       const visitorId = await this.#storage.currentVisitor();
       if (visitorId) {
-        const loaded = await this.#storage.load(visitorId);
+        const loaded = await this.#storage.load(visitorId, PAGE);
         this.#adopt(visitorId, loaded.meta);
         this.timeline.reset([...loaded.items, ...loaded.unplaced]);
         for (const message of loaded.unplaced) this.meta!.localSeq = Math.max(this.meta!.localSeq, message.local ?? 0);

@@ -1,7 +1,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
-import { h, type ComponentChild } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { Component, h, type ComponentChild } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ConnectionState } from '../core/types.ts';
 import type { Message } from '../model/types.ts';
 import type { Ui } from './context.ts';
@@ -18,6 +18,26 @@ interface Props {
   open: boolean;
   /** A quick reply was picked: send its text. */
   onReply: (text: string) => void;
+  /** Whether older messages are stored than the first in `messages`. */
+  hasOlder?: boolean;
+}
+
+/** How many of the newest messages are in the DOM while the reader is at the bottom. */
+const WINDOW = 60;
+/** How many more come in (from memory, else from storage) when the reader nears the top. */
+const STEP = 40;
+
+type ItemProps = Parameters<typeof MessageItem>[0];
+
+/** A message re-renders only when its own props changed: a new message or a typing frame leaves the others alone. */
+class Item extends Component<ItemProps> {
+  override shouldComponentUpdate(next: ItemProps): boolean {
+    const now = this.props;
+    return next.message !== now.message || next.connection !== now.connection || next.first !== now.first || next.latest !== now.latest;
+  }
+  override render(props: ItemProps) {
+    return MessageItem(props);
+  }
 }
 
 /** How close to the bottom (px) still counts as "reading the newest messages". */
@@ -34,47 +54,89 @@ function sameAuthor(a: Message, b: Message): boolean {
  * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
  * The quick replies of the last message sit under it, and go as soon as anything newer arrives.
  */
-export function MessageList({ ui, messages, connection, ready, open, onReply }: Props) {
-  const { strings, dates } = ui;
+export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder }: Props) {
+  const { strings, dates, client } = ui;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const lastKey = useRef<string | undefined>(undefined);
+  /** The height of the list before older messages were put above, to keep the reader's place. */
+  const heightBefore = useRef<number | undefined>(undefined);
+  const loading = useRef(false);
+  // Only a window is in the DOM: the newest messages (from `live` on, in the live region, which only ever
+  // grows at its end, so a screen reader announces new messages and nothing else), and older ones the reader
+  // scrolled back to (from `start`, above the live region, so bringing them in announces nothing). Both
+  // start at a message's key, so that messages added above or below do not move them.
+  const [liveKey, setLiveKey] = useState<string | undefined>(undefined);
+  const [firstKey, setFirstKey] = useState<string | undefined>(undefined);
+  const indexOf = (key: string | undefined) => (key === undefined ? -1 : messages.findIndex((message) => message.key === key));
+  let live = indexOf(liveKey);
+  if (live < 0) live = Math.max(0, messages.length - WINDOW);
+  const start = Math.min(live, Math.max(0, indexOf(firstKey) < 0 ? live : indexOf(firstKey)));
 
   useLayoutEffect(() => {
     const list = ref.current;
     const last = messages.at(-1);
     if (last && last.key !== lastKey.current && last.author.role === 'visitor') atBottom.current = true;
     lastKey.current = last?.key;
+    if (list && heightBefore.current !== undefined) {
+      list.scrollTop += list.scrollHeight - heightBefore.current;
+      heightBefore.current = undefined;
+    }
     if (list && open && atBottom.current) list.scrollTop = list.scrollHeight;
     // After every render, not only on new messages: a card appearing below (the rating, the away notice)
     // shrinks the list, and the newest message must stay in view.
+    if (liveKey === undefined && messages[live]) setLiveKey(messages[live]!.key);
   });
+
+  /** Puts older messages above: from memory while there are, then from storage. */
+  const showOlder = async () => {
+    if (loading.current) return;
+    if (start === 0 && hasOlder) {
+      loading.current = true;
+      await client.loadOlder(STEP).finally(() => (loading.current = false));
+      heightBefore.current = ref.current?.scrollHeight;
+      setFirstKey(client.getState().messages[0]?.key);
+    } else if (start > 0) {
+      heightBefore.current = ref.current?.scrollHeight;
+      setFirstKey(messages[Math.max(0, start - STEP)]!.key);
+    }
+  };
 
   const onScroll = () => {
     const list = ref.current!;
     atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM;
+    if (list.scrollTop < NEAR_BOTTOM * 3) void showOlder();
+    // Back at the bottom, the window shrinks to the newest messages again.
+    else if (atBottom.current && messages.length - start > WINDOW * 2) {
+      // Back at the bottom: the window shrinks to the newest messages again (removals, never announced).
+      setFirstKey(undefined);
+      setLiveKey(messages[messages.length - WINDOW]?.key);
+    }
   };
 
   const latestVisitor = messages.findLast((message) => message.author.role === 'visitor')?.key;
   const replies = messages.at(-1)?.quickReplies;
 
+  const older: ComponentChild[] = [];
   const items: ComponentChild[] = [];
-  let previous: Message | undefined;
-  let previousDay: number | undefined;
-  for (const message of messages) {
+  let previous: Message | undefined = messages[start - 1];
+  let previousDay: number | undefined = previous && dayKey(timeOf(previous));
+  for (let i = start; i < messages.length; i++) {
+    const message = messages[i]!;
+    const into = i < live ? older : items;
     const at = timeOf(message);
     const day = dayKey(at);
     const newDay = day !== previousDay;
     // "Today", "Yesterday" or the date, above the first message of each day.
     if (newDay) {
-      items.push(
+      into.push(
         <div key={`day:${day}`} class="day">
           <span>{dates.day(at)}</span>
         </div>,
       );
     }
-    items.push(
-      <MessageItem
+    into.push(
+      <Item
         ui={ui}
         key={message.key}
         message={message}
@@ -89,18 +151,12 @@ export function MessageList({ ui, messages, connection, ready, open, onReply }: 
 
   return (
     // Focusable so keyboard users can scroll it.
-    <div
-      ref={ref}
-      class="log"
-      role="log"
-      aria-live="polite"
-      aria-relevant="additions"
-      aria-label={strings.messages}
-      tabIndex={0}
-      onScroll={onScroll}
-    >
+    <div ref={ref} class="log" tabIndex={0} onScroll={onScroll}>
       {ready && messages.length === 0 && <p class="greeting">{strings.greeting}</p>}
-      {items}
+      {older}
+      <div role="log" aria-live="polite" aria-relevant="additions" aria-label={strings.messages}>
+        {items}
+      </div>
       {replies && (
         <div class="chips">
           {replies.map((text) => (

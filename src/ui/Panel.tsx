@@ -60,6 +60,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
       <MessageList
         ui={ui}
         messages={state.messages}
+        hasOlder={state.hasOlder}
         connection={state.connection}
         ready={state.ready}
         open={state.isOpen}

@@ -15,6 +15,7 @@ async function writeThenClose(t: Awaited<ReturnType<typeof mountTestWidget>>): P
 describe('launcher and panel', () => {
   it('has an accessible name and opens and closes the dialog it controls', async () => {
     const t = await mountTestWidget();
+    t.backend.online = false; // the default name shows until the server names the team
     const launcher = t.screen.getByRole('button', { name: 'Open chat' });
     expect(launcher.getAttribute('aria-expanded')).toBe('false');
     const panelId = launcher.getAttribute('aria-controls')!;
@@ -128,9 +129,11 @@ describe('launcher and panel', () => {
 
   it('shows the team name from the server over the option, and the option over the default', async () => {
     const t = await mountTestWidget({ widget: { teamName: 'Acme support' } });
+    t.backend.online = false;
     fireEvent.click(t.launcher());
     await t.screen.findByRole('dialog', { name: 'Acme support' });
-    // Opening connects; the memory backend names its team.
+    // Once connected, the memory backend names its team.
+    t.backend.online = true;
     await t.screen.findByRole('dialog', { name: 'Memory Team' });
     expect(t.screen.getByRole('heading', { name: 'Memory Team' })).toBeTruthy();
   });

@@ -154,7 +154,8 @@ describe('message list', () => {
 
   it('follows new messages while at the bottom, and stays put while the visitor reads older ones', async () => {
     const t = await conversation();
-    const log = t.screen.getByRole('log');
+    // The scrolling list holds the live region (the newest messages) and, above it, older ones scrolled back to.
+    const log = t.screen.getByRole('log').closest<HTMLElement>('.log')!;
     let height = 1000;
     Object.defineProperty(log, 'scrollHeight', { get: () => height, configurable: true });
     Object.defineProperty(log, 'clientHeight', { get: () => 300, configurable: true });
