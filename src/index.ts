@@ -35,7 +35,7 @@ export { WebSocketTransport, type WebSocketTransportOptions } from './transports
 export { MemoryTransport } from './transports/memory.ts';
 export { MemoryBackend } from './transports/memory-backend.ts';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './transports/backoff.ts';
-export { PROTOCOL_VERSION } from './protocol/wire.ts';
+export { PROTOCOL_VERSION } from './protocol/constants.ts';
 export { mountWidget, widgetOptionsSchema, type Widget, type WidgetOptions, type Strings } from './ui/index.ts';
 export { boot, type Booted, type NatterApi } from './embed/boot.ts';
 export { parseSettings, type NatterSettings } from './embed/settings.ts';

@@ -4,12 +4,12 @@
  * {@link clientFor} too.
  * @module
  */
-import { z } from 'zod/mini';
 import { NatterClient, type ClientOptions } from './core/client.ts';
 import { NatterError } from './core/errors.ts';
 import type { ModeSetting } from './core/modes.ts';
 import type { Transport } from './core/transport.ts';
-import { describeIssues, wholeNumber } from './model/schemas.ts';
+import { check, int, obj, oneOf, opt, str } from './model/check.ts';
+import { describeIssues } from './model/schemas.ts';
 import { History } from './storage/history.ts';
 import { localStorageJournal } from './storage/journal.ts';
 import { indexedDbKeyValue, volatileKeyValue, type KeyValue } from './storage/kv.ts';
@@ -43,14 +43,14 @@ export interface NatterOptions {
   mode?: ModeSetting;
 }
 
-const optionsSchema = z.object({
-  siteId: z.optional(z.string().check(z.regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores'))),
-  teamName: z.optional(z.string().check(z.maxLength(100))),
-  locale: z.optional(z.string().check(z.maxLength(35))),
-  maxLength: z.optional(wholeNumber.check(z.gte(1), z.lte(4000))),
-  ackTimeoutMs: z.optional(wholeNumber.check(z.gte(100))),
-  offlineNoticeMs: z.optional(wholeNumber.check(z.gte(100))),
-  mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
+const optionsCheck = obj({
+  siteId: opt(str(0, Infinity, /^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores')),
+  teamName: opt(str(0, 100)),
+  locale: opt(str(0, 35)),
+  maxLength: opt(int(1, 4000)),
+  ackTimeoutMs: opt(int(100)),
+  offlineNoticeMs: opt(int(100)),
+  mode: opt(oneOf(['live', 'messaging', 'auto'])),
 });
 
 /**
@@ -75,8 +75,8 @@ export function createNatter(options: NatterOptions): NatterClient {
   if (storage !== undefined && storage !== 'indexeddb' && storage !== 'memory' && (typeof storage !== 'object' || storage === null)) {
     throw new NatterError('invalid_settings', `Natter: option "storage" must be "indexeddb", "memory" or a KeyValue, got ${JSON.stringify(storage)}.`);
   }
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw new NatterError('invalid_settings', `Natter: invalid option ${describeIssues(parsed.error.issues)}; see the README's settings.`);
+  const parsed = check(optionsCheck, options);
+  if (!parsed.ok) throw new NatterError('invalid_settings', `Natter: invalid option ${describeIssues(parsed.issues)}; see the README's settings.`);
   return clientFor(options);
 }
 

@@ -1,8 +1,7 @@
-import { z } from 'zod/mini';
+import { bool, check, int, is, obj, oneOf, opt, str, UNKNOWN } from '../model/check.ts';
 import type { Strings } from '../i18n/en.ts';
-import { MAX_TEXT_LENGTH } from '../protocol/wire.ts';
-import { wholeNumber } from '../model/schemas.ts';
-import { widgetOptionExpectations, widgetOptionsSchema } from '../ui/options.ts';
+import { MAX_TEXT_LENGTH } from '../protocol/constants.ts';
+import { widgetOptionExpectations, widgetOptionsShape } from '../ui/options.ts';
 
 /**
  * What a site owner can set, by `data-*` attributes on the script tag or by `window.NatterSettings`.
@@ -46,25 +45,26 @@ const expected: Record<string, string> = {
   mode: '"live", "messaging" or "auto"',
 };
 
-const wsUrl = z.string().check(
-  z.refine((value) => {
-    try {
-      return /^wss?:$/.test(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }),
-);
+const wsUrl = is<string>((value) => {
+  try {
+    return typeof value === 'string' && /^wss?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be a ws:// or wss:// URL');
 
-/** The widget's own options (one schema for `mountWidget` and the script tag), plus the script tag's. */
-const settingsSchema = z.strictObject({
-  ...widgetOptionsSchema.def.shape,
-  endpoint: wsUrl,
-  siteId: z.optional(z.string().check(z.regex(/^[\w.-]{1,64}$/))),
-  maxLength: z.optional(wholeNumber.check(z.gte(1), z.lte(MAX_TEXT_LENGTH))),
-  open: z.optional(z.boolean()),
-  mode: z.optional(z.enum(['live', 'messaging', 'auto'])),
-});
+/** The widget's own options (one check for `mountWidget` and the script tag), plus the script tag's; no others. */
+const settingsCheck = obj(
+  {
+    ...widgetOptionsShape,
+    endpoint: wsUrl,
+    siteId: opt(str(0, Infinity, /^[\w.-]{1,64}$/)),
+    maxLength: opt(int(1, MAX_TEXT_LENGTH)),
+    open: opt(bool),
+    mode: opt(oneOf(['live', 'messaging', 'auto'])),
+  },
+  true,
+);
 
 /** The outcome of {@link parseSettings}: the settings, or one sentence saying what to fix. */
 export type SettingsResult = { ok: true; settings: NatterSettings } | { ok: false; error: string };
@@ -80,14 +80,13 @@ export type SettingsResult = { ok: true; settings: NatterSettings } | { ok: fals
  * ```
  */
 export function parseSettings(input: Record<string, unknown>): SettingsResult {
-  const parsed = settingsSchema.safeParse(input);
-  if (parsed.success) return { ok: true, settings: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  const unknownKey = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.[0] : undefined;
-  const name = String(issue.path[0] ?? unknownKey ?? '');
+  const parsed = check(settingsCheck, input);
+  if (parsed.ok) return { ok: true, settings: parsed.value };
+  const { path, message } = parsed.issues[0]!;
+  const name = String(path[0] ?? '');
   const where = `Set it with data-${kebab(name)} on the script tag or window.NatterSettings.${name}`;
-  if (unknownKey !== undefined) {
-    const what = issue.path.length ? `text "${unknownKey}" in setting "${name}" (the keys are in src/i18n/en.ts)` : `setting "${name}"`;
+  if (message === UNKNOWN) {
+    const what = path.length > 1 ? `text "${String(path[1])}" in setting "${name}" (the keys are in src/i18n/en.ts)` : `setting "${name}"`;
     return { ok: false, error: `Natter: unknown ${what}. Check it against the README's settings table; until then the widget stays hidden.` };
   }
   const value = input[name];

@@ -1,46 +1,48 @@
 /**
- * Schemas of the conversation's own values (authors, users, system events), shared by everything that takes
- * them from outside: the wire protocol, storage, and the host page (`identify`). They import nothing but
- * `zod/mini`, so the reference backend (Node, type stripping) uses them too.
+ * Validators of the conversation's own values (authors, users, system events), shared by everything in the
+ * browser that takes them from outside: server frames, storage, and the host page (`identify`). They are
+ * made with the small kit of `check.ts`, not zod, to keep the drop-in script small; the protocol's zod
+ * originals (`wireAuthor`, `wireUser`, `wireEvent`, `wireEmail` in `src/protocol/wire.ts`) are the law, and
+ * `test/unit/protocol/agreement.test.ts` holds these to them.
  * @module
  */
-import { z } from 'zod/mini';
+import { int, obj, oneOf, opt, schema, str } from './check.ts';
 
-const name = z.string().check(z.maxLength(200));
+const name = opt(str(0, 200));
+
 /** An id: 1–128 characters. */
-export const idSchema = z.string().check(z.minLength(1), z.maxLength(128));
-
-/** A safe integer. (zod's `z.int()` would add a number-format module to the browser bundle for this.) */
-export const wholeNumber = z.number().check(z.refine(Number.isSafeInteger, 'must be a whole number'));
+export const id = str(1, 128);
 
 /** Who wrote a message. `bot` messages are always shown as coming from a bot. */
-export const authorSchema = z.object({
-  role: z.enum(['visitor', 'agent', 'bot', 'system']),
-  id: z.optional(idSchema),
-  name: z.optional(name),
+export const author = obj({
+  role: oneOf(['visitor', 'agent', 'bot', 'system']),
+  id: opt(id),
+  name,
 });
 
 /** An email address: something@domain.tld, at most 200 characters. */
-export const emailSchema = z.string().check(z.maxLength(200), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as ana@example.com'));
+export const email = str(0, 200, /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as ana@example.com');
 
 /** What `identify(user)` accepts. */
-export const userSchema = z.object({
-  id: z.optional(idSchema),
-  name: z.optional(name),
-  email: z.optional(emailSchema),
-});
+export const user = obj({ id: opt(id), name, email: opt(email) });
 
 /** What a system message reports, so a client can say it in the customer's language (see `SystemEvent`). */
-export const systemEventSchema = z.object({
-  kind: z.enum(['queued', 'joined', 'ended', 'handoff', 'email', 'rated', 'mode']),
-  name: z.optional(name),
-  by: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
-  to: z.optional(z.enum(['live', 'messaging'])),
-  email: z.optional(name),
-  score: z.optional(wholeNumber.check(z.gte(1), z.lte(5))),
+export const systemEvent = obj({
+  kind: oneOf(['queued', 'joined', 'ended', 'handoff', 'email', 'rated', 'mode']),
+  name,
+  by: opt(oneOf(['agent', 'visitor', 'timeout'])),
+  to: opt(oneOf(['live', 'messaging'])),
+  email: name,
+  score: opt(int(1, 5)),
 });
 
-/** Turns schema issues into one short line: `endpoint: Invalid input; locale: …`. */
+/** {@link user} with zod's `safeParse` face (as `identify` calls it). */
+export const userSchema = schema(user);
+
+/** {@link email} with zod's `safeParse` face (as `leaveEmail` and the away notice call it). */
+export const emailSchema = schema(email);
+
+/** Turns validation issues into one short line: `endpoint: is required; locale: …`. */
 export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues
     .slice(0, 3)

@@ -2,36 +2,56 @@
  * Natter protocol v1: the JSON frames that travel over the WebSocket between a visitor's browser and a
  * Natter backend. `docs/protocol.md` is the prose of this file; this file is the law.
  *
- * It imports nothing but `zod/mini` and the shared value schemas, so the reference backend (`demo/server.ts`,
- * run by Node with type stripping) validates with the very same schemas as the browser.
+ * It imports nothing but `zod/mini` and the protocol's numbers, so the reference backend (`demo/server.ts`,
+ * run by Node with type stripping) validates with it. The browser does not load zod: it checks server frames
+ * with `server-frames.ts`, a copy made with Natter's small validator kit, which
+ * `test/unit/protocol/agreement.test.ts` holds to this file on one corpus of good and bad frames.
  *
  * @module
  */
 import { z } from 'zod/mini';
-import { authorSchema, emailSchema, idSchema, systemEventSchema, userSchema, wholeNumber } from '../model/schemas.ts';
+import { MAX_TEXT_LENGTH, MAX_TIME, PROTOCOL_VERSION } from './constants.ts';
 
-/** The protocol version this build speaks. A backend that speaks another answers `error` `unsupported_version`. */
-export const PROTOCOL_VERSION = 1;
+export { MAX_TEXT_LENGTH, PROTOCOL_VERSION };
 
-/** Longest message text, in UTF-16 code units, that a v1 backend accepts. */
-export const MAX_TEXT_LENGTH = 4000;
-
-const int = wholeNumber;
-const id = idSchema;
+/** A safe integer. (zod's `z.int()` would add a number-format module for this.) */
+const int = z.number().check(z.refine(Number.isSafeInteger, 'must be a whole number'));
+/** An id: 1–128 characters. */
+export const wireId = z.string().check(z.minLength(1), z.maxLength(128));
+const id = wireId;
 const seq = int.check(z.gte(0));
 /** Milliseconds since the Unix epoch, server clock; bounded to what a `Date` can hold (seconds or microseconds by mistake fail here). */
-const time = z.number().check(z.gte(0), z.lte(8.64e15));
+const time = z.number().check(z.gte(0), z.lte(MAX_TIME));
 const text = z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH));
 const shortText = z.string().check(z.maxLength(200));
+const name = shortText;
 
 /** Who wrote a timeline item. `bot` items are always shown as coming from a bot. */
-export const wireAuthor = authorSchema;
+export const wireAuthor = z.object({
+  role: z.enum(['visitor', 'agent', 'bot', 'system']),
+  id: z.optional(id),
+  name: z.optional(name),
+});
+
+/** An email address: something@domain.tld, at most 200 characters. */
+export const wireEmail = z.string().check(z.maxLength(200), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as ana@example.com'));
 
 /** What a visitor tells about themselves. Every field is optional. */
-export const wireUser = userSchema;
+export const wireUser = z.object({
+  id: z.optional(id),
+  name: z.optional(name),
+  email: z.optional(wireEmail),
+});
 
 /** What a system item reports, so a client can say it in the customer's language (`text` is the fallback). */
-export const wireEvent = systemEventSchema;
+export const wireEvent = z.object({
+  kind: z.enum(['queued', 'joined', 'ended', 'handoff', 'email', 'rated', 'mode']),
+  name: z.optional(name),
+  by: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
+  to: z.optional(z.enum(['live', 'messaging'])),
+  email: z.optional(name),
+  score: z.optional(int.check(z.gte(1), z.lte(5))),
+});
 
 /** A live chat session. */
 export const wireSession = z.object({
@@ -122,7 +142,7 @@ export const rateFrame = z.object({
 });
 
 /** The visitor leaves an email address to hear about the reply. */
-export const emailFrame = z.object({ type: z.enum(['email']), email: emailSchema });
+export const emailFrame = z.object({ type: z.enum(['email']), email: wireEmail });
 
 /** "Talk to a person": hand the conversation from the bot to the live queue or to the team's inbox. */
 export const handoffFrame = z.object({ type: z.enum(['handoff']) });

@@ -9,75 +9,81 @@
  *   state and unread count by order. `['current']` keeps its format-1 shape, which both formats read.
  * @module
  */
-import { z } from 'zod/mini';
-import { authorSchema, systemEventSchema, userSchema } from '../model/schemas.ts';
+import { arr, bool, is, nullable, num, obj, oneOf, opt, schema, str, type Infer } from '../model/check.ts';
+import { author, systemEvent, user } from '../model/schemas.ts';
 
 /** The format version this release writes. */
 export const RECORD_VERSION = 2;
 
-const versionOf = (accepted: number[]) =>
-  z.number().check(z.refine((v) => accepted.includes(v), `must be format ${accepted.join(' or ')} (a newer Natter may have written it)`));
+/** Checked first in every record, so a record from a newer release is reported as such. */
+const versionOf = (...accepted: number[]) =>
+  is<number>((v) => accepted.includes(v as number), `must be format ${accepted.join(' or ')} (a newer Natter may have written it)`);
 /** A time a `Date` can hold (ms since the epoch). */
-const time = z.number().check(z.gte(0), z.lte(8.64e15));
+const time = num(0, 8.64e15);
+const text = str();
 
 const messageFields = {
-  key: z.string(),
-  clientId: z.optional(z.string()),
-  id: z.optional(z.string()),
-  author: authorSchema,
-  text: z.string(),
+  key: text,
+  clientId: opt(text),
+  id: opt(text),
+  author,
+  text,
   createdAt: time,
-  sentAt: z.optional(time),
-  status: z.enum(['sending', 'sent', 'failed']),
-  error: z.optional(z.string()),
-  rejected: z.optional(z.boolean()),
-  quickReplies: z.optional(z.array(z.string())),
-  event: z.optional(systemEventSchema),
+  sentAt: opt(time),
+  status: oneOf(['sending', 'sent', 'failed']),
+  error: opt(text),
+  rejected: opt(bool),
+  quickReplies: opt(arr(text)),
+  event: opt(systemEvent),
 };
 
 /** One message of the timeline, format 2. */
-export const messageRecord = z.object({
-  v: versionOf([2]),
-  ...messageFields,
-  order: z.optional(z.string()),
-  local: z.optional(z.number()),
-  unreadable: z.optional(z.boolean()),
-});
+export const messageRecord = schema(
+  obj({
+    v: versionOf(2),
+    ...messageFields,
+    order: opt(text),
+    local: opt(num()),
+    unreadable: opt(bool),
+  }),
+);
 
 /** One message, format 1 (migrated at load). */
-export const messageRecordV1 = z.object({ v: versionOf([1]), ...messageFields });
+export const messageRecordV1 = schema(obj({ v: versionOf(1), ...messageFields }));
 
-const modeRecord = z.object({
-  phase: z.enum(['messaging', 'queued', 'live', 'ended']),
-  session: z.optional(
-    z.object({
-      id: z.string(),
-      agent: z.optional(authorSchema),
-      position: z.optional(z.number()),
-      waitSeconds: z.optional(z.number()),
-      endedBy: z.optional(z.enum(['agent', 'visitor', 'timeout'])),
-      rated: z.optional(z.boolean()),
+const modeRecord = obj({
+  phase: oneOf(['messaging', 'queued', 'live', 'ended']),
+  session: opt(
+    obj({
+      id: text,
+      agent: opt(author),
+      position: opt(num()),
+      waitSeconds: opt(num()),
+      endedBy: opt(oneOf(['agent', 'visitor', 'timeout'])),
+      rated: opt(bool),
     }),
   ),
 });
 
-/** Facts about one visitor's conversation, format 1 or 2 (format 1 has `lastReadAt` instead of `readOrder`/`unread`). */
-export const metaRecord = z.object({
-  v: versionOf([1, 2]),
-  visitorId: z.string(),
+const meta = obj({
+  v: versionOf(1, 2),
+  visitorId: text,
   /** The transport's sync cursor after the newest stored item. */
-  cursor: z.nullable(z.string()),
-  readOrder: z.optional(z.string()),
-  unread: z.optional(z.number().check(z.gte(0))),
-  localSeq: z.optional(z.number()),
+  cursor: nullable(text),
+  readOrder: opt(text),
+  unread: opt(num(0)),
+  localSeq: opt(num()),
   /** Format 1: server time of the newest message the customer has seen. */
-  lastReadAt: z.optional(time),
-  user: z.optional(userSchema),
+  lastReadAt: opt(time),
+  user: opt(user),
   createdAt: time,
-  mode: z.optional(modeRecord),
+  mode: opt(modeRecord),
 });
 
-/** Which visitor this browser is, for this site (the same shape in formats 1 and 2). */
-export const currentRecord = z.object({ v: versionOf([1, 2]), visitorId: z.string() });
+/** Facts about one visitor's conversation, format 1 or 2 (format 1 has `lastReadAt` instead of `readOrder`/`unread`). */
+export const metaRecord = schema(meta);
 
-export type MetaRecord = z.infer<typeof metaRecord>;
+/** Which visitor this browser is, for this site (the same shape in formats 1 and 2). */
+export const currentRecord = schema(obj({ v: versionOf(1, 2), visitorId: text }));
+
+export type MetaRecord = Infer<typeof meta>;

@@ -1,9 +1,7 @@
-import {
-  PROTOCOL_VERSION,
-  serverFrames,
-  type ClientFrame,
-  type ServerFrame,
-} from '../protocol/wire.ts';
+import type { ClientFrame, ServerFrame } from '../protocol/wire.ts';
+import { PROTOCOL_VERSION } from '../protocol/constants.ts';
+import { serverFrames } from '../protocol/server-frames.ts';
+import { check, type Validator } from '../model/check.ts';
 import { describeIssues } from '../model/schemas.ts';
 import { seqOrder } from './seq-order.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
@@ -213,15 +211,15 @@ export class WebSocketTransport implements Transport {
       return;
     }
     const type = (json as { type?: unknown } | null)?.type;
-    const schema = typeof type === 'string' && Object.hasOwn(serverFrames, type) ? serverFrames[type as keyof typeof serverFrames] : undefined;
-    if (!schema) {
+    const validator: Validator<unknown> | undefined = typeof type === 'string' && Object.hasOwn(serverFrames, type) ? serverFrames[type as keyof typeof serverFrames] : undefined;
+    if (!validator) {
       sink.warn(`ignored a frame of unknown type ${JSON.stringify(type)}`);
       return;
     }
-    const parsed = schema.safeParse(json);
-    if (parsed.success) return this.#handle(parsed.data as ServerFrame, sink);
-    if (type === 'item') return this.#unreadableItem((json as { item?: unknown }).item, describeIssues(parsed.error.issues), sink);
-    sink.warn(`ignored a "${type}" frame: ${describeIssues(parsed.error.issues)}`);
+    const parsed = check(validator, json);
+    if (parsed.ok) return this.#handle(parsed.value as ServerFrame, sink);
+    if (type === 'item') return this.#unreadableItem((json as { item?: unknown }).item, describeIssues(parsed.issues), sink);
+    sink.warn(`ignored a "${type}" frame: ${describeIssues(parsed.issues)}`);
   }
 
   /**
@@ -232,10 +230,10 @@ export class WebSocketTransport implements Transport {
   #unreadableItem(raw: unknown, why: string, sink: TransportSink): void {
     const item = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
     const { event: _event, quickReplies: _quickReplies, ...plain } = item;
-    const readable = serverFrames.item.safeParse({ type: 'item', item: plain });
-    if (readable.success) {
+    const readable = check(serverFrames.item, { type: 'item', item: plain });
+    if (readable.ok) {
       sink.warn(`showed item ${String(item.seq)} as plain text: ${why}`);
-      return this.#handle(readable.data as ServerFrame, sink);
+      return this.#handle(readable.value, sink);
     }
     const seq = item.seq;
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return sink.warn(`ignored an "item" frame: ${why}`);

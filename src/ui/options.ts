@@ -2,8 +2,7 @@
  * What the site can set on the widget, and the schema that checks it.
  * @module
  */
-import { z } from 'zod/mini';
-import { wholeNumber } from '../model/schemas.ts';
+import { bool, int, is, obj, oneOf, opt, schema, str, UNKNOWN, type Issue, type Validator } from '../model/check.ts';
 import { en, type Strings } from '../i18n/en.ts';
 
 /**
@@ -50,12 +49,26 @@ const HEX_COLOR = /^#(?:[\da-f]{3}|[\da-f]{6})$/i;
 
 /** Longest text a site may put in place of one of the widget's. */
 const MAX_TEXT = 500;
-const stringOverride = z.optional(z.string().check(z.maxLength(MAX_TEXT)));
-const stringsShape = Object.fromEntries(Object.keys(en).map((key) => [key, stringOverride])) as Record<keyof Strings, typeof stringOverride>;
+const stringOverride = opt(str(0, MAX_TEXT));
 
 /**
- * Checks {@link WidgetOptions}. Unknown option names are ignored; unknown keys of `strings` are refused,
- * since they are nearly always a typo.
+ * The checks of {@link WidgetOptions}, by option (the script tag's settings add theirs). Unknown keys of
+ * `strings` are refused, since they are nearly always a typo.
+ */
+export const widgetOptionsShape = {
+  teamName: opt(str(1, 100)),
+  locale: opt(str(0, Infinity, /^[a-z]{2,3}(?:[-_][a-z\d]{1,8})*$/i)),
+  strings: opt(obj(Object.fromEntries(Object.keys(en).map((key) => [key, stringOverride])), true) as Validator<Partial<Strings>>),
+  position: opt(oneOf(['right', 'left'])),
+  color: opt(str(0, Infinity, HEX_COLOR)),
+  zIndex: opt(int(-2147483647, 2147483647)),
+  container: opt(is<HTMLElement>((value) => typeof HTMLElement !== 'undefined' && value instanceof HTMLElement, 'must be an HTML element')),
+  sound: opt(bool),
+};
+
+/**
+ * Checks {@link WidgetOptions}, with zod's `safeParse` face. Unknown option names are ignored; unknown keys
+ * of `strings` are refused, since they are nearly always a typo.
  *
  * @example
  * ```ts
@@ -63,16 +76,7 @@ const stringsShape = Object.fromEntries(Object.keys(en).map((key) => [key, strin
  * result.success; // false: color must be a hex colour
  * ```
  */
-export const widgetOptionsSchema = z.object({
-  teamName: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  locale: z.optional(z.string().check(z.regex(/^[a-z]{2,3}(?:[-_][a-z\d]{1,8})*$/i))),
-  strings: z.optional(z.strictObject(stringsShape)),
-  position: z.optional(z.enum(['right', 'left'])),
-  color: z.optional(z.string().check(z.regex(HEX_COLOR))),
-  zIndex: z.optional(wholeNumber.check(z.gte(-2147483647), z.lte(2147483647))),
-  container: z.optional(z.custom<HTMLElement>((value) => typeof HTMLElement !== 'undefined' && value instanceof HTMLElement)),
-  sound: z.optional(z.boolean()),
-});
+export const widgetOptionsSchema = schema(obj(widgetOptionsShape));
 
 /** What each option must be, for error messages (the script tag's settings reuse it). */
 export const widgetOptionExpectations: Record<Exclude<keyof WidgetOptions, 'strings'>, string> = {
@@ -95,11 +99,11 @@ function describeValue(value: unknown): string {
  * Why `options` failed {@link widgetOptionsSchema}, as one sentence that names the option, says what it must
  * be, and what it was.
  */
-export function describeOptionsError(options: unknown, issues: readonly { path: readonly PropertyKey[]; code?: string; keys?: readonly string[] }[]): string {
+export function describeOptionsError(options: unknown, issues: readonly Issue[]): string {
   const issue = issues[0];
   const [name, key] = issue?.path ?? [];
   if (name === undefined) return `Natter: mountWidget options must be an object, got ${describeValue(options)}.`;
-  if (issue?.code === 'unrecognized_keys') return `Natter: widget option "strings" has an unknown text "${issue.keys?.[0]}" (see src/i18n/en.ts).`;
+  if (issue?.message === UNKNOWN) return `Natter: widget option "strings" has an unknown text "${String(key)}" (see src/i18n/en.ts).`;
   if (key !== undefined) return `Natter: widget option "strings.${String(key)}" must be a text of at most ${MAX_TEXT} characters.`;
   const expected = name === 'strings' ? 'an object of texts by key' : widgetOptionExpectations[name as keyof typeof widgetOptionExpectations];
   return `Natter: widget option "${String(name)}" must be ${expected}, got ${describeValue((options as Record<PropertyKey, unknown>)[name])}.`;

@@ -25,6 +25,54 @@ describe('parseSettings', () => {
   });
 });
 
+describe('parseSettings at the limits of each setting', () => {
+  const endpoint = 'wss://chat.example.com/natter';
+  it.each([
+    ['endpoint', 'ws://localhost:8080/natter', true],
+    ['endpoint', 'https://chat.example.com', false],
+    ['endpoint', 42, false],
+    ['siteId', 'shop.eu-1_a', true],
+    ['siteId', 'x'.repeat(64), true],
+    ['siteId', 'x'.repeat(65), false],
+    ['siteId', 'bad id!', false],
+    ['teamName', 'x'.repeat(100), true],
+    ['teamName', '😀'.repeat(100), true],
+    ['teamName', 'x'.repeat(101), false],
+    ['teamName', '', false],
+    ['locale', 'de-CH', true],
+    ['locale', 'de"><script>', false],
+    ['position', 'left', true],
+    ['position', 'top', false],
+    ['color', '#0a7cff', true],
+    ['color', '#0a7cf', false],
+    ['zIndex', -2147483647, true],
+    ['zIndex', 2147483648, false],
+    ['zIndex', 1.5, false],
+    ['maxLength', 4000, true],
+    ['maxLength', 0, false],
+    ['maxLength', NaN, false],
+    ['open', false, true],
+    ['open', 'yes', false],
+    ['sound', true, true],
+    ['mode', 'auto', true],
+    ['mode', null, false],
+    ['strings', { greeting: 'x'.repeat(500) }, true],
+    ['strings', { greeting: 'x'.repeat(501) }, false],
+    ['strings', JSON.parse('{"__proto__":"x"}'), false],
+    ['strings', [], false],
+  ])('%s = %j: %s', (name, value, good) => {
+    const result = parseSettings({ endpoint, [name]: value });
+    expect(result.ok).toBe(good);
+    if (!good) expect(!result.ok && result.error).toContain(`"${name}"`);
+  });
+
+  it('keeps only what it knows of prototype-polluting input', () => {
+    const result = parseSettings(JSON.parse(`{"endpoint":"${endpoint}","strings":{"greeting":"Hi"}}`));
+    expect(result).toStrictEqual({ ok: true, settings: { endpoint, strings: { greeting: 'Hi' } } });
+    expect(parseSettings(JSON.parse(`{"endpoint":"${endpoint}","__proto__":{"open":true}}`))).toMatchObject({ ok: false, error: expect.stringContaining('unknown setting "__proto__"') });
+  });
+});
+
 describe('settingsFromDataset', () => {
   it('converts numbers and booleans and skips attributes that are not ours', () => {
     expect(settingsFromDataset({ endpoint: 'wss://x', zIndex: '5', maxLength: 'lots', open: '', cfasync: 'false', teamName: 'Acme' })).toEqual({
