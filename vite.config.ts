@@ -18,7 +18,15 @@ function zodWithoutGlobals(): Plugin {
 
 /**
  * A second minification pass with terser over the default minifier's output. Measured on dist/natter.js:
- * about 280 bytes gzip less than either minifier alone — bytes every host page downloads.
+ * 202 bytes gzip (436 brotli) less than rolldown's minifier alone — bytes every host page downloads.
+ *
+ * Its source map: terser maps its output to its input and, given the input's map (`sourceMap.content`),
+ * looks every position up in it, so the result maps straight to `src/`. By `generateBundle` rolldown has
+ * already put `natter.js.map` into the bundle as an asset, serialised from the map before this pass, and
+ * writes that asset as it is: changing `chunk.map` alone shipped a map of the code before this pass, which
+ * put most strings in the wrong file. So the composed map replaces the asset's source (and `chunk.map`, for
+ * any plugin after this one). Terser keeps `sources` and `sourcesContent` but not the ignore list (preact,
+ * zod, … that debuggers step over), which is carried over by source name.
  */
 function terserPass(): Plugin {
   return {
@@ -27,14 +35,41 @@ function terserPass(): Plugin {
     async generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
+        const input = chunk.map;
+        // Whatever reference rolldown wrote (none for `sourcemap: 'hidden'`); terser drops comments.
+        const url = /\n\/\/# sourceMappingURL=(\S+)\s*$/.exec(chunk.code)?.[1];
+        const mapAsset = chunk.sourcemapFileName === null ? undefined : bundle[chunk.sourcemapFileName];
+        if (input !== null && (mapAsset?.type !== 'asset' || url?.startsWith('data:'))) {
+          this.error(`${chunk.fileName}: its source map is not a separate file; only \`sourcemap: true\` or 'hidden' is handled`);
+        }
         const result = await minify(chunk.code, {
           ecma: 2020,
           compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true },
           format: { comments: false },
-          sourceMap: chunk.map ? { content: chunk.map as never, url: `${chunk.fileName}.map` } : false,
+          sourceMap: input === null ? false : { content: JSON.stringify(input), ...(url === undefined ? {} : { url }) },
         });
-        chunk.code = result.code ?? chunk.code;
-        if (chunk.map && typeof result.map === 'string') Object.assign(chunk.map, JSON.parse(result.map));
+        if (result.code === undefined) this.error(`${chunk.fileName}: terser returned no code`);
+        chunk.code = result.code;
+        if (input === null || mapAsset?.type !== 'asset') continue;
+        if (typeof result.map !== 'string') this.error(`${chunk.fileName}: terser returned no source map`);
+        const composed = JSON.parse(result.map) as { sources: string[]; sourcesContent: string[]; names: string[]; mappings: string };
+        const ignored = new Set((input.ignoreList ?? []).map((index) => input.sources[index]));
+        const map = {
+          version: 3,
+          file: input.file,
+          sources: composed.sources,
+          sourcesContent: composed.sourcesContent,
+          names: composed.names,
+          mappings: composed.mappings,
+          ignoreList: composed.sources.flatMap((source, index) => (ignored.has(source) ? [index] : [])),
+        };
+        const json = JSON.stringify(map);
+        mapAsset.source = json;
+        chunk.map = {
+          ...map,
+          toString: () => json,
+          toUrl: () => `data:application/json;charset=utf-8;base64,${Buffer.from(json).toString('base64')}`,
+        };
       }
     },
   };
