@@ -11,9 +11,51 @@ function zodWithoutGlobals(): Plugin {
     name: 'natter:zod-without-globals',
     transform(code, id) {
       if (!/zod[\\/]v4[\\/]core[\\/](core|registries)\.js$/.test(id)) return null;
-      return { code: `const zodScope = {};\n${code.replaceAll('globalThis', 'zodScope')}`, map: null };
+      return replaceWord(code, id, 'globalThis', 'zodScope', 'const zodScope = {};');
     },
   };
+}
+
+/**
+ * `code` with the word `from` replaced by `to` everywhere and `prefix` on a line of its own above, and
+ * the source map of that change: one mapping per token, so every token keeps its line and column. (A
+ * `map: null` would tell rolldown the code did not move: everything after the new line, and after each
+ * shorter word, would map one line down and two columns off.)
+ */
+function replaceWord(code: string, id: string, from: string, to: string, prefix: string) {
+  const word = new RegExp(`(?<![\\w$])${from}(?![\\w$])`, 'g');
+  let sourceLine = 0;
+  let sourceColumn = 0;
+  const mappings = code.split('\n').map((line, lineIndex) => {
+    const segments: string[] = [];
+    let shift = 0;
+    let generatedColumn = 0;
+    for (const token of line.matchAll(/[\w$]+|\S/g)) {
+      // [generated column, source 0, source line, source column], each relative to the one before.
+      segments.push([token.index + shift - generatedColumn, 0, lineIndex - sourceLine, token.index - sourceColumn].map(vlq).join(''));
+      generatedColumn = token.index + shift;
+      sourceLine = lineIndex;
+      sourceColumn = token.index;
+      if (token[0] === from) shift += to.length - from.length;
+    }
+    return segments.join(',');
+  });
+  return {
+    code: `${prefix}\n${code.replace(word, to)}`,
+    map: { version: 3, sources: [id], sourcesContent: [code], names: [], mappings: `;${mappings.join(';')}` },
+  };
+}
+
+/** A number in a source map's base64 VLQ. */
+function vlq(value: number): string {
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let rest = value < 0 ? (-value << 1) | 1 : value << 1;
+  let out = '';
+  do {
+    out += digits[(rest & 31) | (rest > 31 ? 32 : 0)];
+    rest >>>= 5;
+  } while (rest > 0);
+  return out;
 }
 
 /**
