@@ -50,6 +50,18 @@ export function requestHost(req: IncomingMessage, fallback: string): string {
   return fallback;
 }
 
+/**
+ * The request's path, dot segments (also `%2e%2e`) resolved; undefined for a target that is no URL path
+ * (`//[`), which `new URL` would throw on, and a throw here would bring the whole server down.
+ */
+function requestPath(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 function escapeAttribute(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -68,7 +80,11 @@ export function createHttpHandler(options: HttpOptions) {
       res.end(req.method === 'HEAD' ? undefined : body);
     };
 
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const pathname = requestPath(req);
+    if (pathname === undefined) {
+      send(400, types.text, 'Bad request\n');
+      return;
+    }
     const route = routes.get(pathname);
     if (route === undefined) {
       send(404, types.text, 'Not found\n');
