@@ -1,11 +1,13 @@
 /**
- * The plain-HTTP half of the reference backend: the demo shop, the agent inbox, the widget script and
- * a health check. Files are read on every request so edits show up on reload, without a restart.
+ * The plain-HTTP half of the reference backend: the demo shop, the agent inbox, the widget script (with
+ * its map and chunks: dist-files.ts) and a health check. Files are read on every request, or checked for
+ * a new version on every request, so edits and rebuilds show up on reload, without a restart.
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DistFiles, distFileName } from './dist-files.ts';
 
 const demoDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -23,7 +25,6 @@ const ENDPOINT_PLACEHOLDER = '__NATTER_ENDPOINT__';
 const types = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
-  json: 'application/json; charset=utf-8',
   text: 'text/plain; charset=utf-8',
 } as const;
 
@@ -50,11 +51,24 @@ export function requestHost(req: IncomingMessage, fallback: string): string {
   return fallback;
 }
 
+/**
+ * The request's path, dot segments (also `%2e%2e`) resolved; undefined for a target that is no URL path
+ * (`//[`), which `new URL` would throw on, and a throw here would bring the whole server down.
+ */
+function requestPath(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 function escapeAttribute(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function createHttpHandler(options: HttpOptions) {
+  const dist = new DistFiles(options.distDir);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void => {
       res.writeHead(status, {
@@ -68,9 +82,15 @@ export function createHttpHandler(options: HttpOptions) {
       res.end(req.method === 'HEAD' ? undefined : body);
     };
 
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const pathname = requestPath(req);
+    if (pathname === undefined) {
+      send(400, types.text, 'Bad request\n');
+      return;
+    }
     const route = routes.get(pathname);
-    if (route === undefined) {
+    // Only when no page has this path: a script in dist/ itself (natter.js, its map, its chunks).
+    const distFile = route === undefined ? distFileName(pathname) : undefined;
+    if (route === undefined && distFile === undefined) {
       send(404, types.text, 'Not found\n');
       return;
     }
@@ -79,7 +99,8 @@ export function createHttpHandler(options: HttpOptions) {
       return;
     }
     try {
-      await route({ req, send, options });
+      if (route !== undefined) await route({ req, send, options });
+      else if (distFile !== undefined && !(await dist.serve(distFile, req, res))) sendMissing(distFile, send);
     } catch (error) {
       console.error(`Natter demo: ${pathname} failed:`, error);
       if (!res.headersSent) send(500, types.text, 'Internal server error\n');
@@ -115,29 +136,13 @@ const routes = new Map<string, Route>(Object.entries({
   '/inbox.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox.js')));
   },
-  '/natter.js': async ({ send, options }) => {
-    const script = await readOptional(path.join(options.distDir, 'natter.js'));
-    if (script === undefined) {
-      send(503, types.text, 'dist/natter.js is missing: run `npm run build` first, then reload this page.\n');
-      return;
-    }
-    send(200, types.js, script);
-  },
-  '/natter.js.map': async ({ send, options }) => {
-    const map = await readOptional(path.join(options.distDir, 'natter.js.map'));
-    if (map === undefined) send(404, types.text, 'No source map: run `npm run build`.\n');
-    else send(200, types.json, map);
-  },
   '/healthz': ({ send }) => {
     send(200, types.text, 'ok');
   },
 } satisfies Record<string, Route>));
 
-async function readOptional(file: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+function sendMissing(name: string, send: RouteContext['send']): void {
+  if (name === 'natter.js') send(503, types.text, 'dist/natter.js is missing: run `npm run build` first, then reload this page.\n');
+  else if (name.endsWith('.map')) send(404, types.text, 'No source map: run `npm run build`.\n');
+  else send(404, types.text, 'Not found\n');
 }
