@@ -117,8 +117,15 @@ function terserPass(): Plugin {
   };
 }
 
+/** The script tag's two stages: `natter.js` (the first, small) and `natter-app.js` (everything else). */
+const stages: Record<string, { entry: string; file: string }> = {
+  script: { entry: 'src/embed/script.ts', file: 'natter.js' },
+  app: { entry: 'src/embed/app.ts', file: 'natter-app.js' },
+};
+
 export default defineConfig(({ mode }) => {
-  const script = mode === 'script';
+  const stage = stages[mode];
+  const script = stage !== undefined;
   return {
     plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false }), ...(script ? [zodWithoutGlobals(), terserPass()] : [])],
     build: {
@@ -129,7 +136,7 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: !script,
       reportCompressedSize: false,
       lib: script
-        ? { entry: 'src/embed/script.ts', formats: ['iife'], name: 'NatterScript', fileName: () => 'natter.js' }
+        ? { entry: stage.entry, formats: ['iife'], name: 'NatterScript', fileName: () => stage.file }
         : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
       rolldownOptions: script
         ? {}

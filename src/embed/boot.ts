@@ -67,10 +67,10 @@ export function boot(settings: NatterSettings): Booted {
  * report a wrong setting on the console instead of throwing).
  * @internal
  */
-export function bootChecked(settings: NatterSettings): Booted {
+export function bootChecked(settings: NatterSettings, stage?: HTMLElement): Booted {
   // The settings are a superset of both the client's and the widget's options: each takes what it knows.
   const client = clientFor({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
-  const widget = mountCheckedWidget(client, settings);
+  const widget = mountCheckedWidget(client, settings, stage);
   if (settings.open) client.open();
   const api: NatterApi = {
     open: () => client.open(),

@@ -5,8 +5,9 @@ import { type Locale, pickLocale, strings } from '../i18n/index.ts';
 import { App } from './App.tsx';
 import { createDates } from './dates.ts';
 import { describeOptionsError, type WidgetOptions, widgetOptionsSchema } from './options.ts';
+import launcherCss from './launcher.css?inline';
 import css from './styles.css?inline';
-import { themeProperties } from './theme.ts';
+import { adoptStyles, createHost, DEFAULT_Z_INDEX } from './host.ts';
 
 /**
  * A mounted widget, as returned by {@link mountWidget}.
@@ -27,9 +28,6 @@ export interface Widget {
   unmount(): void;
 }
 
-/** Above nearly everything on a page, but leaving room for a site that must stack above the widget. */
-const DEFAULT_Z_INDEX = 2147483000;
-
 /** The tag to format dates with: the page's own (`en-GB`, `de-CH`) when it is a variant of the chosen language. */
 function intlLocale(tag: string, locale: Locale): string {
   try {
@@ -37,17 +35,6 @@ function intlLocale(tag: string, locale: Locale): string {
   } catch {
     return locale; // not a valid BCP-47 tag: the language's own default formats
   }
-}
-
-/**
- * Puts the CSS into the shadow root as a constructable stylesheet, which a strict Content-Security-Policy
- * allows (a `<style>` element would need 'unsafe-inline'). Browsers without them (Safari before 16.4) throw
- * here, before anything is on the page: the widget then stays away and the error is reported.
- */
-function adoptStyles(root: ShadowRoot): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  root.adoptedStyleSheets = [sheet];
 }
 
 /**
@@ -79,25 +66,20 @@ export function mountWidget(client: NatterClient, options: WidgetOptions = {}): 
  * tag's settings (`parseSettings`): the drop-in bundle then carries no second check and none of its messages.
  * @internal
  */
-export function mountCheckedWidget(client: NatterClient, options: WidgetOptions): Widget {
+export function mountCheckedWidget(client: NatterClient, options: WidgetOptions, stage?: HTMLElement): Widget {
   const { teamName, position = 'right', color, zIndex = DEFAULT_Z_INDEX, container, sound } = options;
   const tag = options.locale ?? (document.documentElement.lang || navigator.language || 'en');
   const locale = pickLocale(tag);
   const texts = strings(locale, options.strings);
   const ui = { client, strings: texts, dates: createDates(intlLocale(tag, locale)) };
 
-  const host = document.createElement('div');
-  host.setAttribute('data-natter-widget', '');
-  // Styles set through the CSSOM pass a strict CSP. `all: initial !important` keeps page rules that happen to
-  // match a <div> (sizes, margins, transforms) off the host: it stays a sizeless anchor, and only the fixed
-  // launcher and panel inside it take room. The colour was checked to be a hex colour.
-  for (const [name, value] of Object.entries({ all: 'initial', '--natter-z': String(zIndex), ...themeProperties(color) })) {
-    host.style.setProperty(name, value, 'important');
-  }
-  const root = host.attachShadow({ mode: 'open' });
-  adoptStyles(root);
+  // The script tag's first stage hands over the element it showed the launcher in: the widget takes its place.
+  const host = stage ?? createHost(zIndex, color);
+  const root = host.shadowRoot!;
+  adoptStyles(root, [launcherCss, css]);
+  root.replaceChildren();
   render(h(App, { ui, teamName, position, sound }), root);
-  (container ?? document.body).append(host);
+  if (!stage) (container ?? document.body).append(host);
   void client.start();
 
   return {

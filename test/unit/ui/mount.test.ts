@@ -4,6 +4,7 @@ import { NatterError } from '../../../src/core/errors';
 import { MemoryTransport } from '../../../src/transports/memory';
 import { MemoryBackend } from '../../../src/transports/memory-backend';
 import { mountWidget } from '../../../src/ui';
+import launcherCss from '../../../src/ui/launcher.css?inline';
 import css from '../../../src/ui/styles.css?inline';
 
 function client() {
@@ -28,11 +29,12 @@ describe('mountWidget', () => {
     expect(document.body.querySelector('button')).toBeNull();
   });
 
-  it('adopts a constructable stylesheet holding the widget CSS', () => {
+  it('adopts constructable stylesheets holding the widget CSS: the launcher part, then the panel part', () => {
     const replaceSync = vi.spyOn(CSSStyleSheet.prototype, 'replaceSync');
     const widget = mountWidget(client());
-    expect(widget.root.adoptedStyleSheets).toHaveLength(1);
-    expect(widget.root.adoptedStyleSheets[0]).toBeInstanceOf(CSSStyleSheet);
+    expect(widget.root.adoptedStyleSheets).toHaveLength(2);
+    expect(widget.root.adoptedStyleSheets.every((sheet) => sheet instanceof CSSStyleSheet)).toBe(true);
+    expect(replaceSync).toHaveBeenCalledWith(launcherCss);
     expect(replaceSync).toHaveBeenCalledWith(css);
     expect(widget.root.querySelector('style')).toBeNull();
   });

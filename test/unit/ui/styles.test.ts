@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Read from disk: the test run does not process CSS imports (they arrive as empty strings).
-const css = readFileSync(resolve(__dirname, '../../../src/ui/styles.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+const css = ['launcher.css', 'styles.css']
+  .map((file) => readFileSync(resolve(__dirname, '../../../src/ui', file), 'utf8'))
+  .join('\n')
+  .replace(/\/\*[\s\S]*?\*\//g, '');
 const compact = css.replace(/\s+/g, ' ');
 
 /** The declarations of the first rule whose selector list is exactly `selector` (after a `}` or at the start). */

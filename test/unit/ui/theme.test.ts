@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { contrast, DEFAULT_ACCENT, luminance, themeProperties } from '../../../src/ui/theme';
 
 const ratio = (a: string, b: string) => contrast(luminance(a), luminance(b));
-const css = readFileSync(resolve(__dirname, '../../../src/ui/styles.css'), 'utf8');
+const css = ['launcher.css', 'styles.css'].map((file) => readFileSync(resolve(__dirname, '../../../src/ui', file), 'utf8')).join('\n');
 const variable = (name: string) => new RegExp(`${name}: (#[\\da-f]{3,6});`).exec(css)![1]!;
 
 describe('colour contrast (WCAG AA)', () => {

@@ -1,0 +1,21 @@
+/**
+ * What the script tag's two stages share: the first (`script.ts`, in `natter.js`) shows the launcher and
+ * takes calls; the second (`app.ts`, in `natter-app.js`) is everything else.
+ * @module
+ */
+import type { NatterApi } from './boot.ts';
+import type { NatterSettings } from './settings.ts';
+
+/** A call to `window.Natter` made before the second stage ran; `done` settles the promise the caller got. */
+export type Call = [method: string, args: ArrayLike<unknown>, done?: (result: Promise<unknown>) => void];
+
+/** What the second stage hands the first, through its own `<script>` element. */
+export interface AppStage {
+  start(settings: NatterSettings, calls: Call[], stage: HTMLElement): NatterApi;
+}
+
+/** The `localStorage` key that marks a conversation going on here: the next page loads the second stage at once. */
+export const activeKey = (siteId = 'default') => `natter-${siteId}-active`;
+
+/** The second stage's file, next to the first stage's, wherever the site serves `natter.js` from. */
+export const APP_FILE = 'natter-app.js';
