@@ -1,0 +1,147 @@
+/**
+ * The customer's side: a tab of the demo shop with the built widget, read two ways — the core's state
+ * (`window.Natter.getState().messages`: order and status) and the rendered message list in the shadow root
+ * (what a person sees) — and driven through `window.Natter`.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Line } from './count';
+
+/**
+ * Records the widget's `error` and `unread` events and every message that turned `failed`, from the first
+ * moment, through the documented stub queue.
+ */
+export const RECORD_EVENTS = `
+  window.__faults = { errors: [], unread: [], failed: [] };
+  window.Natter = { q: [
+    ['on', ['error', function (e) { window.__faults.errors.push({ code: e && e.code, message: String(e && e.message) }); }]],
+    ['on', ['unread', function (n) { window.__faults.unread.push(n); }]],
+    ['on', ['status', function (m) { if (m.status === 'failed') window.__faults.failed.push(m.text); }]],
+  ] };`;
+
+/** Shown in a screen view where the widget marks an item it could not read (`[data-natter-unreadable]`). */
+export const UNREADABLE = '<a message could not be shown>';
+
+export interface WidgetView {
+  state: Line[];
+  screen: Line[];
+  unread: number;
+  connection: string;
+  errors: Array<{ code: string; message: string }>;
+  /** Texts of messages that were shown as failed at some moment. */
+  failed: string[];
+  unreadEvents: number[];
+}
+
+/** Opens a tab at `url` in `context` and waits until the widget has read its storage. */
+export async function openTab(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitReady(page);
+  return page;
+}
+
+/** Waits (at most 10 s) until `window.Natter` is the real API and the stored conversation is read. */
+export async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as any).Natter?.getState?.().ready === true, undefined, { timeout: 10_000, polling: 50 });
+}
+
+/** Both views of the widget in `page`, in one go. */
+export function readWidget(page: Page): Promise<WidgetView> {
+  return page.evaluate((unreadable) => {
+    const w = window as any;
+    const state = w.Natter?.getState?.();
+    const root = document.querySelector('[data-natter-widget]')?.shadowRoot;
+    const found = root ? [...root.querySelectorAll('[data-testid="message"], [data-natter-unreadable]')] : [];
+    // A message element holding an unreadable line counts once, as that line.
+    const screen = found
+      .filter((el) => el.hasAttribute('data-natter-unreadable') || !el.querySelector('[data-natter-unreadable]'))
+      .map((el) =>
+        el.hasAttribute('data-natter-unreadable')
+          ? { text: unreadable }
+          : { text: el.querySelector('.bubble')?.textContent ?? '', status: el.getAttribute('data-status') ?? undefined },
+      );
+    return {
+      state: (state?.messages ?? []).map((m: any) => ({ text: m.text, status: m.status })),
+      screen,
+      unread: state?.unread ?? -1,
+      connection: state?.connection ?? 'none',
+      errors: w.__faults?.errors ?? [],
+      failed: w.__faults?.failed ?? [],
+      unreadEvents: w.__faults?.unread ?? [],
+    };
+  }, UNREADABLE);
+}
+
+/** Calls `Natter.send` for every text in one task, without waiting in between (like fast typing or a script). */
+export function sendAll(page: Page, texts: readonly string[]): Promise<void> {
+  return page.evaluate((all) => {
+    for (const text of all) (window as any).Natter.send(text).catch((e: Error) => console.error(`send failed: ${e.message}`));
+  }, texts);
+}
+
+/** Sends the texts one by one, `gapMs` apart, from inside the page (so the gaps hold even while the test waits). */
+export function sendSpaced(page: Page, texts: readonly string[], gapMs: number): Promise<void> {
+  return page.evaluate(
+    ([all, gap]) =>
+      new Promise<void>((resolve) => {
+        let i = 0;
+        const next = () => {
+          if (i === all.length) return resolve();
+          (window as any).Natter.send(all[i++]).catch((e: Error) => console.error(`send failed: ${e.message}`));
+          setTimeout(next, gap);
+        };
+        next();
+      }),
+    [texts, gapMs] as const,
+  );
+}
+
+/** The visitor id this tab's browser stored (`['current']` in IndexedDB), read without creating the database. */
+export function storedVisitor(page: Page, dbName = 'natter-default'): Promise<string | undefined> {
+  return page.evaluate(async (name) => {
+    if (!(await indexedDB.databases()).some((db) => db.name === name)) return undefined;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onupgradeneeded = () => request.transaction!.abort();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('records')) return undefined;
+      const value = await new Promise<any>((resolve, reject) => {
+        const request = db.transaction('records').objectStore('records').get(['current']);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      return typeof value?.visitorId === 'string' ? value.visitorId : undefined;
+    } finally {
+      db.close();
+    }
+  }, dbName);
+}
+
+/** Every key Natter has stored under `['visitor', visitorId]`, read without creating the database. */
+export function storedKeysOf(page: Page, visitorId: string, dbName = 'natter-default'): Promise<number> {
+  return page.evaluate(
+    async ([name, id]) => {
+      if (!(await indexedDB.databases()).some((db) => db.name === name)) return 0;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onupgradeneeded = () => request.transaction!.abort();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      try {
+        if (!db.objectStoreNames.contains('records')) return 0;
+        return await new Promise<number>((resolve, reject) => {
+          const request = db.transaction('records').objectStore('records').count(IDBKeyRange.bound(['visitor', id], ['visitor', id, []]));
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      } finally {
+        db.close();
+      }
+    },
+    [dbName, visitorId] as const,
+  );
+}
