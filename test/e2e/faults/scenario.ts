@@ -1,0 +1,135 @@
+/**
+ * One scenario's bookkeeping: its distinctive texts (`s07-c001` from the customer, `s07-a001` from the team),
+ * the conversations it made at the backend, the tabs it watches, and a bounded wait that polls both until
+ * nothing is lost, doubled, misplaced or phantom — or the deadline passes, and the counts say what was seen.
+ */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CLEAN, counts, tally, type Line, type Tally } from './count';
+import type { Stage } from './stage';
+import { conversationIds, newConversations, type StoredConversation } from './store';
+import { openTab, readWidget, sendAll, type WidgetView } from './widget';
+
+export type Seen = Tally & { widgets: Record<string, WidgetView> };
+
+const pad = (n: number) => String(n).padStart(3, '0');
+
+export class Scenario {
+  readonly written: string[] = [];
+  readonly replies: string[] = [];
+  readonly gone: string[] = [];
+  /** The tabs whose widget is counted, by name. */
+  readonly tabs = new Map<string, Page>();
+  readonly #before: Set<string>;
+  #customer = 0;
+  #team = 0;
+
+  constructor(
+    readonly stage: Stage,
+    readonly tag: string,
+  ) {
+    this.#before = conversationIds(stage.backend.dataDir);
+  }
+
+  /** The next `n` customer texts, counted as written in this order. */
+  customer(n: number): string[] {
+    const texts = Array.from({ length: n }, () => `${this.tag}-c${pad(++this.#customer)}`);
+    this.written.push(...texts);
+    return texts;
+  }
+
+  /** The next `n` team texts, counted as expected. */
+  team(n: number): string[] {
+    const texts = Array.from({ length: n }, () => `${this.tag}-a${pad(++this.#team)}`);
+    this.replies.push(...texts);
+    return texts;
+  }
+
+  /** Conversations created at the backend since the scenario began, oldest first. */
+  conversations(): StoredConversation[] {
+    return newConversations(this.stage.backend.dataDir, this.#before);
+  }
+
+  /** Waits (at most `timeoutMs`) for the scenario's first conversation at the backend. */
+  async conversation(timeoutMs = 10_000): Promise<StoredConversation> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const first = this.conversations()[0];
+      if (first) return first;
+      if (Date.now() > deadline) throw new Error(`${this.tag}: no conversation at the backend within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Counts the backend (every conversation of the scenario, in order) against every watched tab's two views. */
+  async observe(): Promise<Seen> {
+    const stored = this.conversations().flatMap((c) => c.items.map((item) => item.text));
+    const views: Record<string, Line[]> = {};
+    const widgets: Record<string, WidgetView> = {};
+    for (const [name, page] of this.tabs) {
+      const widget = await readWidget(page);
+      widgets[name] = widget;
+      views[`${name} state`] = widget.state;
+      views[`${name} screen`] = widget.screen;
+    }
+    const want = { tag: new RegExp(`^${this.tag}-`), written: this.written, replies: this.replies, gone: this.gone };
+    return { ...tally(want, stored, views), widgets };
+  }
+
+  /**
+   * Polls until the counts are clean and `also` holds (if given), at most `timeoutMs`, or until `hopeless`
+   * says waiting longer cannot help. Returns the last observation; a tab that is reloading is read again.
+   */
+  async settle(timeoutMs: number, also?: (seen: Seen) => boolean, hopeless?: (seen: Seen) => boolean) {
+    const deadline = Date.now() + timeoutMs;
+    let last: Seen | undefined;
+    let failure: unknown;
+    for (;;) {
+      try {
+        last = await this.observe();
+        if (last.lost + last.doubled + last.misplaced + last.phantom === 0 && (!also || also(last))) return last;
+        if (hopeless?.(last)) return last;
+      } catch (error) {
+        failure = error; // a tab navigating: its page is read on the next round
+      }
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (!last) throw new Error(`${this.tag}: could not read the widget within ${timeoutMs} ms: ${String(failure)}`);
+    return last;
+  }
+
+  /**
+   * Waits as `settle` does, prints the counts, and fails with what was seen unless they are all zero and
+   * every check in `also` holds (each named for the failure message).
+   */
+  async expectClean(step: string, timeoutMs: number, options: { also?: Record<string, (seen: Seen) => boolean>; hopeless?: (seen: Seen) => boolean } = {}) {
+    const checks = Object.entries(options.also ?? {});
+    const started = Date.now();
+    const seen = await this.settle(timeoutMs, (s) => checks.every(([, holds]) => holds(s)), options.hopeless);
+    const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    const failing = checks.filter(([, holds]) => !holds(seen)).map(([what]) => what);
+    const line = `[faults] ${this.tag} ${step} (${took}): lost=${seen.lost} doubled=${seen.doubled} misplaced=${seen.misplaced} phantom=${seen.phantom}${failing.length ? ` NOT: ${failing.join('; ')}` : ''}`;
+    const proxy = this.stage.proxy?.describe() ?? 'no proxy';
+    console.log([line, ...seen.detail, proxy].join('\n    '));
+    const context = `${line}\n${seen.detail.join('\n')}\n${proxy}`;
+    expect(counts(seen), context).toEqual(CLEAN);
+    expect(failing, context).toEqual([]);
+    return seen;
+  }
+}
+
+/**
+ * A new visitor (its own browser profile, `initScripts` in every tab) with the panel open and one message
+ * stored and shown, so the conversation exists at the backend. The tab is watched as `tab`.
+ */
+export async function started(stage: Stage, tag: string, ...initScripts: string[]) {
+  const sc = new Scenario(stage, tag);
+  const context = await stage.visitor(...initScripts);
+  const tab = await openTab(context, stage.url);
+  sc.tabs.set('tab', tab);
+  await tab.evaluate(() => (window as any).Natter.open());
+  await sendAll(tab, sc.customer(1));
+  await sc.expectClean('first message', 10_000);
+  return { sc, context, tab, conversation: await sc.conversation() };
+}
