@@ -5,7 +5,8 @@
  * - misplaced: the fewest moves that put a list in its right order. At the backend, the customer's messages
  *   must be in the order written. In a view, the messages the backend stored come in seq order, and those it
  *   has not stored yet follow, in the order written;
- * - phantom: a view shows a message as stored (or one nobody wrote this time) that the backend does not have.
+ * - phantom: a view shows a message as stored (or one nobody wrote this time) that the backend does not have,
+ *   or one that must be gone (the backend lost it, the visitor was shut down).
  */
 
 /** One line of a view: its text and, when known, the widget's delivery status. */
@@ -33,7 +34,7 @@ export interface Expectation {
   written: readonly string[];
   /** The team's texts. */
   replies: readonly string[];
-  /** Texts the scenario expects gone (the backend lost them): absent everywhere, never "lost". */
+  /** Texts no view may show any more (the backend lost them, or the visitor was shut down); never "lost". */
   gone?: readonly string[];
 }
 
@@ -87,7 +88,6 @@ export function tally(want: Expectation, backend: readonly string[], views: Reco
   note('doubled', 'at the backend', extraCopies(stored));
   const customer = [...new Set(stored)].filter((text) => writtenAt.has(text));
   note('misplaced', 'at the backend (not in the order written)', outOfPlace(customer, (text) => writtenAt.get(text)!));
-  note('phantom', 'at the backend (expected gone)', [...storedSet].filter((text) => want.gone?.includes(text)));
 
   for (const [where, lines] of Object.entries(views)) {
     const mine = lines.filter((line) => want.tag.test(line.text));
@@ -97,13 +97,11 @@ export function tally(want: Expectation, backend: readonly string[], views: Reco
     note('doubled', `in ${where}`, extraCopies(texts));
     const once = new Set<string>();
     const firsts = mine.filter((line) => !once.has(line.text) && once.add(line.text));
-    note(
-      'phantom',
-      `in ${where}`,
-      firsts.filter((l) => !storedSet.has(l.text) && (l.status === 'sent' || !writtenAt.has(l.text))).map((l) => l.text),
-    );
+    const gone = new Set(want.gone);
+    const isPhantom = (l: Line) => gone.has(l.text) || (!storedSet.has(l.text) && (l.status === 'sent' || !writtenAt.has(l.text)));
+    note('phantom', `in ${where}`, firsts.filter(isPhantom).map((l) => l.text));
     // The right order of what this view shows: stored ones by seq, then the rest as written.
-    const ordered = firsts.filter((l) => storedSet.has(l.text) || writtenAt.has(l.text)).map((l) => l.text);
+    const ordered = firsts.filter((l) => !isPhantom(l)).map((l) => l.text);
     const rank = new Map<string, number>();
     for (const text of stored) if (!rank.has(text)) rank.set(text, rank.size);
     const pending = ordered.filter((text) => !storedSet.has(text)).sort((a, b) => writtenAt.get(a)! - writtenAt.get(b)!);
