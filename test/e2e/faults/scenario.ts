@@ -11,6 +11,14 @@ import { conversationIds, newConversations, type StoredConversation } from './st
 import { openTab, readWidget, sendAll, type WidgetView } from './widget';
 
 export type Seen = Tally & { widgets: Record<string, WidgetView> };
+/** Conditions besides the counts, by what they say. */
+export type Checks = Record<string, (seen: Seen) => boolean | Promise<boolean>>;
+
+async function failingChecks(checks: Checks = {}, seen: Seen): Promise<string[]> {
+  const failing: string[] = [];
+  for (const [what, holds] of Object.entries(checks)) if (!(await holds(seen))) failing.push(what);
+  return failing;
+}
 
 const pad = (n: number) => String(n).padStart(3, '0');
 
@@ -80,14 +88,14 @@ export class Scenario {
    * Polls until the counts are clean and `also` holds (if given), at most `timeoutMs`, or until `hopeless`
    * says waiting longer cannot help. Returns the last observation; a tab that is reloading is read again.
    */
-  async settle(timeoutMs: number, also?: (seen: Seen) => boolean, hopeless?: (seen: Seen) => boolean) {
+  async settle(timeoutMs: number, also?: (seen: Seen) => Promise<boolean>, hopeless?: (seen: Seen) => boolean) {
     const deadline = Date.now() + timeoutMs;
     let last: Seen | undefined;
     let failure: unknown;
     for (;;) {
       try {
         last = await this.observe();
-        if (last.lost + last.doubled + last.misplaced + last.phantom === 0 && (!also || also(last))) return last;
+        if (last.lost + last.doubled + last.misplaced + last.phantom === 0 && (!also || (await also(last)))) return last;
         if (hopeless?.(last)) return last;
       } catch (error) {
         failure = error; // a tab navigating: its page is read on the next round
@@ -103,12 +111,11 @@ export class Scenario {
    * Waits as `settle` does, prints the counts, and fails with what was seen unless they are all zero and
    * every check in `also` holds (each named for the failure message).
    */
-  async expectClean(step: string, timeoutMs: number, options: { also?: Record<string, (seen: Seen) => boolean>; hopeless?: (seen: Seen) => boolean } = {}) {
-    const checks = Object.entries(options.also ?? {});
+  async expectClean(step: string, timeoutMs: number, options: { also?: Checks; hopeless?: (seen: Seen) => boolean } = {}) {
     const started = Date.now();
-    const seen = await this.settle(timeoutMs, (s) => checks.every(([, holds]) => holds(s)), options.hopeless);
+    const seen = await this.settle(timeoutMs, async (s) => (await failingChecks(options.also, s)).length === 0, options.hopeless);
     const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    const failing = checks.filter(([, holds]) => !holds(seen)).map(([what]) => what);
+    const failing = await failingChecks(options.also, seen);
     const line = `[faults] ${this.tag} ${step} (${took}): lost=${seen.lost} doubled=${seen.doubled} misplaced=${seen.misplaced} phantom=${seen.phantom}${failing.length ? ` NOT: ${failing.join('; ')}` : ''}`;
     const proxy = this.stage.proxy?.describe() ?? 'no proxy';
     console.log([line, ...seen.detail, proxy].join('\n    '));
