@@ -3,9 +3,8 @@
  * agent protocol"): replies, bursts of replies, and answering each customer message as it arrives. The agent
  * says hello as away (`available: false`) so that its presence changes nothing the widget offers.
  */
+import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-
-let replies = 0;
 
 export class Agent {
   readonly #acks = new Map<string, () => void>();
@@ -48,14 +47,16 @@ export class Agent {
    */
   async reply(conversationId: string, texts: string[], timeoutMs = 20_000): Promise<void> {
     const waiting = texts.map((text) => {
-      const clientId = `fault-reply-${++replies}`;
+      const clientId = randomUUID(); // as the bundled inbox does
       const stored = new Promise<void>((resolve) => this.#acks.set(clientId, resolve));
       this.socket.send(JSON.stringify({ type: 'reply', conversationId, clientId, text }));
       return stored.then(() => this.#acks.delete(clientId));
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let stored = 0;
+    for (const wait of waiting) void wait.then(() => stored++);
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the backend stored only ${texts.length - this.#acks.size} of ${texts.length} replies within ${timeoutMs} ms (${this.errors.join('; ')})`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`the backend stored only ${stored} of ${texts.length} replies within ${timeoutMs} ms (${this.errors.join('; ')})`)), timeoutMs);
     });
     try {
       await Promise.race([Promise.all(waiting), late]);
