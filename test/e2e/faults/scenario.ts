@@ -3,6 +3,7 @@
  * the conversations it made at the backend, the tabs it watches, and a bounded wait that polls both until
  * nothing is lost, doubled, misplaced or phantom — or the deadline passes, and the counts say what was seen.
  */
+import { appendFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CLEAN, counts, tally, type Line, type Tally } from './count';
@@ -85,18 +86,20 @@ export class Scenario {
   }
 
   /**
-   * Polls until the counts are clean and `also` holds (if given), at most `timeoutMs`, or until `hopeless`
-   * says waiting longer cannot help. Returns the last observation; a tab that is reloading is read again.
+   * Polls until the counts are clean and `also` holds (if given), at most `timeoutMs`, or until waiting
+   * longer cannot help: `hopeless` says so, or the widget is stuck wrong (see {@link stuckWrong}). Returns the
+   * last observation; a tab that is reloading is read again.
    */
   async settle(timeoutMs: number, also?: (seen: Seen) => Promise<boolean>, hopeless?: (seen: Seen) => boolean) {
     const deadline = Date.now() + timeoutMs;
+    const stuck = stuckWrong();
     let last: Seen | undefined;
     let failure: unknown;
     for (;;) {
       try {
         last = await this.observe();
         if (last.lost + last.doubled + last.misplaced + last.phantom === 0 && (!also || (await also(last)))) return last;
-        if (hopeless?.(last)) return last;
+        if (hopeless?.(last) || stuck(last)) return last;
       } catch (error) {
         failure = error; // a tab navigating: its page is read on the next round
       }
@@ -119,11 +122,45 @@ export class Scenario {
     const line = `[faults] ${this.tag} ${step} (${took}): lost=${seen.lost} doubled=${seen.doubled} misplaced=${seen.misplaced} phantom=${seen.phantom}${failing.length ? ` NOT: ${failing.join('; ')}` : ''}`;
     const proxy = this.stage.proxy?.describe() ?? 'no proxy';
     console.log([line, ...seen.detail, proxy].join('\n    '));
+    // FAULTS_REPORT=file appends one JSON line per step, for a table of the counts over several runs.
+    if (process.env.FAULTS_REPORT) {
+      const { lost, doubled, misplaced, phantom, detail } = seen;
+      const record = { tag: this.tag, step, ms: Date.now() - started, lost, doubled, misplaced, phantom, failing, detail };
+      appendFileSync(process.env.FAULTS_REPORT, `${JSON.stringify(record)}\n`);
+    }
     const context = `${line}\n${seen.detail.join('\n')}\n${proxy}`;
     expect(counts(seen), context).toEqual(CLEAN);
     expect(failing, context).toEqual([]);
     return seen;
   }
+}
+
+/** How long a wrong but settled widget is watched before the wait gives up on it. */
+const STUCK_MS = 2000;
+
+/**
+ * Whether waiting longer cannot help: everything expected has arrived everywhere, no message is on its way,
+ * every tab is connected, and yet something is doubled, misplaced or phantom, unchanged for {@link STUCK_MS}.
+ * A correct client places what it holds by the server's order at once, so such a state stays. (While
+ * anything is missing, or a message waits for its ack, the wait goes on to its deadline.)
+ */
+function stuckWrong(): (seen: Seen) => boolean {
+  let since = 0;
+  let detail = '';
+  return (seen) => {
+    const widgets = Object.values(seen.widgets);
+    const settled =
+      seen.lost === 0 &&
+      seen.doubled + seen.misplaced + seen.phantom > 0 &&
+      widgets.every((w) => w.connection === 'open' && !w.state.some((m) => m.status === 'sending'));
+    const now = JSON.stringify(seen.detail);
+    if (!settled || now !== detail) {
+      since = Date.now();
+      detail = settled ? now : '';
+      return false;
+    }
+    return Date.now() - since >= STUCK_MS;
+  };
 }
 
 /**
