@@ -96,52 +96,49 @@ export function sendSpaced(page: Page, texts: readonly string[], gapMs: number):
   );
 }
 
-/** The visitor id this tab's browser stored (`['current']` in IndexedDB), read without creating the database. */
-export function storedVisitor(page: Page, dbName = 'natter-default'): Promise<string | undefined> {
-  return page.evaluate(async (name) => {
-    if (!(await indexedDB.databases()).some((db) => db.name === name)) return undefined;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(name);
-      request.onupgradeneeded = () => request.transaction!.abort();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      if (!db.objectStoreNames.contains('records')) return undefined;
-      const value = await new Promise<any>((resolve, reject) => {
-        const request = db.transaction('records').objectStore('records').get(['current']);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      return typeof value?.visitorId === 'string' ? value.visitorId : undefined;
-    } finally {
-      db.close();
+/**
+ * How many stored records of this origin mention any of `needles` (a visitor id, a message's text) in their
+ * key or value: every IndexedDB database and object store, and localStorage. It reads whatever layout the
+ * widget uses, and creates nothing.
+ */
+export function storageMentions(page: Page, needles: readonly string[]): Promise<number> {
+  return page.evaluate(async (texts) => {
+    const mentions = (value: unknown) => {
+      let json: string;
+      try {
+        json = JSON.stringify(value) ?? '';
+      } catch {
+        json = String(value);
+      }
+      return texts.some((text) => json.includes(text));
+    };
+    let count = 0;
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (mentions(key) || mentions(localStorage.getItem(key))) count++;
     }
-  }, dbName);
-}
-
-/** Every key Natter has stored under `['visitor', visitorId]`, read without creating the database. */
-export function storedKeysOf(page: Page, visitorId: string, dbName = 'natter-default'): Promise<number> {
-  return page.evaluate(
-    async ([name, id]) => {
-      if (!(await indexedDB.databases()).some((db) => db.name === name)) return 0;
+    for (const { name, version } of await indexedDB.databases()) {
+      if (!name) continue;
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(name);
-        request.onupgradeneeded = () => request.transaction!.abort();
+        const request = indexedDB.open(name, version);
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
       try {
-        if (!db.objectStoreNames.contains('records')) return 0;
-        return await new Promise<number>((resolve, reject) => {
-          const request = db.transaction('records').objectStore('records').count(IDBKeyRange.bound(['visitor', id], ['visitor', id, []]));
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
+        for (const store of db.objectStoreNames) {
+          const [keys, values] = await new Promise<[unknown[], unknown[]]>((resolve, reject) => {
+            const tx = db.transaction(store);
+            const keys = tx.objectStore(store).getAllKeys();
+            const values = tx.objectStore(store).getAll();
+            tx.oncomplete = () => resolve([keys.result, values.result]);
+            tx.onerror = () => reject(tx.error);
+          });
+          count += keys.filter((key, i) => mentions(key) || mentions(values[i])).length;
+        }
       } finally {
         db.close();
       }
-    },
-    [dbName, visitorId] as const,
-  );
+    }
+    return count;
+  }, needles);
 }
