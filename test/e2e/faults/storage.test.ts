@@ -125,7 +125,12 @@ it('16c. a reply while the tab is hidden counts as unread, and is read when the 
     }, state);
   await setVisibility('hidden');
   await (await stage.agent()).reply(conversation.id, sc.team(1));
-  await sc.expectClean('hidden', 8000, { also: { 'one unread': (seen: Seen) => seen.widgets.tab!.unread === 1 } });
+  await sc.expectClean('hidden', 8000, {
+    also: {
+      'one unread': (seen: Seen) => seen.widgets.tab!.unread === 1,
+      'an unread event with 1': (seen: Seen) => seen.widgets.tab!.unreadEvents.includes(1),
+    },
+  });
   await setVisibility('visible');
   await sc.expectClean('shown again', 5000, { also: { 'nothing unread': (seen: Seen) => seen.widgets.tab!.unread === 0 } });
 });
