@@ -26,17 +26,25 @@ it('13. IndexedDB deleted under the running page, then a message and a reload: t
   const { sc, tab, conversation } = await started(stage, 's13');
   await (await stage.agent()).reply(conversation.id, sc.team(1));
   await sc.expectClean('before', 8000);
-  const deleted = await tab.evaluate(
-    (name) =>
-      new Promise<string>((resolve) => {
-        const request = indexedDB.deleteDatabase(name);
-        request.onsuccess = () => resolve('deleted');
-        request.onerror = () => resolve(`failed: ${request.error}`);
-        setTimeout(() => resolve('still blocked after 5 s'), 5000);
-      }),
-    DB,
-  );
-  if (deleted !== 'deleted') throw new Error(`could not delete ${DB}: ${deleted}`);
+  // As site-data clearing or another tab would: every database of the origin (natter-default among them).
+  const deleted = await tab.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((db) => db.name!);
+    const outcomes = await Promise.all(
+      names.map(
+        (name) =>
+          new Promise<string>((resolve) => {
+            const request = indexedDB.deleteDatabase(name);
+            request.onsuccess = () => resolve(`${name}: deleted`);
+            request.onerror = () => resolve(`${name}: failed (${request.error})`);
+            setTimeout(() => resolve(`${name}: still blocked after 5 s`), 5000);
+          }),
+      ),
+    );
+    return outcomes;
+  });
+  if (!deleted.includes(`${DB}: deleted`) || deleted.some((outcome) => !outcome.endsWith('deleted'))) {
+    throw new Error(`could not delete the origin's databases: ${deleted.join('; ') || 'there were none'}`);
+  }
   await sendAll(tab, sc.customer(1));
   await sc.expectClean('after the deletion', 8000, oneConversation(sc));
   await tab.reload();
@@ -56,6 +64,7 @@ it('14. a corrupted ["current"] record: the intact conversation is shown and goe
         const request = indexedDB.open(name);
         request.onsuccess = () => {
           const db = request.result;
+          if (!db.objectStoreNames.contains('records')) return reject(new Error(`${name} has no "records" store: bring this scenario to the new storage layout`));
           const put = db.transaction('records', 'readwrite').objectStore('records').put('%%garbage%%', ['current']);
           put.onsuccess = () => (db.close(), resolve());
           put.onerror = () => reject(put.error);
@@ -70,10 +79,13 @@ it('14. a corrupted ["current"] record: the intact conversation is shown and goe
   await sc.expectClean('and a new message', 8000, oneConversation(sc));
 });
 
-/** Every IndexedDB write fails as it does when the disk or the origin's quota is full. */
-const QUOTA_EXHAUSTED = `IDBObjectStore.prototype.put = function () {
-  throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-};`;
+/** Every IndexedDB and localStorage write fails as it does when the disk or the origin's quota is full. */
+const QUOTA_EXHAUSTED = `(() => {
+  const full = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+  IDBObjectStore.prototype.put = full;
+  IDBObjectStore.prototype.add = full;
+  Storage.prototype.setItem = full;
+})();`;
 
 /** Whether the widget shows its storage notice (`[data-natter-notice="storage"]`; the wording is the widget's). */
 const storageNotice = (page: Page) =>
