@@ -7,8 +7,6 @@ import { WebSocket } from 'ws';
 import type { FaultProxy, Frame, Rule, Verdict } from './proxy';
 
 export class Connection {
-  /** Server frames this connection has let through to the browser, newest last (kept for failure messages). */
-  readonly log: string[] = [];
   readonly closed: Promise<void>;
   #replaying = false;
   #held: string[] = [];
@@ -68,8 +66,6 @@ export class Connection {
       const { raw } = this.#queue.shift()!;
       if (this.client.readyState !== WebSocket.OPEN) continue;
       this.client.send(raw);
-      this.log.push(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw);
-      if (this.log.length > 400) this.log.splice(0, 100);
     }
     if (this.#queue.length) this.#pump = setTimeout(() => this.#drain(), this.#queue[0]!.at - Date.now());
   }

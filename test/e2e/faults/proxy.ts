@@ -71,7 +71,7 @@ export class FaultProxy {
     this.random = prng(options.seed);
     this.#server = createServer((_, response) => response.writeHead(426).end());
     this.#server.on('upgrade', (request, socket, head) => this.#upgrade(request, socket, head));
-    this.#lifetime = setTimeout(() => void this.close(), options.lifetimeMs ?? 240_000);
+    this.#lifetime = setTimeout(() => void this.close(), options.lifetimeMs ?? 300_000);
     this.#lifetime.unref();
   }
 
