@@ -1,7 +1,7 @@
 /**
  * Counting what went wrong, exactly, from distinctive texts:
  * - lost: an expected text missing at the backend or from a view of the widget;
- * - doubled: every extra copy of a text, at the backend or in a view;
+ * - doubled: every extra copy of a text, at the backend or in a view (or of a message key in a view);
  * - misplaced: the fewest moves that put a list in its right order. At the backend, the customer's messages
  *   must be in the order written. In a view, the messages the backend stored come in seq order, and those it
  *   has not stored yet follow, in the order written;
@@ -9,10 +9,11 @@
  *   or one that must be gone (the backend lost it, the visitor was shut down).
  */
 
-/** One line of a view: its text and, when known, the widget's delivery status. */
+/** One line of a view: its text and, when known, the widget's delivery status and key. */
 export interface Line {
   text: string;
   status?: string;
+  key?: string;
 }
 
 export interface Counts {
@@ -97,6 +98,9 @@ export function tally(want: Expectation, backend: readonly string[], views: Reco
     note('doubled', `in ${where}`, extraCopies(texts));
     const once = new Set<string>();
     const firsts = mine.filter((line) => !once.has(line.text) && once.add(line.text));
+    // Two messages under one key are one message twice to a keyed list (and to anyone matching by key).
+    const keys = firsts.flatMap((line) => (line.key === undefined ? [] : [line.key]));
+    note('doubled', `in ${where} (a key used twice)`, extraCopies(keys));
     const gone = new Set(want.gone);
     const isPhantom = (l: Line) => gone.has(l.text) || (!storedSet.has(l.text) && (l.status === 'sent' || !writtenAt.has(l.text)));
     note('phantom', `in ${where}`, firsts.filter(isPhantom).map((l) => l.text));

@@ -61,7 +61,7 @@ export function readWidget(page: Page): Promise<WidgetView> {
           : { text: el.querySelector('.bubble')?.textContent ?? '', status: el.getAttribute('data-status') ?? undefined },
       );
     return {
-      state: (state?.messages ?? []).map((m: any) => ({ text: m.text, status: m.status })),
+      state: (state?.messages ?? []).map((m: any) => ({ text: m.text, status: m.status, key: m.key })),
       screen,
       unread: state?.unread ?? -1,
       connection: state?.connection ?? 'none',
