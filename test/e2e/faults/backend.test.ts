@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, it } from 'vitest';
 import { started } from './scenario';
 import { Stage } from './stage';
-import { sendAll, sendSpaced } from './widget';
+import { sendAll, sendSpaced, waitDisconnected } from './widget';
 
 let stage: Stage;
 beforeAll(async () => {
@@ -39,7 +39,7 @@ it('7. the backend lost its data: the widget drops what the team no longer has, 
   sc.gone.push(...sc.written.splice(0), ...sc.replies.splice(0));
 
   await stage.backend.stop();
-  await tab.waitForFunction(() => (window as any).Natter.getState().connection !== 'open', undefined, { timeout: 5000 });
+  await waitDisconnected(tab);
   await sendAll(tab, sc.customer(2));
   rmSync(path.join(stage.backend.dataDir, 'conversations'), { recursive: true, force: true });
   await stage.backend.start();

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { drop, duplicate, itemText, live, reorder, rewrite, type } from './rules';
 import { started, type Seen } from './scenario';
 import { Stage } from './stage';
-import { sendAll, UNREADABLE } from './widget';
+import { sendAll, UNREADABLE, waitDisconnected } from './widget';
 
 let stage: Stage;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ it('3c. the replay after a reconnect reordered (a gap seen while syncing): nothi
   const proxy = stage.proxy!;
   proxy.unreachable = true;
   proxy.cut();
-  await tab.waitForFunction(() => (window as any).Natter.getState().connection !== 'open', undefined, { timeout: 5000 });
+  await waitDisconnected(tab);
   await (await stage.agent()).reply(conversation.id, sc.team(20));
   // The 20 replayed items come shuffled (in two windows of 10), then `synced`; later frames are in order.
   proxy.down = [reorder(type('item'), { budget: 20 })];

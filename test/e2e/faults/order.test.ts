@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, it } from 'vitest';
 import { reorder, type } from './rules';
 import { started } from './scenario';
 import { Stage } from './stage';
-import { sendAll } from './widget';
+import { sendAll, waitDisconnected } from './widget';
 
 let stage: Stage;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ it('2. five send() calls in one go while the backend is unreachable: delivered o
   const { sc, tab } = await started(stage, 's02');
   stage.proxy!.unreachable = true;
   stage.proxy!.cut();
-  await tab.waitForFunction(() => (window as any).Natter.getState().connection !== 'open', undefined, { timeout: 5000 });
+  await waitDisconnected(tab);
   await sendAll(tab, sc.customer(5));
   await tab.waitForTimeout(1000); // reconnection attempts fail meanwhile
   stage.proxy!.unreachable = false;

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { Scenario, started } from './scenario';
 import { Stage } from './stage';
-import { openTab, sendAll, storageMentions, waitReady } from './widget';
+import { openTab, sendAll, storageMentions, waitInPage, waitReady } from './widget';
 
 let stage: Stage;
 beforeAll(async () => {
@@ -86,7 +86,7 @@ it('11. a tab that cannot reach the backend closes with unsent messages: they go
   await lonely.goto(stage.url);
   await waitReady(lonely);
   await sendAll(lonely, sc.customer(3));
-  await lonely.waitForFunction((n) => (window as any).Natter.getState().messages.length >= n, sc.written.length, { timeout: 5000 });
+  await waitInPage(lonely, 'holding every message written', (n) => (window as any).Natter.getState().messages.length >= n, sc.written.length);
   await lonely.waitForTimeout(300); // its storage writes finish
   await lonely.close();
   await sc.expectClean('through the other tab', 10_000);

@@ -40,9 +40,33 @@ export async function openTab(context: BrowserContext, url: string): Promise<Pag
   return page;
 }
 
+/**
+ * Waits (at most `timeoutMs`) until `holds(arg)` is true in the page; otherwise fails saying `what` was
+ * awaited and what the widget held meanwhile.
+ */
+export async function waitInPage<A>(page: Page, what: string, holds: (arg: A) => boolean, arg: A, timeoutMs = 5000): Promise<void> {
+  try {
+    await page.waitForFunction(holds as (arg: unknown) => boolean, arg as unknown, { timeout: timeoutMs, polling: 50 });
+  } catch (error) {
+    const seen = await page
+      .evaluate(() => {
+        const state = (window as any).Natter?.getState?.();
+        if (!state) return 'no window.Natter';
+        return { ready: state.ready, connection: state.connection, messages: state.messages.map((m: any) => `${m.text} (${m.status})`) };
+      })
+      .catch((e: Error) => `unreadable: ${e.message}`);
+    throw new Error(`not ${what} within ${timeoutMs} ms; the widget held ${JSON.stringify(seen)}`, { cause: error });
+  }
+}
+
 /** Waits (at most 10 s) until `window.Natter` is the real API and the stored conversation is read. */
-export async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as any).Natter?.getState?.().ready === true, undefined, { timeout: 10_000, polling: 50 });
+export function waitReady(page: Page): Promise<void> {
+  return waitInPage(page, 'ready', () => (window as any).Natter?.getState?.().ready === true, undefined, 10_000);
+}
+
+/** Waits (at most 5 s) until the widget has noticed its connection is gone. */
+export function waitDisconnected(page: Page): Promise<void> {
+  return waitInPage(page, 'disconnected', () => (window as any).Natter.getState().connection !== 'open', undefined);
 }
 
 /** Both views of the widget in `page`, in one go. */
