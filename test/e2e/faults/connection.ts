@@ -30,7 +30,8 @@ export class Connection {
     // Pass a close on with its code; one that cannot be sent (1005, 1006) becomes an abrupt drop.
     const relay = (to: WebSocket) => (code: number, reason: Buffer) => {
       this.#stopTimers();
-      if (code >= 1000 && code < 5000 && code !== 1005 && code !== 1006 && code !== 1015) to.close(code, reason);
+      const sendable = (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999);
+      if (sendable) to.close(code, reason);
       else to.terminate();
     };
     client.once('close', relay(upstream));
