@@ -63,12 +63,13 @@ export class Backend {
     throw new Error(`the backend did not answer /healthz within 15 s:\n${this.output}`);
   }
 
-  async stop(): Promise<void> {
+  /** Stops the backend: `SIGTERM` lets it close its sockets; `SIGKILL` is a crash. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.#child;
     this.#child = undefined;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
   }

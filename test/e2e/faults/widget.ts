@@ -1,0 +1,168 @@
+/**
+ * The customer's side: a tab of the demo shop with the built widget, read two ways — the core's state
+ * (`window.Natter.getState().messages`: order and status) and the rendered message list in the shadow root
+ * (what a person sees) — and driven through `window.Natter`.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Line } from './count';
+
+/**
+ * Records the widget's `error` and `unread` events and every message that turned `failed`, from the first
+ * moment, through the documented stub queue.
+ */
+export const RECORD_EVENTS = `
+  window.__faults = { errors: [], unread: [], failed: [] };
+  window.Natter = { q: [
+    ['on', ['error', function (e) { window.__faults.errors.push({ code: e && e.code, message: String(e && e.message) }); }]],
+    ['on', ['unread', function (n) { window.__faults.unread.push(n); }]],
+    ['on', ['status', function (m) { if (m.status === 'failed') window.__faults.failed.push(m.text); }]],
+  ] };`;
+
+/** Shown in a screen view where the widget marks an item it could not read (`[data-natter-unreadable]`). */
+export const UNREADABLE = '<a message could not be shown>';
+
+export interface WidgetView {
+  state: Line[];
+  screen: Line[];
+  unread: number;
+  connection: string;
+  errors: Array<{ code: string; message: string }>;
+  /** Texts of messages that were shown as failed at some moment. */
+  failed: string[];
+  unreadEvents: number[];
+}
+
+/** Opens a tab at `url` in `context` and waits until the widget has read its storage. */
+export async function openTab(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitReady(page);
+  return page;
+}
+
+/**
+ * Waits (at most `timeoutMs`) until `holds(arg)` is true in the page; otherwise fails saying `what` was
+ * awaited and what the widget held meanwhile.
+ */
+export async function waitInPage<A>(page: Page, what: string, holds: (arg: A) => boolean, arg: A, timeoutMs = 5000): Promise<void> {
+  try {
+    await page.waitForFunction(holds as (arg: unknown) => boolean, arg as unknown, { timeout: timeoutMs, polling: 50 });
+  } catch (error) {
+    const seen = await page
+      .evaluate(() => {
+        const state = (window as any).Natter?.getState?.();
+        if (!state) return 'no window.Natter';
+        return { ready: state.ready, connection: state.connection, messages: state.messages.map((m: any) => `${m.text} (${m.status})`) };
+      })
+      .catch((e: Error) => `unreadable: ${e.message}`);
+    throw new Error(`not ${what} within ${timeoutMs} ms; the widget held ${JSON.stringify(seen)}`, { cause: error });
+  }
+}
+
+/** Waits (at most 10 s) until `window.Natter` is the real API and the stored conversation is read. */
+export function waitReady(page: Page): Promise<void> {
+  return waitInPage(page, 'ready', () => (window as any).Natter?.getState?.().ready === true, undefined, 10_000);
+}
+
+/** Waits (at most 5 s) until the widget has noticed its connection is gone. */
+export function waitDisconnected(page: Page): Promise<void> {
+  return waitInPage(page, 'disconnected', () => (window as any).Natter.getState().connection !== 'open', undefined);
+}
+
+/** Both views of the widget in `page`, in one go. */
+export function readWidget(page: Page): Promise<WidgetView> {
+  return page.evaluate((unreadable) => {
+    const w = window as any;
+    const state = w.Natter?.getState?.();
+    const root = document.querySelector('[data-natter-widget]')?.shadowRoot;
+    const found = root ? [...root.querySelectorAll('[data-testid="message"], [data-natter-unreadable]')] : [];
+    // A message element holding an unreadable line counts once, as that line.
+    const screen = found
+      .filter((el) => el.hasAttribute('data-natter-unreadable') || !el.querySelector('[data-natter-unreadable]'))
+      .map((el) =>
+        el.hasAttribute('data-natter-unreadable')
+          ? { text: unreadable }
+          : { text: el.querySelector('.bubble')?.textContent ?? '', status: el.getAttribute('data-status') ?? undefined },
+      );
+    return {
+      state: (state?.messages ?? []).map((m: any) => ({ text: m.text, status: m.status, key: m.key })),
+      screen,
+      unread: state?.unread ?? -1,
+      connection: state?.connection ?? 'none',
+      errors: w.__faults?.errors ?? [],
+      failed: w.__faults?.failed ?? [],
+      unreadEvents: w.__faults?.unread ?? [],
+    };
+  }, UNREADABLE);
+}
+
+/** Calls `Natter.send` for every text in one task, without waiting in between (like fast typing or a script). */
+export function sendAll(page: Page, texts: readonly string[]): Promise<void> {
+  return page.evaluate((all) => {
+    for (const text of all) (window as any).Natter.send(text).catch((e: Error) => console.error(`send failed: ${e.message}`));
+  }, texts);
+}
+
+/** Sends the texts one by one, `gapMs` apart, from inside the page (so the gaps hold even while the test waits). */
+export function sendSpaced(page: Page, texts: readonly string[], gapMs: number): Promise<void> {
+  return page.evaluate(
+    ([all, gap]) =>
+      new Promise<void>((resolve) => {
+        let i = 0;
+        const next = () => {
+          if (i === all.length) return resolve();
+          (window as any).Natter.send(all[i++]).catch((e: Error) => console.error(`send failed: ${e.message}`));
+          setTimeout(next, gap);
+        };
+        next();
+      }),
+    [texts, gapMs] as const,
+  );
+}
+
+/**
+ * How many stored records of this origin mention any of `needles` (a visitor id, a message's text) in their
+ * key or value: every IndexedDB database and object store, and localStorage. It reads whatever layout the
+ * widget uses, and creates nothing.
+ */
+export function storageMentions(page: Page, needles: readonly string[]): Promise<number> {
+  return page.evaluate(async (texts) => {
+    const mentions = (value: unknown) => {
+      let json: string;
+      try {
+        json = JSON.stringify(value) ?? '';
+      } catch {
+        json = String(value);
+      }
+      return texts.some((text) => json.includes(text));
+    };
+    let count = 0;
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (mentions(key) || mentions(localStorage.getItem(key))) count++;
+    }
+    for (const { name, version } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name, version);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      try {
+        for (const store of db.objectStoreNames) {
+          const [keys, values] = await new Promise<[unknown[], unknown[]]>((resolve, reject) => {
+            const tx = db.transaction(store);
+            const keys = tx.objectStore(store).getAllKeys();
+            const values = tx.objectStore(store).getAll();
+            tx.oncomplete = () => resolve([keys.result, values.result]);
+            tx.onerror = () => reject(tx.error);
+          });
+          count += keys.filter((key, i) => mentions(key) || mentions(values[i])).length;
+        }
+      } finally {
+        db.close();
+      }
+    }
+    return count;
+  }, needles);
+}
