@@ -124,10 +124,32 @@ export class Conversation {
 
   // ---- news from the other tabs (see tab-sync.ts) --------------------------------------------------
 
-  /** Another tab became this browser's visitor while this one had none: follow it. */
-  adoptFromTab(visitorId: string): void {
-    this.#adopt(visitorId, undefined);
-    this.connect();
+  /**
+   * Another tab says which visitor this browser is. A tab follows it when it has no visitor, or one nothing
+   * was written for yet (two tabs opened before the first message); between two such tabs the smaller id
+   * wins, so they agree whichever hears first. A tab whose conversation has begun answers with its own.
+   */
+  visitorFromTab(visitorId: string, stored: boolean): void {
+    const mine = this.visitorId;
+    if (mine === visitorId) {
+      // The tab that made it has begun the conversation: this one goes on with it too.
+      if (stored && !this.#persisted) {
+        this.#persisted = true;
+        this.connect();
+      }
+      return;
+    }
+    if (mine && this.#persisted) {
+      if (!stored) this.#announce();
+      return;
+    }
+    if (mine && !stored && mine < visitorId) return;
+    if (mine) this.stop();
+    this.visitorId = visitorId;
+    this.meta = { visitorId, cursor: null, unread: 0, localSeq: this.meta?.localSeq ?? 0, createdAt: Date.now() };
+    this.#persisted = stored;
+    this.#persistence = this.#newPersistence(visitorId);
+    if (stored || this.store.getState().isOpen) this.connect();
   }
 
   /** A message written in another tab: shown here too, and sent from here if that tab goes first. */
@@ -374,9 +396,13 @@ export class Conversation {
     if (!this.visitorId) {
       this.visitorId = nanoid();
       this.#persistence = this.#newPersistence(this.visitorId);
-      this.#post({ k: 'visitor', visitorId: this.visitorId });
+      this.#announce();
     }
     return this.visitorId;
+  }
+
+  #announce(): void {
+    if (this.visitorId) this.#post({ k: 'visitor', visitorId: this.visitorId, stored: this.#persisted });
   }
 
   #post(news: TabNews): void {
@@ -388,6 +414,7 @@ export class Conversation {
     this.#ensureVisitor();
     if (this.#persisted) return;
     this.#persisted = true;
+    this.#announce();
     void this.#persistence!.save({ meta: this.#metaRecord(), current: true });
   }
 

@@ -15,6 +15,7 @@ export function newsProblem(news: unknown): string {
   if (!isText(n.visitorId, 128)) return 'no visitorId';
   switch (n.k) {
     case 'visitor':
+      return typeof n.stored === 'boolean' ? '' : 'a malformed visitor';
     case 'forget':
       return '';
     case 'local':
@@ -55,7 +56,7 @@ export class TabSync {
     const news = raw as TabNews;
     const c = this.conversation;
     if (news.k === 'shown') return c.store.setState({ notifies: false });
-    if (news.k === 'visitor') return c.visitorId ? undefined : c.adoptFromTab(news.visitorId);
+    if (news.k === 'visitor') return c.visitorFromTab(news.visitorId, news.stored === true);
     if (news.visitorId !== c.visitorId) return;
     switch (news.k) {
       case 'local':

@@ -7,8 +7,11 @@
 
 /** What one tab tells the others. Every field is checked by hand on arrival: a tab may run another version. */
 export type TabNews =
-  /** This browser is now this visitor (a tab without one adopts it). */
-  | { k: 'visitor'; visitorId: string }
+  /**
+   * This browser is now this visitor. A tab without one, or with one nothing was written for yet, adopts it
+   * (between two such tabs, the smaller id wins); `stored`: the conversation has begun.
+   */
+  | { k: 'visitor'; visitorId: string; stored: boolean }
   /** The customer wrote a message in a tab: every tab shows it and may send it (the id makes that safe). */
   | { k: 'local'; visitorId: string; clientId: string; text: string; createdAt: number; local: number }
   /** The customer has seen everything up to `order`. */

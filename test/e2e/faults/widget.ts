@@ -69,8 +69,34 @@ export function waitDisconnected(page: Page): Promise<void> {
   return waitInPage(page, 'disconnected', () => (window as any).Natter.getState().connection !== 'open', undefined);
 }
 
-/** Both views of the widget in `page`, in one go. */
-export function readWidget(page: Page): Promise<WidgetView> {
+/**
+ * Scrolls the widget's message list back to the very beginning, as a reader would: the widget keeps only the
+ * newest page in memory and a window of it in the DOM, and brings older messages (from memory, then from
+ * storage) as the list nears its top. Bounded: at most 300 steps.
+ */
+export function scrollToBeginning(page: Page): Promise<void> {
+  return page.evaluate(async () => {
+    const root = document.querySelector('[data-natter-widget]')?.shadowRoot;
+    const list = root?.querySelector<HTMLElement>('.log');
+    if (!root || !list) return;
+    const count = () => root.querySelectorAll('[data-testid="message"]').length;
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    let still = 0;
+    for (let step = 0; step < 300 && still < 3; step++) {
+      const before = count();
+      list.scrollTop = 0;
+      list.dispatchEvent(new Event('scroll'));
+      await frame();
+      await frame();
+      const older = (window as any).Natter?.getState?.().hasOlder === true;
+      still = count() === before && !older ? still + 1 : 0;
+    }
+  });
+}
+
+/** Both views of the widget in `page`, in one go, after scrolling its list back to the beginning. */
+export async function readWidget(page: Page): Promise<WidgetView> {
+  await scrollToBeginning(page);
   return page.evaluate((unreadable) => {
     const w = window as any;
     const state = w.Natter?.getState?.();

@@ -51,6 +51,23 @@ describe('tabs of one browser', () => {
     expect(b.backend.messages(b.backend.visitorIds()[0]!).map((m) => m.text)).toEqual(['written in tab one', 'written in tab two']);
   });
 
+  it('both with the panel open before anyone wrote, they agree on one visitor before the first message', async () => {
+    const b = browser();
+    const [one, two] = [b.tab(), b.tab()];
+    await Promise.all([one.start(), two.start()]);
+    one.open();
+    two.open(); // each made a visitor id of its own; the smaller one wins in both
+    await until(() => b.backend.visitorIds().length >= 1, 'a connection');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await two.send('from tab two');
+    await one.send('from tab one');
+    await until(() => texts(one).length === 2 && texts(two).length === 2, 'both tabs to show both');
+    await until(() => [one, two].every((t) => t.getState().messages.every((m) => m.status === 'sent')), 'both sent');
+    const withMessages = b.backend.visitorIds().filter((id) => b.backend.messages(id).length > 0);
+    expect(withMessages).toHaveLength(1);
+    expect(b.backend.messages(withMessages[0]!).map((m) => m.text)).toEqual(['from tab two', 'from tab one']);
+  });
+
   it("sends a closing tab's unsent message through a tab that stays", async () => {
     const b = browser();
     const [one, two] = [b.tab(), b.tab()];
