@@ -71,6 +71,8 @@ interface Entry {
   sessions: StoredSession[];
   bot: BotState;
   file: string;
+  /** Not on disk yet: a visitor who opened the chat but has written (or asked for) nothing. */
+  pending?: boolean;
 }
 
 const headerLine = z.object({
@@ -147,23 +149,37 @@ export class ConversationStore {
     return [...this.#byId.values()];
   }
 
+  /**
+   * A new conversation for `visitorId`, in memory only: it is written to disk with the first thing stored in
+   * it (a message, a live chat request, a rating…), so opening the chat and leaving creates no file. Its id is
+   * given out at once; after a restart before anything was stored the visitor gets another one, which the
+   * client takes as a new conversation with nothing in it.
+   */
   create(visitorId: string, user: WireUser = {}, locale?: string): Conversation {
     const now = Date.now();
     const meta: ConversationMeta = { id: randomUUID(), visitorId, user: { ...user }, createdAt: now, updatedAt: now };
     if (locale !== undefined) meta.locale = locale;
     const file = path.join(this.#dir, `${meta.id}.jsonl`);
-    const fd = fs.openSync(file, 'wx');
-    try {
-      writeAll(fd, `${JSON.stringify({ type: 'conversation', ...meta })}\n`);
-      fs.fdatasyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    syncDirectory(this.#dir);
-    const entry: Entry = { meta, items: [], byClientId: new Map(), sessions: [], bot: { ...INITIAL_BOT_STATE }, file };
+    const entry: Entry = { meta, items: [], byClientId: new Map(), sessions: [], bot: { ...INITIAL_BOT_STATE }, file, pending: true };
     this.#byId.set(meta.id, entry);
     this.#byVisitor.set(visitorId, entry);
     return entry;
+  }
+
+  /** Appends `line` to the conversation's file, writing the file's first line before it if needed. */
+  #write(entry: Entry, line: object): void {
+    if (entry.pending) {
+      const fd = fs.openSync(entry.file, 'wx');
+      try {
+        writeAll(fd, `${JSON.stringify({ type: 'conversation', ...entry.meta })}\n`);
+        fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      syncDirectory(this.#dir);
+      entry.pending = false;
+    }
+    appendDurably(entry.file, line);
   }
 
   /** Merges `user` fields and replaces `locale` when given. Returns whether anything changed (and was stored). */
@@ -176,7 +192,8 @@ export class ConversationStore {
     const locale = patch.locale ?? entry.meta.locale;
     if (sameUser(user, entry.meta.user) && locale === entry.meta.locale) return false;
     const updatedAt = Math.max(Date.now(), entry.meta.updatedAt);
-    appendDurably(entry.file, { type: 'meta', user, locale, updatedAt });
+    // Not on disk yet: the first line, when it is written, carries the meta as it is then.
+    if (!entry.pending) this.#write(entry, { type: 'meta', user, locale, updatedAt });
     entry.meta.user = user;
     if (locale !== undefined) entry.meta.locale = locale;
     entry.meta.updatedAt = updatedAt;
@@ -204,7 +221,7 @@ export class ConversationStore {
       ...(draft.quickReplies !== undefined && draft.quickReplies.length > 0 && { quickReplies: draft.quickReplies }),
       ...(draft.event !== undefined && { event: draft.event }),
     };
-    appendDurably(entry.file, { type: 'item', item });
+    this.#write(entry, { type: 'item', item });
     entry.items.push(item);
     if (draft.clientId !== undefined) entry.byClientId.set(draft.clientId, item);
     entry.meta.updatedAt = Math.max(entry.meta.updatedAt, item.sentAt);
@@ -215,7 +232,7 @@ export class ConversationStore {
   saveSession(conversationId: string, session: StoredSession): StoredSession {
     const entry = this.#entry(conversationId);
     const stored = structuredClone(session);
-    appendDurably(entry.file, { type: 'session', session: stored });
+    this.#write(entry, { type: 'session', session: stored });
     putSession(entry, stored);
     entry.meta.updatedAt = Math.max(entry.meta.updatedAt, Date.now());
     return stored;
@@ -225,7 +242,7 @@ export class ConversationStore {
   setBot(conversationId: string, state: BotState): void {
     const entry = this.#entry(conversationId);
     if (entry.bot.greeted === state.greeted && entry.bot.quiet === state.quiet) return;
-    appendDurably(entry.file, { type: 'bot', greeted: state.greeted, quiet: state.quiet });
+    this.#write(entry, { type: 'bot', greeted: state.greeted, quiet: state.quiet });
     entry.bot = { greeted: state.greeted, quiet: state.quiet };
   }
 
