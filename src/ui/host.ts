@@ -25,7 +25,12 @@ export function createHost(zIndex = DEFAULT_Z_INDEX, color?: string): HTMLElemen
  * before anything is on the page: the widget then stays away and the error is reported.
  */
 export function adoptStyles(root: ShadowRoot, sources: string[]): void {
-  root.adoptedStyleSheets = sources.map((source) => {
+  root.adoptedStyleSheets = sheetsOf(sources);
+}
+
+/** Constructable stylesheets holding `sources`. */
+export function sheetsOf(sources: string[]): CSSStyleSheet[] {
+  return sources.map((source) => {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(source);
     return sheet;

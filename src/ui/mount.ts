@@ -7,7 +7,7 @@ import { createDates } from './dates.ts';
 import { describeOptionsError, type WidgetOptions, widgetOptionsSchema } from './options.ts';
 import launcherCss from './launcher.css?inline';
 import css from './styles.css?inline';
-import { adoptStyles, createHost, DEFAULT_Z_INDEX } from './host.ts';
+import { adoptStyles, createHost, DEFAULT_Z_INDEX, sheetsOf } from './host.ts';
 
 /**
  * A mounted widget, as returned by {@link mountWidget}.
@@ -76,7 +76,9 @@ export function mountCheckedWidget(client: NatterClient, options: WidgetOptions,
   // The script tag's first stage hands over the element it showed the launcher in: the widget takes its place.
   const host = stage ?? createHost(zIndex, color);
   const root = host.shadowRoot!;
-  adoptStyles(root, [launcherCss, css]);
+  // The script tag's first stage adopted the launcher's part already: its second stage ships only the rest.
+  if (import.meta.env.MODE === 'app') root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheetsOf([css])];
+  else adoptStyles(root, [launcherCss, css]);
   root.replaceChildren();
   render(h(App, { ui, teamName, position, sound }), root);
   if (!stage) (container ?? document.body).append(host);
