@@ -137,10 +137,15 @@ export default defineConfig(({ mode }) => {
       reportCompressedSize: false,
       lib: script
         ? { entry: stage.entry, formats: ['iife'], name: 'NatterScript', fileName: () => stage.file }
-        : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+        : { entry: 'src/index.ts', formats: ['es'], fileName: (_format, name) => `${name}.js` },
       rolldownOptions: script
         ? {}
-        : { external: [/^preact(\/.*)?$/, /^zod(\/.*)?$/, 'idb-keyval', 'nanoid'] },
+        : {
+            external: [/^preact(\/.*)?$/, /^zod(\/.*)?$/, 'idb-keyval', 'nanoid'],
+            // One module per source file, so that an app's bundler keeps only what it imports (with
+            // `sideEffects: false`): a headless app that imports `createNatter` gets no Preact and no widget.
+            output: { preserveModules: true, preserveModulesRoot: 'src' },
+          },
     },
   };
 });
