@@ -1,4 +1,6 @@
+import type { Message } from '../model/types.ts';
 import type { Conversation } from './conversation.ts';
+import { announce, metaRecord, newPersistence } from './identity.ts';
 import type { TabBus, TabNews } from './tabs.ts';
 
 const isText = (value: unknown, max = 4000): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
@@ -56,15 +58,65 @@ export class TabSync {
     const news = raw as TabNews;
     const c = this.conversation;
     if (news.k === 'shown') return c.store.setState({ notifies: false });
-    if (news.k === 'visitor') return c.visitorFromTab(news.visitorId, news.stored === true);
+    if (news.k === 'visitor') return this.#visitor(news.visitorId, news.stored === true);
     if (news.visitorId !== c.visitorId) return;
     switch (news.k) {
       case 'local':
-        return c.addFromTab(news);
+        return this.#local(news);
       case 'read':
-        return c.readFromTab(news.order);
+        return this.#read(news.order);
       case 'forget':
         return void c.forget(false);
     }
+  }
+
+  /**
+   * Another tab says which visitor this browser is. A tab follows it when it has no visitor, or one nothing
+   * was written for yet (two tabs opened before the first message); between two such tabs the smaller id
+   * wins, so they agree whichever hears first. A tab whose conversation has begun answers with its own.
+   */
+  #visitor(visitorId: string, stored: boolean): void {
+    const c = this.conversation;
+    const mine = c.visitorId;
+    if (mine === visitorId) {
+      // The tab that made it has begun the conversation: this one goes on with it too.
+      if (stored && !c.persisted) {
+        c.persisted = true;
+        c.connect();
+      }
+      return;
+    }
+    if (mine && c.persisted) {
+      if (!stored) announce(c);
+      return;
+    }
+    if (mine && !stored && mine < visitorId) return;
+    if (mine) c.stop();
+    c.visitorId = visitorId;
+    c.meta = { visitorId, cursor: null, unread: 0, localSeq: c.meta?.localSeq ?? 0, createdAt: Date.now() };
+    c.persisted = stored;
+    c.persistence = newPersistence(c, visitorId);
+    if (stored || c.store.getState().isOpen) c.connect();
+  }
+
+  /** A message written in another tab: shown here too, and sent from here if that tab goes first. */
+  #local(news: Extract<TabNews, { k: 'local' }>): void {
+    const c = this.conversation;
+    const meta = metaRecord(c);
+    c.meta = { ...meta, localSeq: Math.max(meta.localSeq, news.local) };
+    if (c.timeline.get(news.clientId)) return;
+    const message: Message = { key: news.clientId, clientId: news.clientId, author: { role: 'visitor' }, text: news.text, createdAt: news.createdAt, local: news.local, status: 'sending' };
+    c.timeline.upsert(message);
+    c.showTimeline(message);
+    c.events.emit('message', message);
+    c.save({ put: [message] });
+    c.outbox.offer(message);
+  }
+
+  #read(order: string): void {
+    const c = this.conversation;
+    if (c.meta?.readOrder !== undefined && order < c.meta.readOrder) return;
+    c.saveMeta({ readOrder: order, unread: 0 });
+    c.setUnread(0);
   }
 }
