@@ -1,12 +1,12 @@
 /**
  * The agent inbox (demo/inbox.html + inbox.js) in real Chromium against the reference backend, with a
  * raw WebSocket visitor: the queue and Accept, mode badges, typing both ways, End chat, the rating and
- * email in the side panel, bot and system items, and the force-mode select.
+ * email in the side panel, bot and system items, and the force-mode select. The agent signs in first.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './harness';
-import { TestBackend, say, type Peer } from './backend-peer';
+import { TestBackend, say, signIn, type Peer } from './backend-peer';
 
 let backend: TestBackend;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
@@ -17,8 +17,7 @@ beforeAll(async () => {
   await backend.start();
   chromium = await launchChromium();
   inbox = await (await chromium.browser.newContext()).newPage();
-  await inbox.goto(`${backend.server.url}/inbox?name=Alex`);
-  await inbox.locator('[data-testid="connection"].is-connected').waitFor();
+  await signIn(inbox, backend.server.url, await backend.account('Alex'));
 });
 
 afterAll(async () => {
