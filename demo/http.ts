@@ -150,6 +150,9 @@ const routes = new Map<string, Route>(Object.entries({
   '/inbox-login.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox-login.js')));
   },
+  '/inbox-account.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-account.js')));
+  },
   // The shop's service worker: it keeps the shop open while this server is stopped (see the file).
   '/shop-sw.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'shop-sw.js')));

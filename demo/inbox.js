@@ -4,7 +4,11 @@
 // Everything that came over the network is visitor-controlled text: it only ever reaches the page
 // through textContent / createTextNode, never innerHTML.
 
+import { leaveIfSignedOut, loadAccess, showAccess } from './inbox-account.js';
+
 const MAX_TEXT_LENGTH = 4000;
+/** The server closes the agent socket with this code when the agent's sign-in ended. */
+const CLOSE_SIGNED_OUT = 4401;
 const NAME_KEY = 'natter-inbox-name';
 /** Our "typing" is repeated at most this often while the agent types… */
 const TYPING_REPEAT_MS = 3000;
@@ -42,6 +46,9 @@ const ui = {
   sessionDetails: $('session-details'),
   ratings: $('ratings'),
   noRatings: $('no-ratings'),
+  banner: $('open-banner'),
+  account: $('account'),
+  signOut: /** @type {HTMLButtonElement} */ ($('sign-out')),
 };
 
 const state = {
@@ -81,7 +88,9 @@ let attempt = 0;
 function connect() {
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/agent`);
   socket = ws;
+  let opened = false;
   ws.addEventListener('open', () => {
+    opened = true;
     sendFrame({ type: 'hello', name: state.name, available: state.available });
   });
   ws.addEventListener('message', (event) => {
@@ -94,10 +103,12 @@ function connect() {
     }
     if (frame && typeof frame === 'object') handleFrame(frame);
   });
-  ws.addEventListener('close', () => {
+  ws.addEventListener('close', async (event) => {
     if (socket !== ws) return;
     socket = null;
     setConnected(false);
+    // Refused (the session ended, or the server restarted and forgot it) or signed out: sign in again.
+    if ((!opened || event.code === CLOSE_SIGNED_OUT) && (await leaveIfSignedOut())) return;
     // Exponential backoff with jitter, so a restarted server is not hit by every inbox at once.
     const ceiling = Math.min(30_000, 500 * 2 ** attempt++);
     setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
@@ -268,6 +279,7 @@ function initialName() {
 }
 
 function rename() {
+  if (ui.name.readOnly) return;
   const name = ui.name.value.trim().slice(0, 200);
   if (name === '' || name === state.name) {
     ui.name.value = state.name;
@@ -691,4 +703,12 @@ ui.name.addEventListener('keydown', (event) => {
 });
 
 render();
-connect();
+loadAccess().then(
+  (access) => {
+    if (access === null) return; // on the way to the sign-in page
+    if (access.access === 'account') state.name = access.name;
+    showAccess(access, ui);
+    connect();
+  },
+  () => connect(), // the server is down: the socket's backoff keeps trying
+);
