@@ -124,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
   // Ends agent sockets whose session expired, or whose account, password or token changed.
-  const sweep = setInterval(() => grants.sweep(), 5000).unref();
+  const sweep = setInterval(() => grants.sweep(), 1000).unref();
 
   const handler = createHttpHandler({
     distDir: options.distDir ?? defaultDistDir,
