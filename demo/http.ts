@@ -153,6 +153,15 @@ const routes = new Map<string, Route>(Object.entries({
   '/inbox-account.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox-account.js')));
   },
+  '/inbox-dom.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-dom.js')));
+  },
+  '/inbox-list.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-list.js')));
+  },
+  '/inbox-thread.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-thread.js')));
+  },
   // The shop's service worker: it keeps the shop open while this server is stopped (see the file).
   '/shop-sw.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'shop-sw.js')));
