@@ -16,6 +16,19 @@ export function visitorLabel(meta) {
   return user.name || user.email || `Visitor ${String(meta.id).slice(0, 8)}`;
 }
 
+/** The identity the site's server vouched for (a signed token): only `verified: true` counts. */
+export function isVerified(meta) {
+  return meta.user?.verified === true;
+}
+
+/** The "Verified" badge beside a verified customer's name. */
+export function verifiedBadge() {
+  const badge = el('span', 'verified', 'Verified');
+  badge.dataset.testid = 'verified';
+  badge.title = "The site's server confirmed who this customer is";
+  return badge;
+}
+
 export function authorLabel(item, meta) {
   const author = item.author ?? {};
   switch (author.role) {

@@ -2,7 +2,7 @@
 // changed, and rows are moved only when the order changed. A burst of messages into one conversation
 // touches that one row, not the whole list.
 
-import { authorLabel, el, modeBadge, modeOf, modeText, timeElement, visitorLabel } from './inbox-dom.js';
+import { authorLabel, el, isVerified, modeBadge, modeOf, modeText, timeElement, verifiedBadge, visitorLabel } from './inbox-dom.js';
 
 export class ConversationList {
   /** @param {HTMLElement} list */
@@ -56,6 +56,7 @@ function rowKey({ meta, items }, selected, unread) {
   const last = items.at(-1);
   return JSON.stringify([
     visitorLabel(meta),
+    isVerified(meta),
     meta.online,
     selected,
     unread,
@@ -83,6 +84,7 @@ function buildRow({ meta, items }, selected, unread) {
   who.append(el('span', `online${meta.online ? ' is-online' : ''}`));
   who.append(el('span', 'visually-hidden', meta.online ? 'Online: ' : 'Offline: '));
   who.append(document.createTextNode(visitorLabel(meta)));
+  if (isVerified(meta)) who.append(verifiedBadge());
   if (unread > 0) who.append(el('span', 'visually-hidden', ` (${unread} unread)`));
 
   const last = items.at(-1);

@@ -5,7 +5,7 @@
 // through textContent / createTextNode, never innerHTML.
 
 import { leaveIfSignedOut, loadAccess, showAccess } from './inbox-account.js';
-import { dateAndTime, el, modeOf, modeText, timeElement, visitorLabel } from './inbox-dom.js';
+import { dateAndTime, el, isVerified, modeOf, modeText, timeElement, verifiedBadge, visitorLabel } from './inbox-dom.js';
 import { ConversationList } from './inbox-list.js';
 import { ThreadView } from './inbox-thread.js';
 
@@ -502,6 +502,7 @@ function renderThread() {
   const { meta } = conversation;
 
   ui.threadTitle.textContent = visitorLabel(meta);
+  if (isVerified(meta)) ui.threadTitle.append(verifiedBadge());
   const details = [];
   if (meta.user?.name && meta.user?.email) details.push(meta.user.email);
   if (meta.locale) details.push(`Locale ${meta.locale}`);
