@@ -45,7 +45,7 @@ async function login(req: IncomingMessage, ctx: AuthHttpContext, body: FormBody)
   const { auth } = ctx;
   const email = normalizeEmail(typeof body.email === 'string' ? body.email : '').slice(0, 200);
   const password = typeof body.password === 'string' ? body.password.slice(0, MAX_PASSWORD_LENGTH + 1) : '';
-  const address = req.socket.remoteAddress ?? 'unknown';
+  const address = auth.clientAddress(req);
   const wait = auth.throttle.wait(address, email);
   if (wait > 0) {
     await pause();

@@ -12,6 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { AgentAccounts, accountsPath } from './auth-accounts.ts';
 import { DEFAULT_SESSION_ABSOLUTE_MS, DEFAULT_SESSION_IDLE_MS, Sessions } from './auth-sessions.ts';
+import { decoyHash } from './auth-password.ts';
 import { DEFAULT_THROTTLE, LoginThrottle } from './auth-throttle.ts';
 
 export interface TeamAuthOptions {
@@ -21,6 +22,8 @@ export interface TeamAuthOptions {
   /** Origins the inbox is served from (`INBOX_ORIGIN`); default: the server's own, as the request names it. */
   inboxOrigins?: string[] | undefined;
   sessionIdleMs?: number | undefined;
+  /** `TRUST_PROXY`: the server is only reached through a proxy that appends the client to X-Forwarded-For. */
+  trustProxy?: boolean | undefined;
   clock?: () => number;
 }
 
@@ -57,6 +60,14 @@ export function parseInboxOrigins(value: string | undefined): string[] | undefin
   });
 }
 
+/** `TRUST_PROXY`: on or off (the default). */
+export function readTrustProxy(value: string | undefined): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'false' || v === '0') return false;
+  if (v === 'on' || v === 'true' || v === '1') return true;
+  throw configError(`TRUST_PROXY must be "on" or "off", got "${value}".`);
+}
+
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
 
 export class TeamAuth {
@@ -67,6 +78,7 @@ export class TeamAuth {
   /** The server can be reached from elsewhere than this machine, or is meant to be (INBOX_ORIGIN). */
   readonly beyondLoopback: boolean;
   readonly #listensOnLoopback: boolean;
+  readonly #trustProxy: boolean;
 
   constructor(options: TeamAuthOptions) {
     const clock = options.clock ?? Date.now;
@@ -78,6 +90,9 @@ export class TeamAuth {
     });
     this.throttle = new LoginThrottle(DEFAULT_THROTTLE, clock);
     this.inboxOrigins = options.inboxOrigins;
+    this.#trustProxy = options.trustProxy ?? false;
+    // The decoy hash for unknown addresses, made now so the first such sign-in takes no longer than others.
+    void decoyHash();
     this.#listensOnLoopback = isLoopbackName(hostnameOf(options.host.includes(':') ? `[${options.host}]` : options.host));
     this.beyondLoopback = !this.#listensOnLoopback || (this.inboxOrigins ?? []).some((o) => !isLoopbackName(new URL(o).hostname));
   }
@@ -96,6 +111,18 @@ export class TeamAuth {
   /** No account exists and only this machine can reach the server: no sign-in (the inbox says so). */
   isOpen(): boolean {
     return !this.beyondLoopback && this.accounts.count() === 0;
+  }
+
+  /**
+   * The address sign-ins are throttled by. Behind a proxy every request comes from the proxy, so one
+   * attacker's failures would lock every agent out: with TRUST_PROXY the client is the last address in
+   * X-Forwarded-For, the one the proxy added (earlier ones are whatever the client claimed).
+   */
+  clientAddress(req: IncomingMessage): string {
+    const direct = req.socket.remoteAddress ?? 'unknown';
+    if (!this.#trustProxy) return direct;
+    const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim();
+    return forwarded || direct;
   }
 
   /** Whether the request passed through a proxy that says so; open mode refuses those. */

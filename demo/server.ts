@@ -4,13 +4,14 @@
  * Environment (docs/protocol.md, "Reference backend: configuration"): PORT (8080), HOST (127.0.0.1),
  * DATA_DIR (.demo-data in the repository), TEAM_NAME, BUSINESS_HOURS (always open), BUSINESS_TZ (UTC),
  * REPLY_MINUTES (120), AWAY_MESSAGE, SESSION_TIMEOUT_MS (15 min), FORCE_MODE (live | messaging), BOT (on | off),
- * INBOX_ORIGIN (this server), INBOX_SESSION_IDLE_MS (12 h). Agent accounts: `node demo/agents.ts` (auth.ts).
+ * INBOX_ORIGIN (this server), INBOX_SESSION_IDLE_MS (12 h), TRUST_PROXY (off). Agent accounts: `node demo/agents.ts` (auth.ts).
  * Tests import `startServer` instead of running this file.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ForcedMode } from './agent-protocol.ts';
 import { AgentAccounts, accountsPath } from './auth-accounts.ts';
+import { readTrustProxy } from './auth.ts';
 import { DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
 
 export { startServer, type RunningServer, type ServerOptions } from './start.ts';
@@ -70,6 +71,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const timeout = readInteger('SESSION_TIMEOUT_MS', env.SESSION_TIMEOUT_MS, 1000, 2_147_483_647);
   if (timeout !== undefined) options.sessionTimeoutMs = timeout;
   if (env.INBOX_ORIGIN) options.inboxOrigin = env.INBOX_ORIGIN;
+  if (readTrustProxy(env.TRUST_PROXY)) options.trustProxy = true;
   const idle = readInteger('INBOX_SESSION_IDLE_MS', env.INBOX_SESSION_IDLE_MS, 1000, 30 * 24 * 60 * 60_000);
   if (idle !== undefined) options.sessionIdleMs = idle;
   return options;

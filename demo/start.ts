@@ -51,6 +51,8 @@ export interface ServerOptions {
   inboxOrigin?: string;
   /** An agent session ends after this long unused. Default 12 hours. */
   sessionIdleMs?: number;
+  /** Reached only through a proxy that appends the client to X-Forwarded-For (sign-in throttling). */
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
@@ -86,7 +88,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Configuration errors first, before anything is opened or listens.
   const hours = parseBusinessHours(options.businessHours);
   const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
-  const auth = new TeamAuth({ dataDir: options.dataDir, host, inboxOrigins: parseInboxOrigins(options.inboxOrigin), sessionIdleMs: options.sessionIdleMs });
+  const auth = new TeamAuth({
+    dataDir: options.dataDir,
+    host,
+    inboxOrigins: parseInboxOrigins(options.inboxOrigin),
+    sessionIdleMs: options.sessionIdleMs,
+    trustProxy: options.trustProxy,
+  });
   auth.assertMayListen(host, options.dataDir);
   const grants = new AgentGrants(auth);
   const store = ConversationStore.open(options.dataDir);

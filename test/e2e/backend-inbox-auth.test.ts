@@ -114,6 +114,28 @@ test('throttling: after 5 failures from one address, or 10 for one account, in 1
   expect((await signIn(base, 'ghost@example.com', 'wrong password here', { from: '127.0.0.43' })).status).toBe(429);
 });
 
+test('X-Forwarded-For counts only with TRUST_PROXY, and then only the address the proxy added', async () => {
+  // Without TRUST_PROXY a made-up header changes nothing: five failures from one socket address are five.
+  await Promise.all([1, 2, 3, 4, 5].map((n) => signIn(base, 'alex@example.com', 'wrong password here', { from: '127.0.0.60', headers: { 'X-Forwarded-For': `198.51.100.${n}` } })));
+  expect((await signIn(base, 'alex@example.com', PASSWORD, { from: '127.0.0.60', headers: { 'X-Forwarded-For': '198.51.100.9' } })).status).toBe(429);
+
+  const proxied = new Backend(await freePort(), { BOT: 'off', TRUST_PROXY: 'on' });
+  try {
+    expect((await agentsCommand(proxied.dataDir, ['add', 'alex@example.com', '--name', 'Alex'])).code).toBe(0);
+    await proxied.start();
+    // Everything comes from the proxy (127.0.0.1); the proxy appends the client it saw.
+    const attacker = { 'X-Forwarded-For': '198.51.100.7, 203.0.113.66' };
+    await Promise.all([1, 2, 3, 4, 5].map(() => signIn(proxied.url, 'alex@example.com', 'wrong password here', { headers: attacker })));
+    expect((await signIn(proxied.url, 'alex@example.com', PASSWORD, { headers: attacker })).status).toBe(429);
+    // The claimed first address is not who it was: faking it does not help the attacker either.
+    expect((await signIn(proxied.url, 'alex@example.com', PASSWORD, { headers: { 'X-Forwarded-For': '203.0.113.1, 203.0.113.66' } })).status).toBe(429);
+    // The agent behind the same proxy is not locked out by the attacker.
+    expect((await signIn(proxied.url, 'alex@example.com', PASSWORD, { headers: { 'X-Forwarded-For': '203.0.113.5' } })).status).toBe(200);
+  } finally {
+    await proxied.dispose();
+  }
+});
+
 test('signing out ends the session and closes the agent sockets opened with it', async () => {
   const cookie = cookieOf(await signIn(base, 'alex@example.com', PASSWORD));
   const agent = await openAgentSocket(base, { Origin: base, Cookie: cookie });
