@@ -18,6 +18,10 @@ export interface AgentContext {
   hub: Hub;
   desk: Desk;
   helloTimeoutMs: number;
+  /** The signed-in account (agent-access.ts), whose name replies carry; undefined while the team side is open. */
+  account: () => { name: string } | undefined;
+  /** Called for every frame: the agent is using its session. */
+  used: () => void;
 }
 
 type ReplyFrame = Extract<AgentClientFrame, { type: 'reply' }>;
@@ -104,7 +108,8 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
     }
     const frame = parsed.data;
     if (frame.type === 'hello') {
-      const name = frame.name.trim();
+      // A signed-in agent answers under the account's name, whatever the hello says.
+      const name = ctx.account()?.name ?? frame.name.trim();
       if (name === '') fail('invalid_frame', 'Invalid "hello" frame: "name" must not be blank.');
       else hello(name, frame.available);
       return;
@@ -139,6 +144,7 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
   };
 
   socket.on('message', (data, isBinary) => {
+    ctx.used();
     const json = readJsonFrame(data, isBinary);
     if (!json.ok) {
       fail('invalid_frame', json.message);

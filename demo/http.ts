@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { accessOf, handleAuthRoute, OPEN_ONLY_HERE, type AuthHttpContext } from './auth-http.ts';
 import { DistFiles, distFileName } from './dist-files.ts';
 
 const demoDir = path.dirname(fileURLToPath(import.meta.url));
@@ -16,6 +17,8 @@ export interface HttpOptions {
   distDir: string;
   /** Host and port the server listens on, for requests without a usable Host header. */
   fallbackHost: () => string;
+  /** Agent sign-in (auth-http.ts): which inbox page to show, and the /inbox/login, /logout, /session routes. */
+  auth: AuthHttpContext;
 }
 
 export const defaultDistDir = path.resolve(demoDir, '..', 'dist');
@@ -40,6 +43,9 @@ const INBOX_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+// The sign-in page posts its form back here (its script does, with fetch; without script, the form itself).
+const LOGIN_CSP = INBOX_CSP.replace("form-action 'none'", "form-action 'self'");
 
 /**
  * The Host header is client input and ends up inside the shop page, so only a plain host[:port]
@@ -87,6 +93,14 @@ export function createHttpHandler(options: HttpOptions) {
       send(400, types.text, 'Bad request\n');
       return;
     }
+    try {
+      if (await handleAuthRoute(req, res, pathname, options.auth)) return;
+    } catch (error) {
+      console.error(`Natter demo: ${pathname} failed:`, error);
+      if (!res.headersSent) send(500, types.text, 'Internal server error\n');
+      else res.destroy();
+      return;
+    }
     const route = routes.get(pathname);
     // Only when no page has this path: a script in dist/ itself (natter.js, its map, its chunks).
     const distFile = route === undefined ? distFileName(pathname) : undefined;
@@ -126,8 +140,27 @@ const routes = new Map<string, Route>(Object.entries({
     const page = await readFile(path.join(demoDir, 'shop.html'), 'utf8');
     send(200, types.html, page.replaceAll(ENDPOINT_PLACEHOLDER, escapeAttribute(endpoint)));
   },
-  '/inbox': async ({ send }) => {
-    send(200, types.html, await readFile(path.join(demoDir, 'inbox.html')), { 'Content-Security-Policy': INBOX_CSP });
+  // The inbox for a signed-in agent (or while the team side is open: auth.ts), else the sign-in page.
+  '/inbox': async ({ req, send, options }) => {
+    const access = accessOf(req, options.auth.auth);
+    if (access.status === 403) send(403, types.text, `${OPEN_ONLY_HERE}\n`);
+    else if (access.status === 200) send(200, types.html, await readFile(path.join(demoDir, 'inbox.html')), { 'Content-Security-Policy': INBOX_CSP });
+    else send(200, types.html, await readFile(path.join(demoDir, 'inbox-login.html')), { 'Content-Security-Policy': LOGIN_CSP });
+  },
+  '/inbox-login.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-login.js')));
+  },
+  '/inbox-account.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-account.js')));
+  },
+  '/inbox-dom.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-dom.js')));
+  },
+  '/inbox-list.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-list.js')));
+  },
+  '/inbox-thread.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-thread.js')));
   },
   // The shop's service worker: it keeps the shop open while this server is stopped (see the file).
   '/shop-sw.js': async ({ send }) => {

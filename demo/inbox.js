@@ -4,7 +4,14 @@
 // Everything that came over the network is visitor-controlled text: it only ever reaches the page
 // through textContent / createTextNode, never innerHTML.
 
+import { leaveIfSignedOut, loadAccess, showAccess } from './inbox-account.js';
+import { dateAndTime, el, isVerified, modeOf, modeText, timeElement, verifiedBadge, visitorLabel } from './inbox-dom.js';
+import { ConversationList } from './inbox-list.js';
+import { ThreadView } from './inbox-thread.js';
+
 const MAX_TEXT_LENGTH = 4000;
+/** The server closes the agent socket with this code when the agent's sign-in ended. */
+const CLOSE_SIGNED_OUT = 4401;
 const NAME_KEY = 'natter-inbox-name';
 /** Our "typing" is repeated at most this often while the agent types… */
 const TYPING_REPEAT_MS = 3000;
@@ -42,6 +49,9 @@ const ui = {
   sessionDetails: $('session-details'),
   ratings: $('ratings'),
   noRatings: $('no-ratings'),
+  banner: $('open-banner'),
+  account: $('account'),
+  signOut: /** @type {HTMLButtonElement} */ ($('sign-out')),
 };
 
 const state = {
@@ -81,7 +91,9 @@ let attempt = 0;
 function connect() {
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/agent`);
   socket = ws;
+  let opened = false;
   ws.addEventListener('open', () => {
+    opened = true;
     sendFrame({ type: 'hello', name: state.name, available: state.available });
   });
   ws.addEventListener('message', (event) => {
@@ -94,10 +106,12 @@ function connect() {
     }
     if (frame && typeof frame === 'object') handleFrame(frame);
   });
-  ws.addEventListener('close', () => {
+  ws.addEventListener('close', async (event) => {
     if (socket !== ws) return;
     socket = null;
     setConnected(false);
+    // Refused (the session ended, or the server restarted and forgot it) or signed out: sign in again.
+    if ((!opened || event.code === CLOSE_SIGNED_OUT) && (await leaveIfSignedOut())) return;
     // Exponential backoff with jitter, so a restarted server is not hit by every inbox at once.
     const ceiling = Math.min(30_000, 500 * 2 ** attempt++);
     setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
@@ -141,14 +155,17 @@ function handleFrame(frame) {
         state.selectedId = sortedConversations()[0]?.meta.id ?? null;
       }
       setConnected(true);
-      render();
+      scheduleRender();
       return;
     case 'item': {
       const conversation = ensureConversation(frame.conversationId);
       const item = frame.item;
-      if (!conversation.items.some((i) => i.seq === item.seq)) {
-        conversation.items.push(item);
-        conversation.items.sort((a, b) => a.seq - b.seq);
+      const items = conversation.items;
+      // Items come in seq order but for a resync: the common case is one push, no search, no sort.
+      if (items.length === 0 || item.seq > items[items.length - 1].seq) items.push(item);
+      else if (!items.some((i) => i.seq === item.seq)) {
+        items.push(item);
+        items.sort((a, b) => a.seq - b.seq);
       }
       conversation.meta.updatedAt = Math.max(conversation.meta.updatedAt ?? 0, item.sentAt);
       conversation.meta.seq = Math.max(conversation.meta.seq ?? 0, item.seq);
@@ -158,9 +175,9 @@ function handleFrame(frame) {
         if (frame.conversationId !== state.selectedId) {
           state.unread.set(frame.conversationId, (state.unread.get(frame.conversationId) ?? 0) + 1);
         }
-        ui.announcer.textContent = `New message from ${visitorLabel(conversation.meta)}`;
+        announce(`New message from ${visitorLabel(conversation.meta)}`);
       }
-      render();
+      scheduleRender();
       return;
     }
     case 'conversation': {
@@ -169,30 +186,30 @@ function handleFrame(frame) {
       // Replaces the metadata: a field the server left out (no session yet) is gone.
       conversation.meta = { ...frame.conversation };
       const session = conversation.meta.session;
-      if (session?.state === 'queued' && !wasQueued) ui.announcer.textContent = `${visitorLabel(conversation.meta)} is waiting for live chat`;
+      if (session?.state === 'queued' && !wasQueued) announce(`${visitorLabel(conversation.meta)} is waiting for live chat`);
       if (session?.state !== 'live') setVisitorTyping(frame.conversation.id, false);
-      render();
+      scheduleRender();
       return;
     }
     case 'typing':
       setVisitorTyping(frame.conversationId, frame.typing === true);
-      render();
+      scheduleRender();
       return;
     case 'availability':
       state.availability = frame.availability;
-      render();
+      scheduleRender();
       return;
     case 'mode':
       state.forcedMode = frame.mode ?? null;
-      render();
+      scheduleRender();
       return;
     case 'agents':
       state.agents = frame.agents;
-      render();
+      scheduleRender();
       return;
     case 'ack':
       state.outbox.delete(frame.clientId);
-      render();
+      scheduleRender();
       return;
     case 'error': {
       const pending = frame.clientId ? state.outbox.get(frame.clientId) : undefined;
@@ -202,7 +219,7 @@ function handleFrame(frame) {
         if (pending.conversationId === state.selectedId && ui.input.value === '') ui.input.value = pending.text;
       }
       showNotice(`${pending ? 'Reply not sent' : 'Server error'}: ${String(frame.message)}`);
-      render();
+      scheduleRender();
       return;
     }
   }
@@ -268,6 +285,7 @@ function initialName() {
 }
 
 function rename() {
+  if (ui.name.readOnly) return;
   const name = ui.name.value.trim().slice(0, 200);
   if (name === '' || name === state.name) {
     ui.name.value = state.name;
@@ -339,7 +357,7 @@ function setVisitorTyping(conversationId, isTyping) {
     conversationId,
     setTimeout(() => {
       state.visitorTyping.delete(conversationId);
-      render();
+      scheduleRender();
     }, TYPING_SHOWN_MS),
   );
 }
@@ -353,13 +371,6 @@ function showNotice(text) {
 
 // ---- rendering ----------------------------------------------------------------------------------------
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 /**
  * Conversations to show, newest first. A visitor who opened the chat but has not written yet (and is not
  * waiting for live chat) has nothing to read: they are left out until they do.
@@ -370,80 +381,40 @@ function sortedConversations() {
     .sort((a, b) => (b.meta.updatedAt ?? 0) - (a.meta.updatedAt ?? 0));
 }
 
-function visitorLabel(meta) {
-  const user = meta.user ?? {};
-  return user.name || user.email || `Visitor ${String(meta.id).slice(0, 8)}`;
-}
-
-function authorLabel(item, meta) {
-  const author = item.author ?? {};
-  switch (author.role) {
-    case 'visitor':
-      return author.name || meta.user?.name || 'Visitor';
-    case 'agent':
-      // Agent ids last one connection, so "(you)" cannot be told reliably for older replies; the name is enough.
-      return author.name || 'Agent';
-    case 'bot':
-      return author.name || 'Bot';
-    default:
-      return 'System';
-  }
-}
-
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-
-function timeElement(ms, className) {
-  const date = new Date(ms);
-  const node = el('time', className);
-  if (Number.isNaN(date.getTime())) return node;
-  node.dateTime = date.toISOString();
-  node.textContent = (date.toDateString() === new Date().toDateString() ? timeOnly : dateAndTime).format(date);
-  node.title = date.toLocaleString();
-  return node;
-}
+const conversationList = new ConversationList(ui.conversations);
+const thread = new ThreadView(/** @type {HTMLOListElement} */ (ui.messages));
 
 /**
- * Where the conversation is: 'queued', 'live', 'ended' (until the visitor writes again after the chat),
- * or 'messaging'.
+ * Frames from the server ask for a render; it happens once per animation frame, with everything that
+ * arrived meanwhile (a background tab gets no frames: a timer does it there, so the title still counts).
  */
-function modeOf(conversation) {
-  const session = conversation.meta.session;
-  if (!session) return 'messaging';
-  if (session.state !== 'ended') return session.state;
-  const endedAt = session.endedAt ?? 0;
-  const wroteSince = conversation.items.some((i) => i.author?.role === 'visitor' && i.sentAt > endedAt);
-  return wroteSince ? 'messaging' : 'ended';
+let renderRequest = 0;
+function scheduleRender() {
+  if (renderRequest !== 0) return;
+  const request = (renderRequest = setTimeout(() => renderRequest === request && render(), 250));
+  requestAnimationFrame(() => renderRequest === request && render());
 }
 
-function modeText(conversation) {
-  const session = conversation.meta.session;
-  switch (modeOf(conversation)) {
-    case 'queued':
-      return session.position ? `Queued #${session.position}` : 'Queued';
-    case 'live':
-      return `Live with ${session.agent?.name || 'an agent'}`;
-    case 'ended':
-      return 'Ended';
-    default:
-      return 'Messaging';
-  }
-}
-
-function modeBadge(conversation, testid) {
-  const badge = el('span', 'mode-badge', modeText(conversation));
-  badge.dataset.mode = modeOf(conversation);
-  badge.dataset.testid = testid;
-  return badge;
+/** What to tell screen readers at the next render: one announcement per frame, not one per message. */
+let announcement = '';
+function announce(text) {
+  announcement = text;
+  scheduleRender();
 }
 
 function render() {
+  clearTimeout(renderRequest);
+  renderRequest = 0;
   renderToolbar();
   renderQueue();
-  renderConversationList();
+  conversationList.update(sortedConversations(), state.selectedId, state.unread);
   renderThread();
   const unread = [...state.unread.values()].reduce((a, b) => a + b, 0);
   document.title = unread > 0 ? `(${unread}) Natter Inbox` : 'Natter Inbox';
+  if (announcement !== '') {
+    ui.announcer.textContent = announcement;
+    announcement = '';
+  }
 }
 
 function renderToolbar() {
@@ -510,56 +481,13 @@ function renderQueue() {
   if (focusedId) ui.queue.querySelector(`[data-conversation-id="${CSS.escape(focusedId)}"] button`)?.focus();
 }
 
-function renderConversationList() {
-  const focusedId = document.activeElement?.closest?.('[data-testid="conversation"]')?.getAttribute('data-conversation-id');
-  const conversations = sortedConversations();
-  ui.noConversations.hidden = conversations.length > 0;
-  ui.conversations.replaceChildren(
-    ...conversations.map(({ meta, items }) => {
-      const button = el('button', 'conversation');
-      button.type = 'button';
-      button.dataset.testid = 'conversation';
-      button.dataset.conversationId = meta.id;
-      if (meta.id === state.selectedId) button.setAttribute('aria-current', 'true');
-      const unread = state.unread.get(meta.id) ?? 0;
-      if (unread > 0) {
-        button.classList.add('has-unread');
-        button.dataset.unread = String(unread);
-      }
-
-      const who = el('span', 'who');
-      who.append(el('span', `online${meta.online ? ' is-online' : ''}`));
-      who.append(el('span', 'visually-hidden', meta.online ? 'Online: ' : 'Offline: '));
-      who.append(document.createTextNode(visitorLabel(meta)));
-      if (unread > 0) who.append(el('span', 'visually-hidden', ` (${unread} unread)`));
-
-      const last = items.at(-1);
-      const preview = el('span', 'preview');
-      if (last) {
-        const prefix = last.author?.role === 'agent' || last.author?.role === 'bot' ? `${authorLabel(last, meta)}: ` : '';
-        preview.textContent = `${prefix}${last.text}`;
-      } else {
-        preview.textContent = 'No messages yet';
-      }
-      const badges = el('span', 'badges');
-      badges.append(modeBadge({ meta, items }, 'mode-badge'));
-      if (meta.needsPerson) badges.append(el('span', 'mode-badge needs-person', 'Waiting for a person'));
-      button.append(who, timeElement(last?.sentAt ?? meta.updatedAt, 'when'), preview, badges);
-      const li = el('li');
-      li.append(button);
-      return li;
-    }),
-  );
-  if (focusedId) ui.conversations.querySelector(`[data-conversation-id="${CSS.escape(focusedId)}"]`)?.focus();
-}
-
 function renderThread() {
   const conversation = state.selectedId ? state.conversations.get(state.selectedId) : undefined;
   ui.thread.hidden = !conversation;
   ui.placeholder.hidden = Boolean(conversation);
   ui.send.disabled = !conversation;
   if (!conversation) {
-    ui.messages.replaceChildren();
+    thread.clear();
     ui.visitorTyping.hidden = true;
     return;
   }
@@ -571,12 +499,10 @@ function renderThread() {
   ui.visitorTyping.hidden = !typingNow;
   ui.visitorTyping.textContent = typingNow ? `${visitorLabel(conversation.meta)} is typing…` : '';
   renderDetails(conversation);
-  const { meta, items } = conversation;
-  const list = ui.messages;
-  const switched = list.dataset.conversationId !== meta.id;
-  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  const { meta } = conversation;
 
   ui.threadTitle.textContent = visitorLabel(meta);
+  if (isVerified(meta)) ui.threadTitle.append(verifiedBadge());
   const details = [];
   if (meta.user?.name && meta.user?.email) details.push(meta.user.email);
   if (meta.locale) details.push(`Locale ${meta.locale}`);
@@ -584,27 +510,9 @@ function renderThread() {
   details.push(`Started ${new Date(meta.createdAt).toLocaleString()}`);
   ui.threadDetails.textContent = details.join(' · ');
 
-  const rows = items.map((item) => {
-    const row = messageRow(item.author?.role ?? 'system', authorLabel(item, meta), item.text, item.sentAt, item.seq);
-    if (item.event?.kind) row.dataset.event = item.event.kind;
-    if (Array.isArray(item.quickReplies) && item.quickReplies.length > 0) {
-      const replies = el('ul', 'quick-replies');
-      replies.setAttribute('aria-label', 'Quick replies offered');
-      for (const text of item.quickReplies) replies.append(el('li', undefined, String(text)));
-      row.append(replies);
-    }
-    return row;
-  });
-  for (const [, pending] of state.outbox) {
-    if (pending.conversationId !== meta.id) continue;
-    const row = messageRow('agent', state.name, pending.text, pending.createdAt);
-    row.dataset.pending = 'true';
-    row.querySelector('.meta')?.append(document.createTextNode(' · sending…'));
-    rows.push(row);
-  }
-  list.replaceChildren(...rows);
-  list.dataset.conversationId = meta.id;
-  if (switched || nearBottom) list.scrollTop = list.scrollHeight;
+  const pending = [];
+  for (const [clientId, reply] of state.outbox) if (reply.conversationId === meta.id) pending.push({ clientId, ...reply });
+  thread.update(conversation, pending, state.name);
 }
 
 function renderDetails(conversation) {
@@ -644,18 +552,6 @@ function renderDetails(conversation) {
   );
 }
 
-function messageRow(role, label, text, sentAt, seq) {
-  const li = el('li', 'message');
-  li.dataset.testid = 'message';
-  li.dataset.role = role;
-  if (seq !== undefined) li.dataset.seq = String(seq);
-  const meta = el('div', 'meta');
-  if (role === 'bot') meta.append(el('span', 'badge', 'Bot'));
-  meta.append(document.createTextNode(`${label} · `), timeElement(sentAt));
-  li.append(meta, el('div', 'bubble', text));
-  return li;
-}
-
 // ---- wiring -------------------------------------------------------------------------------------------
 
 ui.form.addEventListener('submit', (event) => {
@@ -691,4 +587,12 @@ ui.name.addEventListener('keydown', (event) => {
 });
 
 render();
-connect();
+loadAccess().then(
+  (access) => {
+    if (access === null) return; // on the way to the sign-in page
+    if (access.access === 'account') state.name = access.name;
+    showAccess(access, ui);
+    connect();
+  },
+  () => connect(), // the server is down: the socket's backoff keeps trying
+);

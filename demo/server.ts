@@ -3,12 +3,15 @@
  *
  * Environment (docs/protocol.md, "Reference backend: configuration"): PORT (8080), HOST (127.0.0.1),
  * DATA_DIR (.demo-data in the repository), TEAM_NAME, BUSINESS_HOURS (always open), BUSINESS_TZ (UTC),
- * REPLY_MINUTES (120), AWAY_MESSAGE, SESSION_TIMEOUT_MS (15 min), FORCE_MODE (live | messaging), BOT (on | off).
+ * REPLY_MINUTES (120), AWAY_MESSAGE, SESSION_TIMEOUT_MS (15 min), FORCE_MODE (live | messaging), BOT (on | off),
+ * INBOX_ORIGIN (this server), INBOX_SESSION_IDLE_MS (12 h), TRUST_PROXY (off). Agent accounts: `node demo/agents.ts` (auth.ts).
  * Tests import `startServer` instead of running this file.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ForcedMode } from './agent-protocol.ts';
+import { AgentAccounts, accountsPath } from './auth-accounts.ts';
+import { readTrustProxy } from './auth.ts';
 import { DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
 
 export { startServer, type RunningServer, type ServerOptions } from './start.ts';
@@ -67,12 +70,23 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (replyMinutes !== undefined) options.replyMinutes = replyMinutes;
   const timeout = readInteger('SESSION_TIMEOUT_MS', env.SESSION_TIMEOUT_MS, 1000, 2_147_483_647);
   if (timeout !== undefined) options.sessionTimeoutMs = timeout;
+  if (env.INBOX_ORIGIN) options.inboxOrigin = env.INBOX_ORIGIN;
+  if (readTrustProxy(env.TRUST_PROXY)) options.trustProxy = true;
+  const idle = readInteger('INBOX_SESSION_IDLE_MS', env.INBOX_SESSION_IDLE_MS, 1000, 30 * 24 * 60 * 60_000);
+  if (idle !== undefined) options.sessionIdleMs = idle;
   return options;
 }
 
 export async function main(): Promise<void> {
-  const server = await startServer(optionsFromEnv(process.env));
+  const options = optionsFromEnv(process.env);
+  const server = await startServer(options);
   console.log(`Natter demo: shop ${server.url}/  inbox ${server.url}/inbox`);
+  if (new AgentAccounts(accountsPath(options.dataDir)).count() === 0) {
+    console.warn(
+      'Natter demo: no agent accounts, so the inbox has no sign-in and anyone on this machine can answer.\n' +
+        `  Lock it: DATA_DIR=${options.dataDir} node demo/agents.ts add you@example.com --name "Your Name"`,
+    );
+  }
 
   let stopping = false;
   const stop = (): void => {

@@ -6,9 +6,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { mayOpenAgentSocket } from './agent-access.ts';
+import { agentAccess, AgentGrants, type AgentGrant } from './agent-access.ts';
 import type { ForcedMode } from './agent-protocol.ts';
 import { acceptAgent } from './agent-socket.ts';
+import { parseInboxOrigins, TeamAuth } from './auth.ts';
 import { checkTimeZone, parseBusinessHours } from './business-hours.ts';
 import { ConversationStore } from './conversation-store.ts';
 import { Desk } from './desk.ts';
@@ -21,7 +22,7 @@ export interface ServerOptions {
   /** 0 picks a free port; the real one is in the result. */
   port: number;
   dataDir: string;
-  /** Defaults to 127.0.0.1: the agent inbox has no login. */
+  /** Defaults to 127.0.0.1. Anything else needs an agent account (auth.ts). */
   host?: string;
   teamName?: string;
   /** Where `natter.js` is served from; defaults to the repository's `dist/`. */
@@ -46,6 +47,12 @@ export interface ServerOptions {
   clock?: () => number;
   /** How often business hours are re-checked. Default one minute. */
   clockTickMs?: number;
+  /** `INBOX_ORIGIN`: the origin(s) the inbox is served from, comma-separated. Default: this server's own. */
+  inboxOrigin?: string;
+  /** An agent session ends after this long unused. Default 12 hours. */
+  sessionIdleMs?: number;
+  /** Reached only through a proxy that appends the client to X-Forwarded-For (sign-in throttling). */
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
@@ -81,6 +88,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Configuration errors first, before anything is opened or listens.
   const hours = parseBusinessHours(options.businessHours);
   const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
+  const auth = new TeamAuth({
+    dataDir: options.dataDir,
+    host,
+    inboxOrigins: parseInboxOrigins(options.inboxOrigin),
+    sessionIdleMs: options.sessionIdleMs,
+    trustProxy: options.trustProxy,
+  });
+  auth.assertMayListen(host, options.dataDir);
+  const grants = new AgentGrants(auth);
   const store = ConversationStore.open(options.dataDir);
   const hub = new Hub(store);
   const desk = new Desk({
@@ -109,15 +125,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     socket.on('error', onSocketError);
     acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs });
   });
-  agents.on('connection', (socket: WebSocket) => {
+  agents.on('connection', (socket: WebSocket, _req: IncomingMessage, grant: AgentGrant) => {
     socket.on('error', onSocketError);
-    acceptAgent(socket, { store, hub, desk, helloTimeoutMs });
+    grants.add(socket, grant);
+    acceptAgent(socket, { store, hub, desk, helloTimeoutMs, account: () => grants.accountOf(socket), used: () => grants.touch(socket) });
   });
   const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
+  // Ends agent sockets whose session expired, or whose account, password or token changed.
+  const sweep = setInterval(() => grants.sweep(), 1000).unref();
 
   const handler = createHttpHandler({
     distDir: options.distDir ?? defaultDistDir,
     fallbackHost: () => `${urlHost(host)}:${port}`,
+    auth: { auth, endSession: (id) => grants.endSession(id) },
   });
   const http = createServer((req, res) => void handler(req, res));
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -126,8 +146,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (pathname === '/natter') {
       visitors.handleUpgrade(req, socket, head, (ws) => visitors.emit('connection', ws, req));
     } else if (pathname === '/agent') {
-      if (mayOpenAgentSocket(req, host)) agents.handleUpgrade(req, socket, head, (ws) => agents.emit('connection', ws, req));
-      else refuseUpgrade(socket, '403 Forbidden');
+      const access = agentAccess(req, auth);
+      if (access.ok) agents.handleUpgrade(req, socket, head, (ws) => agents.emit('connection', ws, req, access.grant));
+      else refuseUpgrade(socket, access.status);
     } else {
       refuseUpgrade(socket, '404 Not Found');
     }
@@ -144,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     desk.stop();
     stopHeartbeat();
+    clearInterval(sweep);
     throw error;
   }
   port = (http.address() as AddressInfo).port;
@@ -152,6 +174,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopHeartbeat();
+      clearInterval(sweep);
       desk.stop();
       const sockets = [...visitors.clients, ...agents.clients];
       // 1001 "going away": clients treat it as a restart and reconnect.

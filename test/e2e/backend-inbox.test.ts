@@ -1,12 +1,12 @@
 /**
  * The agent inbox (demo/inbox.html + inbox.js) in real Chromium against the reference backend, with a
  * raw WebSocket visitor: the queue and Accept, mode badges, typing both ways, End chat, the rating and
- * email in the side panel, bot and system items, and the force-mode select.
+ * email in the side panel, bot and system items, and the force-mode select. The agent signs in first.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './harness';
-import { TestBackend, say, type Peer } from './backend-peer';
+import { TestBackend, say, signIn, type Peer } from './backend-peer';
 
 let backend: TestBackend;
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
@@ -17,8 +17,7 @@ beforeAll(async () => {
   await backend.start();
   chromium = await launchChromium();
   inbox = await (await chromium.browser.newContext()).newPage();
-  await inbox.goto(`${backend.server.url}/inbox?name=Alex`);
-  await inbox.locator('[data-testid="connection"].is-connected').waitFor();
+  await signIn(inbox, backend.server.url, await backend.account('Alex'));
 });
 
 afterAll(async () => {
@@ -107,4 +106,53 @@ test('going away is what visitors hear', async () => {
   await expect.poll(() => text('team-status')).toContain('away');
   await inbox.getByTestId('availability-toggle').click();
   expect((await peer.type('availability')).availability.agents).toBe(true);
+});
+
+test('a verified customer has a "Verified" badge, in the list and the thread; anyone else has none', async () => {
+  // The agent socket is played by the test, so the summaries can carry what identity verification adds
+  // (`user.verified: true`) whether or not this backend sends it yet.
+  const page = await inbox.context().newPage();
+  const conversation = (id: string, user: Record<string, unknown>, minutesAgo: number) => ({
+    id,
+    user,
+    createdAt: Date.now() - minutesAgo * 60_000,
+    updatedAt: Date.now() - minutesAgo * 60_000,
+    seq: 1,
+    online: true,
+    ratings: [],
+    needsPerson: false,
+    items: [{ id: `${id}-1`, seq: 1, author: { role: 'visitor' }, text: `Hello from ${String(user.name)}`, sentAt: Date.now() - minutesAgo * 60_000 }],
+  });
+  let server: import('playwright-core').WebSocketRoute | undefined;
+  await page.routeWebSocket(/\/agent$/, (route) => {
+    server = route;
+    route.onMessage((message) => {
+      if (JSON.parse(String(message)).type !== 'hello') return;
+      const you = { id: 'agent-1', name: 'Alex', available: true };
+      const conversations = [
+        conversation('c-verified', { id: 'cust_1', name: 'Vera Verified', email: 'vera@example.com', verified: true }, 1),
+        conversation('c-claimed', { name: 'Claims To Be', verified: 'yes' }, 2),
+        conversation('c-plain', { name: 'Plain Visitor' }, 3),
+      ];
+      route.send(JSON.stringify({ type: 'snapshot', you, conversations, agents: [you], availability: { agents: true, open: true }, mode: null }));
+    });
+  });
+  await page.goto(`${backend.server.url}/inbox`);
+  await page.locator('[data-testid="connection"].is-connected').waitFor();
+  const row = (name: string) => page.locator('[data-testid="conversation"]', { hasText: name });
+  await expect.poll(() => page.getByTestId('conversation').count()).toBe(3);
+  expect(await row('Vera Verified').getByTestId('verified').textContent()).toBe('Verified');
+  expect(await row('Claims To Be').getByTestId('verified').count()).toBe(0);
+  expect(await row('Plain Visitor').getByTestId('verified').count()).toBe(0);
+  // The newest, verified conversation is open: its title says so too.
+  expect(await page.locator('#thread-title').textContent()).toBe('Vera VerifiedVerified');
+  await row('Plain Visitor').click();
+  expect(await page.locator('#thread-title [data-testid="verified"]').count()).toBe(0);
+
+  // Verification arriving later (a conversation update) shows at once.
+  const { items: _items, ...plain } = conversation('c-plain', { name: 'Plain Visitor', verified: true }, 3);
+  server!.send(JSON.stringify({ type: 'conversation', conversation: plain }));
+  await expect.poll(() => row('Plain Visitor').getByTestId('verified').count()).toBe(1);
+  await expect.poll(() => page.locator('#thread-title [data-testid="verified"]').count()).toBe(1);
+  await page.close();
 });

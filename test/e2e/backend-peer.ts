@@ -3,13 +3,19 @@
  * Every frame received is kept; `take` waits for the first not-yet-taken frame that matches, so tests
  * read frames in the order they care about without racing the socket. Every frame a visitor receives is
  * checked against the protocol's own schema (`serverFrame`).
+ *
+ * TestBackend's team side is locked, as on a real deployment: each agent name gets an account of its own
+ * (made on first use) and connects with that account's agent token.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { serverFrame } from '../../src/protocol/wire';
 import { startServer, type RunningServer, type ServerOptions } from '../../demo/start';
+import { AgentAccounts, accountsPath } from '../../demo/auth-accounts';
+import { hashPassword } from '../../demo/auth-password';
 
 // Frames are JSON from the server under test; the tests look into them freely.
 export type Frame = Record<string, any>;
@@ -37,8 +43,8 @@ export class Peer {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static async open(url: string, visitor: boolean): Promise<Peer> {
-    const socket = new WebSocket(url);
+  static async open(url: string, visitor: boolean, headers: Record<string, string> = {}): Promise<Peer> {
+    const socket = new WebSocket(url, { headers });
     const peer = new Peer(socket, visitor);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -122,12 +128,21 @@ export async function visitor(
   return { peer, welcome, items };
 }
 
-/** An agent connected, with its snapshot. */
-export async function agent(server: RunningServer, name: string, extra: Frame = {}): Promise<{ peer: Peer; snapshot: Frame }> {
-  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/agent`, false);
+/** An agent connected with an agent token, with its snapshot. */
+export async function agent(server: RunningServer, name: string, token: string, extra: Frame = {}): Promise<{ peer: Peer; snapshot: Frame }> {
+  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/agent`, false, { Authorization: `Bearer ${token}` });
   peer.send({ type: 'hello', name, ...extra });
   const snapshot = await peer.type('snapshot');
   return { peer, snapshot };
+}
+
+/** Signs `page` in on the inbox's sign-in page, as an agent would, and waits for the inbox to connect. */
+export async function signIn(page: Page, url: string, account: { email: string; password: string }): Promise<void> {
+  await page.goto(`${url}/inbox`);
+  await page.getByTestId('sign-in-email').fill(account.email);
+  await page.getByTestId('sign-in-password').fill(account.password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.locator('[data-testid="connection"].is-connected').waitFor();
 }
 
 let clientIds = 0;
@@ -138,12 +153,35 @@ export async function say(peer: Peer, text: string): Promise<Frame> {
   return peer.type('ack', (f) => f.clientId === clientId);
 }
 
+export const TEST_PASSWORD = 'correct horse battery staple';
+let testPasswordHash: Promise<string> | undefined;
+
+export interface TestAccount {
+  email: string;
+  password: string;
+  token: string;
+}
+
 /** A backend on a free port with its own temporary data directory; `restart` keeps the data. */
 export class TestBackend {
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'natter-backend-'));
   server!: RunningServer;
   readonly peers: Peer[] = [];
+  readonly #accounts = new Map<string, TestAccount>();
   constructor(private options: Partial<ServerOptions> = {}) {}
+
+  /** The agent account named `name`, made on first use (the server reads agents.json as it changes). */
+  async account(name: string): Promise<TestAccount> {
+    const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@agents.test`;
+    let account = this.#accounts.get(email);
+    if (account === undefined) {
+      const accounts = new AgentAccounts(accountsPath(this.dataDir));
+      accounts.add({ email, name, password: await (testPasswordHash ??= hashPassword(TEST_PASSWORD)), passwordChangedAt: Date.now() });
+      account = { email, password: TEST_PASSWORD, token: accounts.createToken(email) };
+      this.#accounts.set(email, account);
+    }
+    return account;
+  }
 
   async start(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
     this.options = { ...this.options, ...options };
@@ -158,7 +196,7 @@ export class TestBackend {
   }
 
   async agent(name: string, extra: Frame = {}) {
-    const a = await agent(this.server, name, extra);
+    const a = await agent(this.server, name, (await this.account(name)).token, extra);
     this.peers.push(a.peer);
     return a;
   }
