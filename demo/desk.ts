@@ -1,7 +1,7 @@
 /**
  * The help desk of the reference backend: live chat sessions (queue → live → ended → rated), the team's
  * availability and business hours, a forced mode, email capture, the bot, and the inactivity timeout.
- * The socket handlers call it; it stores through the conversation store (append-only, so a restart keeps
+ * The socket handlers call it; it stores through the conversation store (so a restart keeps
  * every session, rating, email and the bot's memory) and fans out through the hub.
  *
  * Everything here is synchronous: no frame can slip between a check and the change it guards.

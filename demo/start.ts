@@ -15,6 +15,7 @@ import { Desk } from './desk.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { createHttpHandler, defaultDistDir } from './http.ts';
 import { Hub } from './hub.ts';
+import { holdUntilStored } from './outbound.ts';
 import { acceptVisitor } from './visitor-socket.ts';
 
 export interface ServerOptions {
@@ -107,10 +108,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   visitors.on('connection', (socket: WebSocket) => {
     socket.on('error', onSocketError);
+    holdUntilStored(socket, store);
     acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs });
   });
   agents.on('connection', (socket: WebSocket) => {
     socket.on('error', onSocketError);
+    holdUntilStored(socket, store);
     acceptAgent(socket, { store, hub, desk, helloTimeoutMs });
   });
   const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
@@ -144,6 +147,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     desk.stop();
     stopHeartbeat();
+    store.close();
     throw error;
   }
   port = (http.address() as AddressInfo).port;
@@ -153,6 +157,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (closing ??= (async () => {
       stopHeartbeat();
       desk.stop();
+      // What this turn stored goes out (and its frames with it) before the sockets say goodbye.
+      store.flush();
       const sockets = [...visitors.clients, ...agents.clients];
       // 1001 "going away": clients treat it as a restart and reconnect.
       const closed = sockets.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
@@ -164,6 +170,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await stopped;
+      store.close();
     })());
 
   return { port, url: `http://${urlHost(host)}:${port}`, close };

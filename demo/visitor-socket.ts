@@ -15,6 +15,7 @@ import { describeIssues } from './describe-issues.ts';
 import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
+import { closeAfterFrames } from './outbound.ts';
 
 export interface VisitorContext {
   store: ConversationStore;
@@ -88,7 +89,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     const name = store.get(id)?.meta.user.name;
     const author: WireAuthor = name === undefined ? { role: 'visitor' } : { role: 'visitor', name };
     const { item, created } = store.append(id, { clientId: frame.clientId, author, text: frame.text });
-    // Stored (and flushed) above; only now may anyone — the sender last — hear of it.
+    // Stored above (committed at the end of this turn, and every frame below waits for that commit).
     if (created) hub.broadcastItem(id, item);
     sendFrame(socket, { type: 'ack', clientId: frame.clientId, id: item.id, seq: item.seq, sentAt: item.sentAt });
     // The live session's clock and the bot, after the sender has its ack (a bot answer follows it).
@@ -124,7 +125,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
         `This server speaks Natter protocol v${PROTOCOL_VERSION}, but the client said hello with v ${raw.v}. ` +
           `Load a Natter script that speaks v${PROTOCOL_VERSION} (or upgrade the server); reconnecting as is will not help.`,
       );
-      socket.close(CLOSE_UNSUPPORTED_VERSION, 'Unsupported protocol version');
+      closeAfterFrames(socket, CLOSE_UNSUPPORTED_VERSION, 'Unsupported protocol version');
       return;
     }
     const parsed = clientFrame.safeParse(raw);
