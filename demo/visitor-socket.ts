@@ -42,8 +42,16 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
 
   socket.on('close', () => {
     clearTimeout(helloTimer);
-    if (conversationId !== undefined && hub.removeVisitor(conversationId, socket)) hub.conversationChanged(conversationId);
+    if (conversationId !== undefined) leave(conversationId);
   });
+
+  /** This socket leaves the conversation; when it was the last one, agents see the visitor go offline. */
+  const leave = (id: string): void => {
+    if (!hub.removeVisitor(id, socket)) return;
+    hub.conversationChanged(id);
+    // Nothing stored in it: it lived only in memory for this visitor, and goes with them.
+    store.forget(id);
+  };
 
   const fail = (code: ErrorCode, message: string, clientId?: string): void => {
     sendFrame(socket, clientId === undefined ? { type: 'error', code, message } : { type: 'error', code, message, clientId });
@@ -65,9 +73,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     }
     const id = conversation.meta.id;
     // A second hello on the same socket is allowed; it simply re-opens (possibly another) conversation.
-    if (conversationId !== undefined && conversationId !== id && hub.removeVisitor(conversationId, socket)) {
-      hub.conversationChanged(conversationId);
-    }
+    if (conversationId !== undefined && conversationId !== id) leave(conversationId);
     conversationId = id;
     clearTimeout(helloTimer);
     // Registering before replaying, with nothing async in between, means no live item can slip

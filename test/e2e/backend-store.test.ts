@@ -13,7 +13,7 @@ import { ConversationStore } from '../../demo/conversation-store.ts';
 import { StorageUnavailableError } from '../../demo/group-commit.ts';
 import type { RunningServer } from '../../demo/start.ts';
 import type { ConversationStorage, StorageRecord } from '../../demo/storage.ts';
-import { say, visitor } from './backend-peer';
+import { say, TestBackend, visitor } from './backend-peer';
 import { Backend, freePort } from './harness';
 
 const dirs: string[] = [];
@@ -200,5 +200,30 @@ test('the first start on a data directory of the JSON-lines version imports it o
     await Promise.all([late.peer.close(), olgaAgain.peer.close()]);
   } finally {
     await backend.stop();
+  }
+});
+
+test('a visitor who only opened the chat leaves nothing behind; one who wrote keeps their conversation', async () => {
+  const backend = new TestBackend({ bot: false });
+  await backend.start();
+  try {
+    const idle = await backend.visitor('visitor-idle-01');
+    const writer = await backend.visitor('visitor-writer-1');
+    await say(writer.peer, 'Hello');
+    // A second tab keeps the conversation while the first one closes.
+    const idleTab = await backend.visitor('visitor-idle-01');
+    expect(idleTab.welcome.conversationId).toBe(idle.welcome.conversationId);
+    await idle.peer.close();
+    expect((await backend.visitor('visitor-idle-01')).welcome.conversationId).toBe(idle.welcome.conversationId);
+    await Promise.all([idleTab.peer.close(), writer.peer.close(), ...backend.peers.map((p) => p.close())]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const again = await backend.visitor('visitor-idle-01');
+    expect(again.welcome).toMatchObject({ seq: 0 });
+    expect(again.welcome.conversationId).not.toBe(idle.welcome.conversationId);
+    expect((await backend.visitor('visitor-writer-1')).welcome).toMatchObject({ conversationId: writer.welcome.conversationId, seq: 1 });
+    expect(rows(backend.dataDir, 'SELECT visitor_id FROM conversations')).toEqual([{ visitor_id: 'visitor-writer-1' }]);
+  } finally {
+    await backend.dispose();
   }
 });
