@@ -13,28 +13,32 @@ export interface CommitBarrier {
   afterCommit(then: () => void): void;
 }
 
-const barriers = new WeakMap<WebSocket, CommitBarrier>();
+export interface Route {
+  barrier: CommitBarrier;
+}
 
-/** From now on, frames to `socket` wait for `barrier`. */
-export function holdUntilStored(socket: WebSocket, barrier: CommitBarrier): void {
-  barriers.set(socket, barrier);
+const routes = new WeakMap<WebSocket, Route>();
+
+/** From now on, frames to `socket` go this way. */
+export function attachSocket(socket: WebSocket, route: Route): void {
+  routes.set(socket, route);
 }
 
 /** Sends `data` to `socket` once what was stored before is committed; dropped if the socket has closed by then. */
 export function deliver(socket: WebSocket, data: string): void {
-  const barrier = barriers.get(socket);
-  if (barrier) barrier.afterCommit(() => sendNow(socket, data));
+  const route = routes.get(socket);
+  if (route) route.barrier.afterCommit(() => sendNow(socket, data));
   else sendNow(socket, data);
-}
-
-function sendNow(socket: WebSocket, data: string): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(data);
 }
 
 /** Closes `socket` after the frames sent to it so far (an `error` saying why goes out first). */
 export function closeAfterFrames(socket: WebSocket, code: number, reason: string): void {
   const close = (): void => socket.close(code, reason);
-  const barrier = barriers.get(socket);
-  if (barrier) barrier.afterCommit(close);
+  const route = routes.get(socket);
+  if (route) route.barrier.afterCommit(close);
   else close();
+}
+
+function sendNow(socket: WebSocket, data: string): void {
+  if (socket.readyState === WebSocket.OPEN) socket.send(data);
 }

@@ -15,7 +15,8 @@ import { Desk } from './desk.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { createHttpHandler, defaultDistDir } from './http.ts';
 import { Hub } from './hub.ts';
-import { holdUntilStored } from './outbound.ts';
+import { clientAddress, Limits, type LimitOptions } from './limits.ts';
+import { attachSocket } from './outbound.ts';
 import { acceptVisitor } from './visitor-socket.ts';
 
 export interface ServerOptions {
@@ -47,6 +48,8 @@ export interface ServerOptions {
   clock?: () => number;
   /** How often business hours are re-checked. Default one minute. */
   clockTickMs?: number;
+  /** What one visitor may ask of the server (limits.ts); each left out keeps its default. */
+  limits?: Partial<LimitOptions>;
 }
 
 export interface RunningServer {
@@ -84,6 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
   const store = ConversationStore.open(options.dataDir);
   const hub = new Hub(store);
+  const limits = new Limits(options.limits);
   const desk = new Desk({
     store,
     hub,
@@ -97,6 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bot: options.bot ?? true,
     clock: options.clock ?? Date.now,
     clockTickMs: options.clockTickMs ?? 60_000,
+    mayQueue: (conversationId, queued) => limits.mayQueue(conversationId, queued),
   });
   let port = options.port;
 
@@ -106,14 +111,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A misbehaving peer (oversized or malformed frame); ws closes that socket itself.
     console.warn(`Natter demo: closed a socket after a protocol error: ${error.message}`);
   };
-  visitors.on('connection', (socket: WebSocket) => {
+  visitors.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     socket.on('error', onSocketError);
-    holdUntilStored(socket, store);
-    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs });
+    const address = clientAddress(req);
+    attachSocket(socket, { barrier: store });
+    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs, limits, address });
   });
   agents.on('connection', (socket: WebSocket) => {
     socket.on('error', onSocketError);
-    holdUntilStored(socket, store);
+    attachSocket(socket, { barrier: store });
     acceptAgent(socket, { store, hub, desk, helloTimeoutMs });
   });
   const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
@@ -147,6 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     desk.stop();
     stopHeartbeat();
+    limits.stop();
     store.close();
     throw error;
   }
@@ -157,6 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (closing ??= (async () => {
       stopHeartbeat();
       desk.stop();
+      limits.stop();
       // What this turn stored goes out (and its frames with it) before the sockets say goodbye.
       store.flush();
       const sockets = [...visitors.clients, ...agents.clients];

@@ -1,7 +1,7 @@
 /**
  * One visitor connection on `/natter`, speaking Natter protocol v1 (src/protocol/wire.ts).
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import {
   MAX_TEXT_LENGTH,
   PROTOCOL_VERSION,
@@ -15,6 +15,7 @@ import { describeIssues } from './describe-issues.ts';
 import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
+import type { FrameVerdict, Limits } from './limits.ts';
 import { closeAfterFrames } from './outbound.ts';
 
 export interface VisitorContext {
@@ -23,18 +24,30 @@ export interface VisitorContext {
   desk: Desk;
   teamName: string;
   helloTimeoutMs: number;
+  limits: Limits;
+  /** The remote address the limits count this connection by (`clientAddress` in limits.ts). */
+  address: string;
 }
 
 /** Close codes of the visitor socket (4000–4999 is the range RFC 6455 leaves to applications). */
 export const CLOSE_NO_HELLO = 4000;
 export const CLOSE_UNSUPPORTED_VERSION = 4001;
+/** Too many `hello`s from the address (RFC 6455 "try again later"). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** Went on flooding after `rate_limited` (RFC 6455 "policy violation"). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+/** How long a flooder closed with 1008 has to answer the close before the connection is dropped. */
+const FLOODER_CLOSE_MS = 1000;
 
 type HelloFrame = Extract<ClientFrame, { type: 'hello' }>;
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 
 export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   const { store, hub, desk } = ctx;
+  const limits = ctx.limits.connect(ctx.address);
   let conversationId: string | undefined;
+  /** Being closed for cause: whatever else it sent is not handled. */
+  let cut = false;
 
   const helloTimer = setTimeout(() => {
     if (conversationId === undefined) socket.close(CLOSE_NO_HELLO, 'No hello received in time');
@@ -42,6 +55,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
 
   socket.on('close', () => {
     clearTimeout(helloTimer);
+    limits.disconnect();
     if (conversationId !== undefined) leave(conversationId);
   });
 
@@ -50,7 +64,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     if (!hub.removeVisitor(id, socket)) return;
     hub.conversationChanged(id);
     // Nothing stored in it: it lived only in memory for this visitor, and goes with them.
-    store.forget(id);
+    if (store.forget(id)) ctx.limits.forget(id);
   };
 
   const fail = (code: ErrorCode, message: string, clientId?: string): void => {
@@ -62,7 +76,37 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     sendFrame(socket, { type: 'synced', seq: lastSeq(store.get(id)!) });
   };
 
+  /** A frame the frame limit refused: answered (with the clientId of a `send`), or the flooder closed. */
+  const throttle = (data: RawData, isBinary: boolean, verdict: Exclude<FrameVerdict, 'ok'>): void => {
+    if (verdict === 'close') {
+      cut = true;
+      fail('rate_limited', 'Too many frames after rate_limited: this connection is closed (1008). Reconnect later, and slow down.');
+      closeAfterFrames(socket, CLOSE_POLICY_VIOLATION, 'Too many frames');
+      // It is not listening: read nothing more from it, and drop it if it does not answer the close.
+      socket.pause();
+      setTimeout(() => socket.terminate(), FLOODER_CLOSE_MS).unref();
+      return;
+    }
+    const json = readJsonFrame(data, isBinary);
+    const raw = json.ok ? json.value : undefined;
+    fail('rate_limited', limits.frameRefusal(), isRecord(raw) && raw.type === 'send' && isWireId(raw.clientId) ? raw.clientId : undefined);
+  };
+
+  /** A frame that stores something may go on: the refusal is answered otherwise. */
+  const mayWrite = (id: string, mayCreate: boolean, clientId?: string): boolean => {
+    const refusal = limits.write(mayCreate && !store.isWritten(id));
+    if (refusal !== undefined) fail('rate_limited', refusal, clientId);
+    return refusal === undefined;
+  };
+
   const hello = (frame: HelloFrame): void => {
+    const refusal = limits.hello();
+    if (refusal !== undefined) {
+      cut = true;
+      fail('rate_limited', refusal);
+      closeAfterFrames(socket, CLOSE_TRY_AGAIN_LATER, 'Too many hellos; reconnect later');
+      return;
+    }
     let conversation = store.findByVisitor(frame.visitorId);
     let changed = false;
     if (!conversation) {
@@ -75,6 +119,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     // A second hello on the same socket is allowed; it simply re-opens (possibly another) conversation.
     if (conversationId !== undefined && conversationId !== id) leave(conversationId);
     conversationId = id;
+    ctx.limits.opened(id, ctx.address);
     clearTimeout(helloTimer);
     // Registering before replaying, with nothing async in between, means no live item can slip
     // between the replay and the live stream, and none arrives twice.
@@ -92,6 +137,8 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   };
 
   const send = (id: string, frame: SendFrame): void => {
+    // A resend of a stored message costs nothing and is answered whatever the limits.
+    if (!store.hasClientId(id, frame.clientId) && !mayWrite(id, true, frame.clientId)) return;
     const name = store.get(id)?.meta.user.name;
     const author: WireAuthor = name === undefined ? { role: 'visitor' } : { role: 'visitor', name };
     const { item, created } = store.append(id, { clientId: frame.clientId, author, text: frame.text });
@@ -158,25 +205,37 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       case 'sync':
         replay(conversationId, frame.after);
         return;
-      case 'live':
-        answer(frame.action === 'start' ? desk.liveStart(conversationId) : desk.liveEnd(conversationId));
+      case 'live': {
+        const refusal = frame.action === 'start' ? limits.queue(conversationId, desk.queuedConversations()) : undefined;
+        if (refusal !== undefined) fail('rate_limited', refusal);
+        else if (mayWrite(conversationId, frame.action === 'start')) {
+          answer(frame.action === 'start' ? desk.liveStart(conversationId) : desk.liveEnd(conversationId));
+        }
         return;
+      }
       case 'typing':
         desk.visitorTyping(conversationId, frame.typing);
         return;
       case 'rate':
-        answer(desk.rate(conversationId, frame.sessionId, frame.score, frame.comment));
+        if (mayWrite(conversationId, false)) answer(desk.rate(conversationId, frame.sessionId, frame.score, frame.comment));
         return;
       case 'email':
-        answer(desk.email(conversationId, frame.email));
+        if (mayWrite(conversationId, true)) answer(desk.email(conversationId, frame.email));
         return;
       case 'handoff':
-        answer(desk.handoff(conversationId));
+        if (mayWrite(conversationId, true)) answer(desk.handoff(conversationId));
         return;
     }
   };
 
   socket.on('message', (data, isBinary) => {
+    // The limit first, before the frame is even parsed: refusing a flood must cost next to nothing.
+    if (cut) return;
+    const verdict = limits.frame();
+    if (verdict !== 'ok') {
+      throttle(data, isBinary, verdict);
+      return;
+    }
     const json = readJsonFrame(data, isBinary);
     if (!json.ok) {
       fail('invalid_frame', json.message);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { serverFrame } from '../../src/protocol/wire';
 import { startServer, type RunningServer, type ServerOptions } from '../../demo/start';
 
@@ -37,8 +37,9 @@ export class Peer {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static async open(url: string, visitor: boolean): Promise<Peer> {
-    const socket = new WebSocket(url);
+  /** `options` such as `{ localAddress: '127.0.0.2' }`: another visitor address on loopback. */
+  static async open(url: string, visitor: boolean, options?: ClientOptions): Promise<Peer> {
+    const socket = new WebSocket(url, options);
     const peer = new Peer(socket, visitor);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -106,11 +107,12 @@ export class Peer {
 
 /** A visitor connected and synced: its `welcome` and replayed items are in `welcome` and `items`. */
 export async function visitor(
-  server: RunningServer,
+  server: Pick<RunningServer, 'url'>,
   visitorId: string,
   extra: Frame = {},
+  options?: ClientOptions,
 ): Promise<{ peer: Peer; welcome: Frame; items: Frame[] }> {
-  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/natter`, true);
+  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/natter`, true, options);
   peer.send({ type: 'hello', v: 1, visitorId, after: 0, ...extra });
   const welcome = await peer.type('welcome');
   const items: Frame[] = [];

@@ -11,7 +11,6 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, expect, test, vi } from 'vitest';
 import { ConversationStore } from '../../demo/conversation-store.ts';
 import { StorageUnavailableError } from '../../demo/group-commit.ts';
-import type { RunningServer } from '../../demo/start.ts';
 import type { ConversationStorage, StorageRecord } from '../../demo/storage.ts';
 import { say, TestBackend, visitor } from './backend-peer';
 import { Backend, freePort } from './harness';
@@ -176,7 +175,7 @@ test('the first start on a data directory of the JSON-lines version imports it o
     await backend.start();
     expect(backend.output).toContain('imported 2 conversation(s)');
     expect(backend.output).toContain('broken.jsonl:1: the first line is not a conversation header');
-    const server = { url: backend.url } as RunningServer;
+    const server = { url: backend.url };
     const { peer, welcome, items } = await visitor(server, 'visitor-old-olga');
     expect(welcome).toMatchObject({ conversationId: olga, seq: 2, session: { id: 's-old', state: 'ended', endedBy: 'visitor', rated: false } });
     expect(items.map((item) => [item.id, item.seq, item.text])).toEqual([['i1', 1, 'Waar is mijn pakket?'], ['i2', 2, 'Waiting for an agent']]);
