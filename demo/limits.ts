@@ -178,6 +178,11 @@ export class ConnectionLimits {
     return max > 0 && this.#refused >= max ? 'close' : 'refused';
   }
 
+  /** How long the frame bucket takes to refill one frame. */
+  frameIntervalMs(): number {
+    return Math.ceil(1000 / this.#limits.options.framesPerSecond);
+  }
+
   frameRefusal(): string {
     const o = this.#limits.options;
     return (

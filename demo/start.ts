@@ -105,7 +105,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   let port = options.port;
 
-  const visitors = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  // One visitor frame per event-loop turn and socket: a flooder's burst is handled between everyone
+  // else's frames instead of before them (the limits make each of its frames cheap; this keeps them apart).
+  const visitors = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, allowSynchronousEvents: false });
   const agents = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   const onSocketError = (error: Error): void => {
     // A misbehaving peer (oversized or malformed frame); ws closes that socket itself.

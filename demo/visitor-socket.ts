@@ -48,6 +48,8 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   let conversationId: string | undefined;
   /** Being closed for cause: whatever else it sent is not handled. */
   let cut = false;
+  /** Not read from until its frame bucket has refilled a little (see `throttle`). */
+  let resting = false;
 
   const helloTimer = setTimeout(() => {
     if (conversationId === undefined) socket.close(CLOSE_NO_HELLO, 'No hello received in time');
@@ -90,6 +92,15 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     const json = readJsonFrame(data, isBinary);
     const raw = json.ok ? json.value : undefined;
     fail('rate_limited', limits.frameRefusal(), isRecord(raw) && raw.type === 'send' && isWireId(raw.clientId) ? raw.clientId : undefined);
+    // Read nothing more from it until a frame would pass again: the rest of its burst waits in its own
+    // buffers instead of taking the server's time (what was already read is still answered).
+    if (resting) return;
+    resting = true;
+    socket.pause();
+    setTimeout(() => {
+      resting = false;
+      if (!cut) socket.resume();
+    }, limits.frameIntervalMs()).unref();
   };
 
   /** A frame that stores something may go on: the refusal is answered otherwise. */
