@@ -14,6 +14,8 @@ export const LIMIT_VARIABLES: Record<string, { option: keyof LimitOptions; min: 
   LIMIT_HELLOS_PER_MINUTE: { option: 'hellosPerMinute', min: 1 },
   LIMIT_QUEUED_PER_ADDRESS: { option: 'queuedPerAddress', min: 1 },
   LIMIT_CONVERSATIONS_PER_HOUR: { option: 'conversationsPerHour', min: 1 },
+  LIMIT_SEND_BUFFER_BYTES: { option: 'sendBufferBytes', min: 1024 },
+  LIMIT_SLOW_READER_MS: { option: 'slowReaderMs', min: 100 },
 };
 
 export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<LimitOptions> {

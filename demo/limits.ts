@@ -26,6 +26,10 @@ export interface LimitOptions {
   queuedPerAddress: number;
   /** New conversations (a first stored message or request) per address. */
   conversationsPerHour: number;
+  /** A visitor socket whose unsent data stays above this … */
+  sendBufferBytes: number;
+  /** … for this long is cut off (it reconnects and replays). */
+  slowReaderMs: number;
 }
 
 export const DEFAULT_LIMITS: LimitOptions = {
@@ -37,6 +41,8 @@ export const DEFAULT_LIMITS: LimitOptions = {
   hellosPerMinute: 60,
   queuedPerAddress: 3,
   conversationsPerHour: 20,
+  sendBufferBytes: 1024 * 1024,
+  slowReaderMs: 5000,
 };
 
 export class TokenBucket {

@@ -116,7 +116,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   visitors.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     socket.on('error', onSocketError);
     const address = clientAddress(req);
-    attachSocket(socket, { barrier: store });
+    const { sendBufferBytes: bytes, slowReaderMs: graceMs } = limits.options;
+    attachSocket(socket, { barrier: store, bound: { bytes, graceMs, who: `a visitor at ${address}` } });
     acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs, limits, address });
   });
   agents.on('connection', (socket: WebSocket) => {

@@ -16,7 +16,7 @@ import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
 import type { FrameVerdict, Limits } from './limits.ts';
-import { closeAfterFrames } from './outbound.ts';
+import { backlogged, closeAfterFrames, cutOff } from './outbound.ts';
 
 export interface VisitorContext {
   store: ConversationStore;
@@ -103,6 +103,14 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     }, limits.frameIntervalMs()).unref();
   };
 
+  /** A replay asked for while the last frames are still unread: a slow reader, cut off before it grows. */
+  const slowReader = (): boolean => {
+    if (!backlogged(socket)) return false;
+    cut = true;
+    cutOff(socket, 'it asked for a replay while too much of what it was sent is still unread');
+    return true;
+  };
+
   /** A frame that stores something may go on: the refusal is answered otherwise. */
   const mayWrite = (id: string, mayCreate: boolean, clientId?: string): boolean => {
     const refusal = limits.write(mayCreate && !store.isWritten(id));
@@ -118,6 +126,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       closeAfterFrames(socket, CLOSE_TRY_AGAIN_LATER, 'Too many hellos; reconnect later');
       return;
     }
+    if (slowReader()) return;
     let conversation = store.findByVisitor(frame.visitorId);
     let changed = false;
     if (!conversation) {
@@ -214,7 +223,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
         if (store.updateMeta(conversationId, { user: frame.user })) hub.conversationChanged(conversationId);
         return;
       case 'sync':
-        replay(conversationId, frame.after);
+        if (!slowReader()) replay(conversationId, frame.after);
         return;
       case 'live': {
         const refusal = frame.action === 'start' ? limits.queue(conversationId, desk.queuedConversations()) : undefined;
