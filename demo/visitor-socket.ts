@@ -1,7 +1,7 @@
 /**
  * One visitor connection on `/natter`, speaking Natter protocol v1 (src/protocol/wire.ts).
  */
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import {
   MAX_TEXT_LENGTH,
   PROTOCOL_VERSION,
@@ -15,8 +15,9 @@ import { describeIssues } from './describe-issues.ts';
 import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
-import type { FrameVerdict, Limits } from './limits.ts';
-import { backlogged, closeAfterFrames, cutOff } from './outbound.ts';
+import type { Limits } from './limits.ts';
+import { closeAfterFrames } from './outbound.ts';
+import { VisitorGuard } from './visitor-guard.ts';
 
 export interface VisitorContext {
   store: ConversationStore;
@@ -32,24 +33,13 @@ export interface VisitorContext {
 /** Close codes of the visitor socket (4000–4999 is the range RFC 6455 leaves to applications). */
 export const CLOSE_NO_HELLO = 4000;
 export const CLOSE_UNSUPPORTED_VERSION = 4001;
-/** Too many `hello`s from the address (RFC 6455 "try again later"). */
-export const CLOSE_TRY_AGAIN_LATER = 1013;
-/** Went on flooding after `rate_limited` (RFC 6455 "policy violation"). */
-export const CLOSE_POLICY_VIOLATION = 1008;
-/** How long a flooder closed with 1008 has to answer the close before the connection is dropped. */
-const FLOODER_CLOSE_MS = 1000;
 
 type HelloFrame = Extract<ClientFrame, { type: 'hello' }>;
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 
 export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   const { store, hub, desk } = ctx;
-  const limits = ctx.limits.connect(ctx.address);
   let conversationId: string | undefined;
-  /** Being closed for cause: whatever else it sent is not handled. */
-  let cut = false;
-  /** Not read from until its frame bucket has refilled a little (see `throttle`). */
-  let resting = false;
 
   const helloTimer = setTimeout(() => {
     if (conversationId === undefined) socket.close(CLOSE_NO_HELLO, 'No hello received in time');
@@ -57,7 +47,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
 
   socket.on('close', () => {
     clearTimeout(helloTimer);
-    limits.disconnect();
+    guard.disconnect();
     if (conversationId !== undefined) leave(conversationId);
   });
 
@@ -72,61 +62,18 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   const fail = (code: ErrorCode, message: string, clientId?: string): void => {
     sendFrame(socket, clientId === undefined ? { type: 'error', code, message } : { type: 'error', code, message, clientId });
   };
+  const guard = new VisitorGuard(socket, ctx.limits.connect(ctx.address), fail);
 
   const replay = (id: string, after: number): void => {
     for (const item of store.itemsAfter(id, after)) sendFrame(socket, { type: 'item', item });
     sendFrame(socket, { type: 'synced', seq: lastSeq(store.get(id)!) });
   };
 
-  /** A frame the frame limit refused: answered (with the clientId of a `send`), or the flooder closed. */
-  const throttle = (data: RawData, isBinary: boolean, verdict: Exclude<FrameVerdict, 'ok'>): void => {
-    if (verdict === 'close') {
-      cut = true;
-      fail('rate_limited', 'Too many frames after rate_limited: this connection is closed (1008). Reconnect later, and slow down.');
-      closeAfterFrames(socket, CLOSE_POLICY_VIOLATION, 'Too many frames');
-      // It is not listening: read nothing more from it, and drop it if it does not answer the close.
-      socket.pause();
-      setTimeout(() => socket.terminate(), FLOODER_CLOSE_MS).unref();
-      return;
-    }
-    const json = readJsonFrame(data, isBinary);
-    const raw = json.ok ? json.value : undefined;
-    fail('rate_limited', limits.frameRefusal(), isRecord(raw) && raw.type === 'send' && isWireId(raw.clientId) ? raw.clientId : undefined);
-    // Read nothing more from it until a frame would pass again: the rest of its burst waits in its own
-    // buffers instead of taking the server's time (what was already read is still answered).
-    if (resting) return;
-    resting = true;
-    socket.pause();
-    setTimeout(() => {
-      resting = false;
-      if (!cut) socket.resume();
-    }, limits.frameIntervalMs()).unref();
-  };
-
-  /** A replay asked for while the last frames are still unread: a slow reader, cut off before it grows. */
-  const slowReader = (): boolean => {
-    if (!backlogged(socket)) return false;
-    cut = true;
-    cutOff(socket, 'it asked for a replay while too much of what it was sent is still unread');
-    return true;
-  };
-
-  /** A frame that stores something may go on: the refusal is answered otherwise. */
-  const mayWrite = (id: string, mayCreate: boolean, clientId?: string): boolean => {
-    const refusal = limits.write(mayCreate && !store.isWritten(id));
-    if (refusal !== undefined) fail('rate_limited', refusal, clientId);
-    return refusal === undefined;
-  };
+  /** A frame that stores something may go on; `mayCreate`: it would write an unwritten conversation. */
+  const mayWrite = (id: string, mayCreate: boolean, clientId?: string): boolean => guard.write(mayCreate && !store.isWritten(id), clientId);
 
   const hello = (frame: HelloFrame): void => {
-    const refusal = limits.hello();
-    if (refusal !== undefined) {
-      cut = true;
-      fail('rate_limited', refusal);
-      closeAfterFrames(socket, CLOSE_TRY_AGAIN_LATER, 'Too many hellos; reconnect later');
-      return;
-    }
-    if (slowReader()) return;
+    if (!guard.hello()) return;
     let conversation = store.findByVisitor(frame.visitorId);
     let changed = false;
     if (!conversation) {
@@ -223,16 +170,15 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
         if (store.updateMeta(conversationId, { user: frame.user })) hub.conversationChanged(conversationId);
         return;
       case 'sync':
-        if (!slowReader()) replay(conversationId, frame.after);
+        if (guard.replay()) replay(conversationId, frame.after);
         return;
-      case 'live': {
-        const refusal = frame.action === 'start' ? limits.queue(conversationId, desk.queuedConversations()) : undefined;
-        if (refusal !== undefined) fail('rate_limited', refusal);
-        else if (mayWrite(conversationId, frame.action === 'start')) {
-          answer(frame.action === 'start' ? desk.liveStart(conversationId) : desk.liveEnd(conversationId));
+      case 'live':
+        if (frame.action === 'end') {
+          if (mayWrite(conversationId, false)) answer(desk.liveEnd(conversationId));
+        } else if (guard.queue(conversationId, desk.queuedConversations()) && mayWrite(conversationId, true)) {
+          answer(desk.liveStart(conversationId));
         }
         return;
-      }
       case 'typing':
         desk.visitorTyping(conversationId, frame.typing);
         return;
@@ -250,12 +196,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
 
   socket.on('message', (data, isBinary) => {
     // The limit first, before the frame is even parsed: refusing a flood must cost next to nothing.
-    if (cut) return;
-    const verdict = limits.frame();
-    if (verdict !== 'ok') {
-      throttle(data, isBinary, verdict);
-      return;
-    }
+    if (!guard.frame(data, isBinary)) return;
     const json = readJsonFrame(data, isBinary);
     if (!json.ok) {
       fail('invalid_frame', json.message);

@@ -3,9 +3,11 @@
  * on loopback (127.x.y.z are all this machine): 1,000 hellos from one address, and each limit's `error`
  * frame — `rate_limited`, with the clientId of a refused `send` so the client keeps it and sends it again.
  */
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { clientAddress, TokenBucket } from '../../demo/limits.ts';
 import { Peer, say, visitor, type Frame } from './backend-peer';
 import { Backend, freePort } from './harness';
 
@@ -181,4 +183,22 @@ test('a limit set to something that is not a whole number stops the server at st
   } finally {
     await backend.dispose();
   }
+});
+
+test('an address is the IP; IPv4-mapped IPv6 counts as IPv4, IPv6 by its /64', () => {
+  const of = (remoteAddress: string) => clientAddress({ socket: { remoteAddress } } as IncomingMessage);
+  expect(of('203.0.113.7')).toBe('203.0.113.7');
+  expect(of('::ffff:203.0.113.7')).toBe('203.0.113.7');
+  expect(of('2001:db8:0:12:abcd::1')).toBe('2001:db8:0:12::/64');
+  expect(of('2001:0db8:0000:0012:1:2:3:4')).toBe('2001:db8:0:12::/64');
+  expect(of('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  expect(of('::1')).toBe('0:0:0:0::/64');
+});
+
+test('a token bucket: a burst, then its rate', () => {
+  const bucket = new TokenBucket(3, 2, 0);
+  expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
+  expect(bucket.take(400)).toBe(false);
+  expect(bucket.take(500)).toBe(true);
+  expect(bucket.full(10_000)).toBe(true);
 });
