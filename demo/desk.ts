@@ -1,7 +1,7 @@
 /**
  * The help desk of the reference backend: live chat sessions (queue → live → ended → rated), the team's
  * availability and business hours, a forced mode, email capture, the bot, and the inactivity timeout.
- * The socket handlers call it; it stores through the conversation store (append-only, so a restart keeps
+ * The socket handlers call it; it stores through the conversation store (so a restart keeps
  * every session, rating, email and the bot's memory) and fans out through the hub.
  *
  * Everything here is synchronous: no frame can slip between a check and the change it guards.
@@ -30,6 +30,11 @@ export interface DeskOptions {
   clock: () => number;
   /** How often business hours are re-checked, so visitors hear when the team opens or closes. */
   clockTickMs: number;
+  /**
+   * Whether this conversation's visitor may put another request in the live queue (`queued`: the
+   * conversations waiting now). When not, a hand-off goes to the inbox instead. Default: always.
+   */
+  mayQueue?: (conversationId: string, queued: readonly string[]) => boolean;
 }
 
 export type Outcome = { ok: true } | { ok: false; code: 'invalid_transition' | 'unknown_conversation'; message: string };
@@ -180,7 +185,8 @@ export class Desk {
   handoff(conversationId: string): Outcome {
     const busy = this.#busy(conversationId);
     if (busy) return busy;
-    if (this.#forced !== 'messaging' && this.someoneAvailable()) {
+    const mayQueue = this.#o.mayQueue?.(conversationId, this.queuedConversations()) ?? true;
+    if (this.#forced !== 'messaging' && this.someoneAvailable() && mayQueue) {
       this.#queue(conversationId, { kind: 'handoff', to: 'live' }, 'Connecting you with a person — please wait a moment');
       return OK;
     }
@@ -189,6 +195,11 @@ export class Desk {
     this.#o.store.setBot(conversationId, { ...conversation.bot, quiet: true });
     this.#o.hub.conversationChanged(conversationId);
     return OK;
+  }
+
+  /** The conversations waiting in the live queue, first in line first. */
+  queuedConversations(): string[] {
+    return this.#queued().map((entry) => entry.conversationId);
   }
 
   visitorTyping(conversationId: string, typing: boolean): void {

@@ -7,9 +7,11 @@ import { WebSocket } from 'ws';
 import type { ServerFrame, WireItem } from '../src/protocol/wire.ts';
 import type { AgentConversation, AgentInfo, AgentServerFrame } from './agent-protocol.ts';
 import { lastSeq, type Conversation, type ConversationStore } from './conversation-store.ts';
+import { deliver } from './outbound.ts';
 
+/** Sends once what was stored before is committed (outbound.ts): an `ack` still means stored. */
 export function sendFrame(socket: WebSocket, frame: ServerFrame | AgentServerFrame): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  if (socket.readyState === WebSocket.OPEN) deliver(socket, JSON.stringify(frame));
 }
 
 /** What the desk adds to a conversation as agents see it. */

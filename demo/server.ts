@@ -4,7 +4,8 @@
  * Environment (docs/protocol.md, "Reference backend: configuration"): PORT (8080), HOST (127.0.0.1),
  * DATA_DIR (.demo-data in the repository), TEAM_NAME, BUSINESS_HOURS (always open), BUSINESS_TZ (UTC),
  * REPLY_MINUTES (120), AWAY_MESSAGE, SESSION_TIMEOUT_MS (15 min), FORCE_MODE (live | messaging), BOT (on | off),
- * INBOX_ORIGIN (this server), INBOX_SESSION_IDLE_MS (12 h), TRUST_PROXY (off). Agent accounts: `node demo/agents.ts` (auth.ts).
+ * INBOX_ORIGIN (this server), INBOX_SESSION_IDLE_MS (12 h), TRUST_PROXY (off), and the limits LIMIT_* (limits-env.ts).
+ * Agent accounts: `node demo/agents.ts` (auth.ts).
  * Tests import `startServer` instead of running this file.
  */
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { ForcedMode } from './agent-protocol.ts';
 import { AgentAccounts, accountsPath } from './auth-accounts.ts';
 import { readTrustProxy } from './auth.ts';
+import { limitsFromEnv } from './limits-env.ts';
 import { DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
 
 export { startServer, type RunningServer, type ServerOptions } from './start.ts';
@@ -62,6 +64,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     teamName: env.TEAM_NAME || DEFAULT_TEAM_NAME,
     forceMode: readForceMode(env.FORCE_MODE),
     bot: readBot(env.BOT),
+    limits: limitsFromEnv(env),
   };
   if (env.BUSINESS_HOURS) options.businessHours = env.BUSINESS_HOURS;
   if (env.BUSINESS_TZ) options.businessTimeZone = env.BUSINESS_TZ;

@@ -16,6 +16,8 @@ import { Desk } from './desk.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { createHttpHandler, defaultDistDir } from './http.ts';
 import { Hub } from './hub.ts';
+import { clientAddress, Limits, type LimitOptions } from './limits.ts';
+import { attachSocket } from './outbound.ts';
 import { acceptVisitor } from './visitor-socket.ts';
 
 export interface ServerOptions {
@@ -53,6 +55,8 @@ export interface ServerOptions {
   sessionIdleMs?: number;
   /** Reached only through a proxy that appends the client to X-Forwarded-For (sign-in throttling). */
   trustProxy?: boolean;
+  /** What one visitor may ask of the server (limits.ts); each left out keeps its default. */
+  limits?: Partial<LimitOptions>;
 }
 
 export interface RunningServer {
@@ -99,6 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const grants = new AgentGrants(auth);
   const store = ConversationStore.open(options.dataDir);
   const hub = new Hub(store);
+  const limits = new Limits(options.limits);
   const desk = new Desk({
     store,
     hub,
@@ -112,22 +117,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bot: options.bot ?? true,
     clock: options.clock ?? Date.now,
     clockTickMs: options.clockTickMs ?? 60_000,
+    mayQueue: (conversationId, queued) => limits.mayQueue(conversationId, queued),
   });
   let port = options.port;
 
-  const visitors = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  // One visitor frame per event-loop turn and socket: a flooder's burst is handled between everyone
+  // else's frames instead of before them (the limits make each of its frames cheap; this keeps them apart).
+  const visitors = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, allowSynchronousEvents: false });
   const agents = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   const onSocketError = (error: Error): void => {
     // A misbehaving peer (oversized or malformed frame); ws closes that socket itself.
     console.warn(`Natter demo: closed a socket after a protocol error: ${error.message}`);
   };
-  visitors.on('connection', (socket: WebSocket) => {
+  visitors.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     socket.on('error', onSocketError);
-    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs });
+    const address = clientAddress(req);
+    const { sendBufferBytes: bytes, slowReaderMs: graceMs } = limits.options;
+    attachSocket(socket, { barrier: store, bound: { bytes, graceMs, who: `a visitor at ${address}` } });
+    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs, limits, address });
   });
   agents.on('connection', (socket: WebSocket, _req: IncomingMessage, grant: AgentGrant) => {
     socket.on('error', onSocketError);
     grants.add(socket, grant);
+    attachSocket(socket, { barrier: store });
     acceptAgent(socket, { store, hub, desk, helloTimeoutMs, account: () => grants.accountOf(socket), used: () => grants.touch(socket) });
   });
   const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
@@ -166,6 +178,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     desk.stop();
     stopHeartbeat();
     clearInterval(sweep);
+    limits.stop();
+    store.close();
     throw error;
   }
   port = (http.address() as AddressInfo).port;
@@ -176,6 +190,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stopHeartbeat();
       clearInterval(sweep);
       desk.stop();
+      limits.stop();
+      // What this turn stored goes out (and its frames with it) before the sockets say goodbye.
+      store.flush();
       const sockets = [...visitors.clients, ...agents.clients];
       // 1001 "going away": clients treat it as a restart and reconnect.
       const closed = sockets.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
@@ -187,6 +204,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await stopped;
+      store.close();
     })());
 
   return { port, url: `http://${urlHost(host)}:${port}`, close };

@@ -15,6 +15,9 @@ import { describeIssues } from './describe-issues.ts';
 import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
+import type { Limits } from './limits.ts';
+import { closeAfterFrames } from './outbound.ts';
+import { VisitorGuard } from './visitor-guard.ts';
 
 export interface VisitorContext {
   store: ConversationStore;
@@ -22,6 +25,9 @@ export interface VisitorContext {
   desk: Desk;
   teamName: string;
   helloTimeoutMs: number;
+  limits: Limits;
+  /** The remote address the limits count this connection by (`clientAddress` in limits.ts). */
+  address: string;
 }
 
 /** Close codes of the visitor socket (4000–4999 is the range RFC 6455 leaves to applications). */
@@ -41,19 +47,33 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
 
   socket.on('close', () => {
     clearTimeout(helloTimer);
-    if (conversationId !== undefined && hub.removeVisitor(conversationId, socket)) hub.conversationChanged(conversationId);
+    guard.disconnect();
+    if (conversationId !== undefined) leave(conversationId);
   });
+
+  /** This socket leaves the conversation; when it was the last one, agents see the visitor go offline. */
+  const leave = (id: string): void => {
+    if (!hub.removeVisitor(id, socket)) return;
+    hub.conversationChanged(id);
+    // Nothing stored in it: it lived only in memory for this visitor, and goes with them.
+    if (store.forget(id)) ctx.limits.forget(id);
+  };
 
   const fail = (code: ErrorCode, message: string, clientId?: string): void => {
     sendFrame(socket, clientId === undefined ? { type: 'error', code, message } : { type: 'error', code, message, clientId });
   };
+  const guard = new VisitorGuard(socket, ctx.limits.connect(ctx.address), fail);
 
   const replay = (id: string, after: number): void => {
     for (const item of store.itemsAfter(id, after)) sendFrame(socket, { type: 'item', item });
     sendFrame(socket, { type: 'synced', seq: lastSeq(store.get(id)!) });
   };
 
+  /** A frame that stores something may go on; `mayCreate`: it would write an unwritten conversation. */
+  const mayWrite = (id: string, mayCreate: boolean, clientId?: string): boolean => guard.write(mayCreate && !store.isWritten(id), clientId);
+
   const hello = (frame: HelloFrame): void => {
+    if (!guard.hello()) return;
     let conversation = store.findByVisitor(frame.visitorId);
     let changed = false;
     if (!conversation) {
@@ -64,10 +84,9 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     }
     const id = conversation.meta.id;
     // A second hello on the same socket is allowed; it simply re-opens (possibly another) conversation.
-    if (conversationId !== undefined && conversationId !== id && hub.removeVisitor(conversationId, socket)) {
-      hub.conversationChanged(conversationId);
-    }
+    if (conversationId !== undefined && conversationId !== id) leave(conversationId);
     conversationId = id;
+    ctx.limits.opened(id, ctx.address);
     clearTimeout(helloTimer);
     // Registering before replaying, with nothing async in between, means no live item can slip
     // between the replay and the live stream, and none arrives twice.
@@ -85,10 +104,12 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   };
 
   const send = (id: string, frame: SendFrame): void => {
+    // A resend of a stored message costs nothing and is answered whatever the limits.
+    if (!store.hasClientId(id, frame.clientId) && !mayWrite(id, true, frame.clientId)) return;
     const name = store.get(id)?.meta.user.name;
     const author: WireAuthor = name === undefined ? { role: 'visitor' } : { role: 'visitor', name };
     const { item, created } = store.append(id, { clientId: frame.clientId, author, text: frame.text });
-    // Stored (and flushed) above; only now may anyone — the sender last — hear of it.
+    // Stored above (committed at the end of this turn, and every frame below waits for that commit).
     if (created) hub.broadcastItem(id, item);
     sendFrame(socket, { type: 'ack', clientId: frame.clientId, id: item.id, seq: item.seq, sentAt: item.sentAt });
     // The live session's clock and the bot, after the sender has its ack (a bot answer follows it).
@@ -124,7 +145,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
         `This server speaks Natter protocol v${PROTOCOL_VERSION}, but the client said hello with v ${raw.v}. ` +
           `Load a Natter script that speaks v${PROTOCOL_VERSION} (or upgrade the server); reconnecting as is will not help.`,
       );
-      socket.close(CLOSE_UNSUPPORTED_VERSION, 'Unsupported protocol version');
+      closeAfterFrames(socket, CLOSE_UNSUPPORTED_VERSION, 'Unsupported protocol version');
       return;
     }
     const parsed = clientFrame.safeParse(raw);
@@ -149,27 +170,33 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
         if (store.updateMeta(conversationId, { user: frame.user })) hub.conversationChanged(conversationId);
         return;
       case 'sync':
-        replay(conversationId, frame.after);
+        if (guard.replay()) replay(conversationId, frame.after);
         return;
       case 'live':
-        answer(frame.action === 'start' ? desk.liveStart(conversationId) : desk.liveEnd(conversationId));
+        if (frame.action === 'end') {
+          if (mayWrite(conversationId, false)) answer(desk.liveEnd(conversationId));
+        } else if (guard.queue(conversationId, desk.queuedConversations()) && mayWrite(conversationId, true)) {
+          answer(desk.liveStart(conversationId));
+        }
         return;
       case 'typing':
         desk.visitorTyping(conversationId, frame.typing);
         return;
       case 'rate':
-        answer(desk.rate(conversationId, frame.sessionId, frame.score, frame.comment));
+        if (mayWrite(conversationId, false)) answer(desk.rate(conversationId, frame.sessionId, frame.score, frame.comment));
         return;
       case 'email':
-        answer(desk.email(conversationId, frame.email));
+        if (mayWrite(conversationId, true)) answer(desk.email(conversationId, frame.email));
         return;
       case 'handoff':
-        answer(desk.handoff(conversationId));
+        if (mayWrite(conversationId, true)) answer(desk.handoff(conversationId));
         return;
     }
   };
 
   socket.on('message', (data, isBinary) => {
+    // The limit first, before the frame is even parsed: refusing a flood must cost next to nothing.
+    if (!guard.frame(data, isBinary)) return;
     const json = readJsonFrame(data, isBinary);
     if (!json.ok) {
       fail('invalid_frame', json.message);

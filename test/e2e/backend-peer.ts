@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { serverFrame } from '../../src/protocol/wire';
 import { startServer, type RunningServer, type ServerOptions } from '../../demo/start';
 import { AgentAccounts, accountsPath } from '../../demo/auth-accounts';
@@ -43,8 +43,9 @@ export class Peer {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static async open(url: string, visitor: boolean, headers: Record<string, string> = {}): Promise<Peer> {
-    const socket = new WebSocket(url, { headers });
+  /** `options` such as `{ localAddress: '127.0.0.2' }` (another visitor address on loopback) or `{ headers }`. */
+  static async open(url: string, visitor: boolean, options?: ClientOptions): Promise<Peer> {
+    const socket = new WebSocket(url, options);
     const peer = new Peer(socket, visitor);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -112,11 +113,12 @@ export class Peer {
 
 /** A visitor connected and synced: its `welcome` and replayed items are in `welcome` and `items`. */
 export async function visitor(
-  server: RunningServer,
+  server: Pick<RunningServer, 'url'>,
   visitorId: string,
   extra: Frame = {},
+  options?: ClientOptions,
 ): Promise<{ peer: Peer; welcome: Frame; items: Frame[] }> {
-  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/natter`, true);
+  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/natter`, true, options);
   peer.send({ type: 'hello', v: 1, visitorId, after: 0, ...extra });
   const welcome = await peer.type('welcome');
   const items: Frame[] = [];
@@ -130,7 +132,7 @@ export async function visitor(
 
 /** An agent connected with an agent token, with its snapshot. */
 export async function agent(server: RunningServer, name: string, token: string, extra: Frame = {}): Promise<{ peer: Peer; snapshot: Frame }> {
-  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/agent`, false, { Authorization: `Bearer ${token}` });
+  const peer = await Peer.open(`${server.url.replace('http', 'ws')}/agent`, false, { headers: { Authorization: `Bearer ${token}` } });
   peer.send({ type: 'hello', name, ...extra });
   const snapshot = await peer.type('snapshot');
   return { peer, snapshot };

@@ -40,6 +40,11 @@ export class Backend {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The running backend's process id (tests read its memory from `/proc/<pid>/status`). */
+  get pid(): number | undefined {
+    return this.#child?.exitCode === null ? this.#child.pid : undefined;
+  }
+
   async start(): Promise<void> {
     if (!existsSync(path.join(root, 'dist/natter.js'))) throw new Error('dist/natter.js is missing: run `npm run build` first (npm test does).');
     const child = spawn(process.execPath, ['demo/server.ts'], {

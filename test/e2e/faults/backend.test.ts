@@ -41,7 +41,7 @@ it('7. the backend lost its data: the widget drops what the team no longer has, 
   await stage.backend.stop();
   await waitDisconnected(tab);
   await sendAll(tab, sc.customer(2));
-  rmSync(path.join(stage.backend.dataDir, 'conversations'), { recursive: true, force: true });
+  for (const file of ['natter.db', 'natter.db-wal', 'natter.db-shm']) rmSync(path.join(stage.backend.dataDir, file), { force: true });
   await stage.backend.start();
 
   const fresh = await sc.conversation(15_000);

@@ -1,10 +1,11 @@
 /**
- * The backend's truth, read from its data directory (the format of demo/conversation-store.ts): every
- * conversation with its visitor and its items in seq order. Reading the files works while the backend is
- * down or restarting, and every line there was flushed before the backend acknowledged it.
+ * The backend's truth, read from its data directory (the database of demo/storage-sqlite.ts): every
+ * conversation with its visitor and its items in seq order. A second connection to the database works while
+ * the backend is down or restarting, and sees only what was committed — everything the backend acknowledged.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 
 export interface StoredItem {
   seq: number;
@@ -21,33 +22,29 @@ export interface StoredConversation {
   items: StoredItem[];
 }
 
-/** Every conversation in `dataDir`, oldest first. A line cut short (a killed backend) is skipped. */
+/** Every conversation in `dataDir`, oldest first. */
 export function readConversations(dataDir: string): StoredConversation[] {
-  const dir = path.join(dataDir, 'conversations');
-  if (!existsSync(dir)) return [];
-  const conversations: StoredConversation[] = [];
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.jsonl')) continue;
-    let conversation: StoredConversation | undefined;
-    for (const line of readFileSync(path.join(dir, name), 'utf8').split('\n')) {
-      let record: any;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      if (record.type === 'conversation') {
-        conversation = { id: record.id, visitorId: record.visitorId, createdAt: record.createdAt, items: [] };
-      } else if (record.type === 'item' && conversation) {
-        const { seq, text, author, clientId } = record.item;
-        conversation.items.push({ seq, text, role: author?.role, ...(clientId && { clientId }) });
-      }
+  const file = path.join(dataDir, 'natter.db');
+  // Opening a database that is not there would create it: the backend has not started yet.
+  if (!existsSync(file)) return [];
+  const db = new DatabaseSync(file, { timeout: 2000 });
+  try {
+    const conversations = new Map<string, StoredConversation>();
+    for (const row of db.prepare('SELECT id, visitor_id, created_at FROM conversations ORDER BY created_at, id').all() as any[]) {
+      conversations.set(row.id, { id: row.id, visitorId: row.visitor_id, createdAt: row.created_at, items: [] });
     }
-    if (!conversation) continue;
-    conversation.items.sort((a, b) => a.seq - b.seq);
-    conversations.push(conversation);
+    for (const row of db.prepare('SELECT conversation_id, item FROM items ORDER BY conversation_id, seq').all() as any[]) {
+      const { seq, text, author, clientId } = JSON.parse(row.item);
+      conversations.get(row.conversation_id)?.items.push({ seq, text, role: author?.role, ...(clientId && { clientId }) });
+    }
+    return [...conversations.values()];
+  } catch (error) {
+    // The backend is creating its tables right now.
+    if (String(error).includes('no such table')) return [];
+    throw error;
+  } finally {
+    db.close();
   }
-  return conversations.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
 /** The conversations that were not in `before` (ids): those a scenario made. */
