@@ -104,7 +104,7 @@ export function settingsFromDataset(dataset: DOMStringMap): Record<string, unkno
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(dataset)) {
     // Other scripts' attributes (such as data-cfasync) are not ours to judge.
-    if (value === undefined || !(key in expected)) continue;
+    if (value === undefined || !Object.hasOwn(expected, key)) continue;
     if ((key === 'zIndex' || key === 'maxLength') && /^-?\d+$/.test(value)) settings[key] = Number(value);
     else if ((key === 'open' || key === 'sound') && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
     else settings[key] = value;
