@@ -22,7 +22,8 @@ function start(settings: NatterSettings, calls: Call[], stage: HTMLElement): Nat
     }
   });
   for (const [method, args, done] of calls) {
-    const fn = (api as unknown as Record<string, unknown>)[method];
+    // Own methods only: `toString`, or whatever a page added to Object.prototype, is no method of Natter's.
+    const fn = Object.hasOwn(api, method) && (api as unknown as Record<string, unknown>)[method];
     if (typeof fn !== 'function') {
       console.warn(`Natter: ignored a queued call to unknown method "${method}".`);
       continue;
