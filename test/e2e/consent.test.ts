@@ -1,0 +1,79 @@
+/**
+ * Consent before storage, in real Chromium against the reference backend: what a visitor leaves in the
+ * browser's storage (IndexedDB databases, localStorage keys) before they write, before they agree, after
+ * they withdraw, and after a stored conversation has been idle past the site's retention.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Backend, freePort, launchChromium, startSite } from './harness';
+
+let backend: Backend;
+let site: Awaited<ReturnType<typeof startSite>>;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let browser: Browser;
+
+/** A host page with the script tag and `attributes` on it. */
+const page = (attributes = '') =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host page</title></head><body>` +
+  `<script async src="/natter.js" data-endpoint="ws://127.0.0.1:${backend.port}/natter" ${attributes}></script></body></html>`;
+
+beforeAll(async () => {
+  backend = new Backend(await freePort(), { BOT: 'off' });
+  await backend.start();
+  site = await startSite(`ws://127.0.0.1:${backend.port}/natter`, {
+    '/always': page(),
+  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
+});
+
+afterAll(async () => {
+  await chromium?.dispose();
+  await backend?.dispose();
+  await site?.close();
+});
+
+type Natter = { getState(): { ready: boolean; connection: string; messages: unknown[] } };
+
+/** Everything of Natter's in this origin's storage: IndexedDB databases and localStorage keys named natter-…. */
+function traces(tab: Page): Promise<string[]> {
+  return tab.evaluate(async () => [
+    ...(await indexedDB.databases()).flatMap((db) => (db.name?.startsWith('natter') ? [`indexedDB ${db.name}`] : [])),
+    ...Object.keys(localStorage).flatMap((key) => (key.startsWith('natter') ? [`localStorage ${key}`] : [])),
+  ]);
+}
+
+/** Opens a page in a fresh profile and waits until the second stage has read the (absent) stored conversation. */
+async function visit(pathname: string, context?: Awaited<ReturnType<Browser['newContext']>>): Promise<Page> {
+  const tab = await (context ?? (await browser.newContext())).newPage();
+  await tab.goto(`${site.url}${pathname}`);
+  await tab.waitForFunction(() => (window as unknown as { Natter: Natter }).Natter.getState().ready);
+  return tab;
+}
+
+const dialog = (tab: Page) => tab.getByRole('dialog');
+const launcher = (tab: Page) => tab.getByRole('button', { name: /^(open|close) chat/i }).last();
+
+async function write(tab: Page, text: string): Promise<void> {
+  await dialog(tab).getByRole('textbox', { name: /your message/i }).fill(text);
+  await tab.keyboard.press('Enter');
+  await expect.poll(() => tab.getByTestId('message').last().getAttribute('data-status')).toBe('sent');
+}
+
+test('a visitor who opens and closes the panel without writing leaves nothing: no database, no localStorage key', async () => {
+  const tab = await visit('/always');
+  await launcher(tab).click();
+  await expect.poll(() => dialog(tab).isVisible()).toBe(true);
+  // The panel reached the backend (availability, team name) and still stored nothing.
+  await expect.poll(() => tab.evaluate(() => (window as unknown as { Natter: Natter }).Natter.getState().connection)).toBe('open');
+  await launcher(tab).click();
+  await expect.poll(() => dialog(tab).isVisible()).toBe(false);
+  await tab.reload();
+  await tab.waitForFunction(() => (window as unknown as { Natter: Natter }).Natter.getState().ready);
+  expect(await traces(tab)).toEqual([]);
+  // With `persist` at its default, the first message is what stores the conversation.
+  await launcher(tab).click();
+  await write(tab, 'Now I have written');
+  await expect.poll(() => traces(tab)).toEqual(['indexedDB natter-default', 'localStorage natter-default-active']);
+  await tab.context().close();
+});
