@@ -17,7 +17,7 @@ import { initialState } from '../core/state.ts';
 import type { NatterApi } from './boot.ts';
 import { showLauncher, type StageLauncher } from './launcher.ts';
 import { parseSettings, settingsFromDataset, type NatterSettings } from './settings.ts';
-import { activeKey, APP_FILE, type AppStage, type Call } from './stages.ts';
+import { activeKey, appFile, pageLanguage, type AppStage, type Call } from './stages.ts';
 
 type Stub = { q?: Call[] } & Record<string, unknown>;
 
@@ -73,10 +73,10 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
 }
 
 /** Adds the second stage's classic script next to this one (same place, same nonce); resolves with what it hands over. */
-function loadApp(script: HTMLScriptElement | null): Promise<AppStage> {
+function loadApp(script: HTMLScriptElement | null, settings: NatterSettings): Promise<AppStage> {
   return new Promise((resolve, reject) => {
     const app = document.createElement('script') as HTMLScriptElement & { natterApp?: (stage: AppStage) => void };
-    app.src = new URL(APP_FILE, script?.src || location.href).href;
+    app.src = new URL(appFile(pageLanguage(settings)), script?.src || location.href).href;
     if (script?.nonce) app.nonce = script.nonce;
     app.natterApp = resolve;
     // A string: a reason the site can act on (see `fail`).
@@ -158,7 +158,7 @@ function install(): void {
   const settings = result.settings;
   let loading: Promise<void> | undefined;
   const load = () => {
-    loading ??= loadApp(script)
+    loading ??= loadApp(script, settings)
       .then((app) => app.start(settings, calls, stage!.host))
       .then(mark, (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
   };
