@@ -8,7 +8,11 @@ import { indexedDbKeyValue } from '../../../src/storage/kv';
 let n = 0;
 const names = async () => (await indexedDB.databases()).map((db) => db.name);
 
-afterEach(() => vi.restoreAllMocks());
+/** Takes `indexedDB.databases` away, as Firefox before 126 lacks it; `shown()` gives it back. */
+const hidden = () => Object.defineProperty(indexedDB, 'databases', { value: undefined, configurable: true });
+const shown = () => delete (indexedDB as { databases?: unknown }).databases;
+
+afterEach(() => shown());
 
 describe.each([
   ['with indexedDB.databases()', false],
@@ -17,12 +21,12 @@ describe.each([
 ])('the IndexedDB store %s', (_name, probe) => {
   const make = () => {
     const name = `natter-lazy-${++n}`;
-    if (probe) vi.spyOn(indexedDB, 'databases', 'get').mockReturnValue(undefined as never);
+    if (probe) hidden();
     return { name, kv: indexedDbKeyValue(name) };
   };
   /** What exists, asked the standard way (the probe's browser would not have it; the test environment does). */
   const listed = async (name: string) => {
-    vi.restoreAllMocks();
+    shown();
     return (await names()).includes(name);
   };
 
