@@ -14,7 +14,8 @@ const PAGE = 200;
  */
 export async function restore(c: Conversation): Promise<void> {
   try {
-    c.storage = c.options.storage?.() ?? noStorage;
+    // `persist: 'never'` reads nothing either: what an earlier setting stored is not this page's to show.
+    c.storage = (c.options.persist !== 'never' && c.options.storage?.()) || noStorage;
     c.storage.onLost(() => heal(c));
     const visitorId = await c.storage.currentVisitor();
     if (visitorId) {

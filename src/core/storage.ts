@@ -64,6 +64,8 @@ export interface ConversationStorage {
   write(visitorId: string, write: ConversationWrite): Promise<void>;
   /** Deletes everything of `visitorId`. */
   forget(visitorId: string): Promise<void>;
+  /** Deletes everything stored for this site, leaving nothing behind (the customer withdrew consent). */
+  clear(): Promise<void>;
   /**
    * Calls `listener` when the storage noticed that its data vanished underneath (the database was deleted or
    * the site's data cleared while the page ran): the core writes back what it holds.
@@ -102,5 +104,6 @@ export const noStorage: ConversationStorage = {
   loadBefore: async () => [],
   write: async () => {},
   forget: async () => {},
+  clear: async () => {},
   onLost: () => {},
 };

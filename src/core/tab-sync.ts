@@ -14,6 +14,8 @@ export function newsProblem(news: unknown): string {
   const n = news as Partial<Record<string, unknown>> | null;
   if (typeof n !== 'object' || n === null) return 'not an object';
   if (n.k === 'shown') return '';
+  // About the browser, not a visitor; versioned on its own, since its meaning may grow.
+  if (n.k === 'consent') return n.v === 1 && typeof n.yes === 'boolean' ? '' : 'a consent of another version';
   if (!isText(n.visitorId, 128)) return 'no visitorId';
   switch (n.k) {
     case 'visitor':
@@ -58,6 +60,7 @@ export class TabSync {
     const news = raw as TabNews;
     const c = this.conversation;
     if (news.k === 'shown') return c.store.setState({ notifies: false });
+    if (news.k === 'consent') return void c.agree(news.yes, false);
     if (news.k === 'visitor') return this.#visitor(news.visitorId, news.stored === true);
     if (news.visitorId !== c.visitorId) return;
     switch (news.k) {

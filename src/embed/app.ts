@@ -14,7 +14,9 @@ function start(settings: NatterSettings, calls: Call[], stage: HTMLElement): Nat
   if (hadFocus) widget.root.querySelector<HTMLElement>('.launcher')?.focus();
   const key = activeKey(settings.siteId);
   client.subscribe(() => {
-    const going = client.getState().messages.length > 0;
+    // A conversation going on, and kept on this device (never a trace of one that is not).
+    const { consent, messages } = client.getState();
+    const going = consent === true && messages.length > 0;
     try {
       if (going !== (localStorage.getItem(key) === '1')) going ? localStorage.setItem(key, '1') : localStorage.removeItem(key);
     } catch {

@@ -33,6 +33,11 @@ export interface NatterApi {
   setMode(mode: ModeSetting): void;
   /** Closes the connection and deletes everything Natter stored for this visitor (call it on logout). */
   shutdown(): Promise<void>;
+  /**
+   * Whether the customer agrees to keep the conversation on this device: `true` stores it (with `persist:
+   * 'after-consent'` nothing is stored before), `false` deletes what is stored and keeps it in memory.
+   */
+  consent(yes: boolean): Promise<void>;
   /** The conversation's current state. */
   getState(): NatterState;
 }
@@ -84,6 +89,7 @@ export function bootChecked(settings: NatterSettings, stage?: HTMLElement): Boot
     off: (event, listener) => void client.off(event, listener),
     setMode: (mode) => client.setMode(mode),
     shutdown: () => client.shutdown(),
+    consent: (yes) => client.consent(yes),
     getState: () => client.getState(),
   };
   return { api, client, widget };

@@ -36,6 +36,7 @@ function noop(reason: string): NatterApi {
     off() {},
     setMode() {},
     shutdown: () => Promise.resolve(),
+    consent: () => Promise.resolve(),
     getState: () => initialState(),
   };
 }
@@ -52,11 +53,11 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
       if (now) load();
     };
   const promised =
-    (method: string) =>
+    (method: string, now = true) =>
     (...args: unknown[]) =>
       new Promise<never>((resolve, reject) => {
         calls.push([method, args, (result) => result.then(resolve as (value: unknown) => void, reject)]);
-        load();
+        if (now) load();
       });
   return {
     open: later('open', true),
@@ -65,6 +66,8 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
     send: promised('send'),
     identify: promised('identify'),
     shutdown: promised('shutdown'),
+    // A consent tool says it on every page: it waits for the second stage to load as it would anyway.
+    consent: promised('consent', false),
     on: later('on'),
     off: later('off'),
     setMode: later('setMode'),

@@ -1,6 +1,7 @@
 import { bool, check, int, is, obj, oneOf, opt, str, UNKNOWN } from '../model/check.ts';
 import type { Strings } from '../i18n/en.ts';
 import { MAX_TEXT_LENGTH } from '../protocol/constants.ts';
+import { PERSIST, type Persist } from '../core/client.ts';
 import { widgetOptionExpectations, widgetOptionsShape } from '../ui/options.ts';
 
 /**
@@ -32,6 +33,11 @@ export interface NatterSettings {
   mode?: 'live' | 'messaging' | 'auto';
   /** Play a short sound when a reply arrives while the panel is closed or the tab is hidden. */
   sound?: boolean;
+  /**
+   * When the conversation may be stored on the device: `always` (default: from the customer's first message),
+   * `after-consent` (after `Natter.consent(true)` or the customer's yes in the panel), `never`.
+   */
+  persist?: Persist;
 }
 
 /** For each setting, what it must be: the error message quotes it. */
@@ -43,6 +49,7 @@ const expected: Record<string, string> = {
   open: 'true or false',
   strings: 'an object of texts by the keys in src/i18n/en.ts',
   mode: '"live", "messaging" or "auto"',
+  persist: '"always", "after-consent" or "never"',
 };
 
 const wsUrl = is<string>((value) => {
@@ -62,6 +69,7 @@ const settingsCheck = obj(
     maxLength: opt(int(1, MAX_TEXT_LENGTH)),
     open: opt(bool),
     mode: opt(oneOf(['live', 'messaging', 'auto'])),
+    persist: opt(oneOf(PERSIST)),
   },
   true,
 );

@@ -71,6 +71,10 @@ export class History implements ConversationStorage {
     await this.kv.deleteUnder(['visitor', visitorId], ours ? [['current']] : []);
   }
 
+  clear(): Promise<void> {
+    return this.kv.destroy?.() ?? this.kv.deleteUnder([]);
+  }
+
   onLost(listener: () => void): void {
     this.kv.onLost?.(listener);
   }

@@ -22,6 +22,8 @@ beforeAll(async () => {
   await backend.start();
   site = await startSite(`ws://127.0.0.1:${backend.port}/natter`, {
     '/always': page(),
+    '/after-consent': page('data-persist="after-consent"'),
+    '/never': page('data-persist="never"'),
   });
   chromium = await launchChromium();
   browser = chromium.browser;
@@ -33,7 +35,11 @@ afterAll(async () => {
   await site?.close();
 });
 
-type Natter = { getState(): { ready: boolean; connection: string; messages: unknown[] } };
+type Natter = { getState(): { ready: boolean; connection: string; messages: unknown[]; consent?: boolean }; consent(yes: boolean): Promise<void> };
+const natter = (tab: Page) => ({
+  consent: (yes: boolean) => tab.evaluate((yes) => (window as unknown as { Natter: Natter }).Natter.consent(yes), yes),
+  state: () => tab.evaluate(() => (window as unknown as { Natter: Natter }).Natter.getState()),
+});
 
 /** Everything of Natter's in this origin's storage: IndexedDB databases and localStorage keys named natter-…. */
 function traces(tab: Page): Promise<string[]> {
@@ -75,5 +81,42 @@ test('a visitor who opens and closes the panel without writing leaves nothing: n
   await launcher(tab).click();
   await write(tab, 'Now I have written');
   await expect.poll(() => traces(tab)).toEqual(['indexedDB natter-default', 'localStorage natter-default-active']);
+  await tab.context().close();
+});
+
+test("persist 'after-consent': nothing stored until Natter.consent(true), all of it then, and nothing after consent(false)", async () => {
+  const context = await browser.newContext();
+  const tab = await visit('/after-consent', context);
+  await launcher(tab).click();
+  await write(tab, 'Before any answer');
+  expect(await traces(tab)).toEqual([]);
+  await natter(tab).consent(true);
+  await expect.poll(() => traces(tab)).toEqual(['indexedDB natter-default', 'localStorage natter-default-active']);
+
+  // Another page of the site: the conversation is read from the device, and the yes is not asked again.
+  const other = await visit('/after-consent', context);
+  expect((await natter(other).state()).consent).toBe(true);
+  await expect.poll(async () => (await natter(other).state()).messages.length).toBe(1);
+
+  // Withdrawn in one page: every page deletes and keeps the conversation in memory only.
+  await natter(other).consent(false);
+  await expect.poll(async () => (await natter(tab).state()).consent).toBe(false);
+  await expect.poll(() => traces(tab)).toEqual([]);
+  await write(tab, 'After no');
+  await tab.waitForTimeout(300);
+  expect(await traces(tab)).toEqual([]);
+  await context.close();
+});
+
+test("persist 'never': the conversation works and leaves nothing, not even the send journal", async () => {
+  const tab = await visit('/never');
+  await launcher(tab).click();
+  // The journal would be written in the very call that sends: look before the acknowledgement.
+  await dialog(tab).getByRole('textbox', { name: /your message/i }).fill('Never stored');
+  await tab.keyboard.press('Enter');
+  expect(await traces(tab)).toEqual([]);
+  await expect.poll(() => tab.getByTestId('message').last().getAttribute('data-status')).toBe('sent');
+  expect(await traces(tab)).toEqual([]);
+  expect((await natter(tab).state()).consent).toBe(false);
   await tab.context().close();
 });
