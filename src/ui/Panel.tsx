@@ -105,6 +105,26 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
       )}
       {phase === 'ended' && <Rating ui={ui} rated={session?.rated} onDone={toInput} />}
       {phase === 'messaging' && isAway(state) && <AwayNotice ui={ui} message={availability?.awayMessage} email={state.email} onDone={toInput} />}
+      {/* Where the site asks before storing (persist: 'after-consent'), once there is a conversation to keep. */}
+      {state.consent === undefined && state.messages.length > 0 && (
+        <div class="actions" role="group" aria-labelledby="natter-keep" data-testid="keep">
+          <span id="natter-keep" class="ask">
+            {strings.keepAsk}
+          </span>
+          {[true, false].map((yes) => (
+            <button
+              type="button"
+              class="btn"
+              onClick={() => {
+                void client.consent(yes);
+                toInput();
+              }}
+            >
+              {yes ? strings.keepYes : strings.keepNo}
+            </button>
+          ))}
+        </div>
+      )}
       {state.storageProblem && (
         <p class="notice" role="status" data-natter-notice="storage">
           {strings.storageProblem}

@@ -3,9 +3,11 @@
  * browser's storage (IndexedDB databases, localStorage keys) before they write, before they agree, after
  * they withdraw, and after a stored conversation has been idle past the site's retention.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { Backend, freePort, launchChromium, startSite } from './harness';
+import { Backend, freePort, launchChromium, root, startSite } from './harness';
 
 let backend: Backend;
 let site: Awaited<ReturnType<typeof startSite>>;
@@ -24,6 +26,7 @@ beforeAll(async () => {
     '/always': page(),
     '/after-consent': page('data-persist="after-consent"'),
     '/never': page('data-persist="never"'),
+    '/after-consent-de': page('data-persist="after-consent" data-locale="de"'),
   });
   chromium = await launchChromium();
   browser = chromium.browser;
@@ -119,4 +122,34 @@ test("persist 'never': the conversation works and leaves nothing, not even the s
   expect(await traces(tab)).toEqual([]);
   expect((await natter(tab).state()).consent).toBe(false);
   await tab.context().close();
+});
+
+test('the panel asks once, accessibly and in the customer\'s language; a yes stores the chat and is not asked again', async () => {
+  const context = await browser.newContext();
+  const tab = await visit('/after-consent-de', context);
+  await tab.getByRole('button', { name: /^chat öffnen/i }).click();
+  await dialog(tab).getByRole('textbox', { name: /ihre nachricht/i }).fill('Hallo');
+  await tab.keyboard.press('Enter');
+  const question = dialog(tab).getByRole('group', { name: 'Diesen Chat auf diesem Gerät speichern?' });
+  await expect.poll(() => question.isVisible()).toBe(true);
+  await tab.addScriptTag({ content: readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+  const violations = await tab.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string }[] }> } }).axe;
+    return (await axe.run({ include: [['[data-natter-widget]']] }, { resultTypes: ['violations'] })).violations.map((v) => v.id);
+  });
+  expect(violations).toEqual([]);
+  expect(await traces(tab)).toEqual([]);
+  // By keyboard: from the text box back to "Nein", then to "Ja".
+  await tab.keyboard.press('Shift+Tab');
+  await tab.keyboard.press('Shift+Tab');
+  expect(await tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.activeElement?.textContent)).toBe('Ja');
+  await tab.keyboard.press('Enter');
+  await expect.poll(() => question.count()).toBe(0);
+  await expect.poll(() => traces(tab)).toEqual(['indexedDB natter-default', 'localStorage natter-default-active']);
+
+  const next = await visit('/after-consent-de', context);
+  await next.getByRole('button', { name: /^chat öffnen/i }).click();
+  await expect.poll(() => next.getByTestId('message').count()).toBe(1);
+  expect(await dialog(next).getByRole('group').count()).toBe(0);
+  await context.close();
 });
