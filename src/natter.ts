@@ -47,6 +47,11 @@ export interface NatterOptions {
    * at once), `'never'` (in memory only; no send journal either).
    */
   persist?: Persist;
+  /**
+   * A stored conversation idle for longer than this many days (no message written, received or read) is
+   * deleted from the device when Natter loads. Default: kept until `shutdown()` or `consent(false)`.
+   */
+  retentionDays?: number;
 }
 
 const optionsCheck = obj({
@@ -58,6 +63,7 @@ const optionsCheck = obj({
   offlineNoticeMs: opt(int(100)),
   mode: opt(oneOf(['live', 'messaging', 'auto'])),
   persist: opt(oneOf(PERSIST)),
+  retentionDays: opt(int(1)),
 });
 
 /**

@@ -38,6 +38,8 @@ export interface ClientOptions {
    * message), `'after-consent'` (in memory until `consent(true)`), `'never'` (in memory only, no send journal).
    */
   persist?: Persist;
+  /** Deletes a stored conversation idle for longer than this many days when the client loads. Default: kept. */
+  retentionDays?: number;
 }
 
 /** The values of the `persist` option: when the conversation may be stored on the device. */

@@ -70,9 +70,13 @@ export function newPersistence(c: Conversation, visitorId: string): Persistence 
   );
 }
 
-/** The conversation's meta as it is to be stored now (the visitor made if needed, the user as identified). */
+/**
+ * The conversation's meta as it is to be stored now (the visitor made if needed, the user as identified, and
+ * active now: every meta write comes from something happening in the conversation).
+ */
 export function metaRecord(c: Conversation): ConversationMeta {
   const visitorId = ensureVisitor(c);
   const user = c.store.getState().user;
-  return { ...(c.meta ?? { cursor: null, unread: 0, localSeq: 0, createdAt: Date.now() }), visitorId, ...(user && { user }) };
+  const now = Date.now();
+  return { ...(c.meta ?? { cursor: null, unread: 0, localSeq: 0, createdAt: now }), visitorId, lastActiveAt: now, ...(user && { user }) };
 }

@@ -21,6 +21,11 @@ export interface ConversationMeta {
   localSeq: number;
   user?: User;
   createdAt: number;
+  /**
+   * When the conversation last changed (a message written or received, read, the session moved), ms: how
+   * `retentionDays` tells an idle conversation. Format-2 records written before it existed have none.
+   */
+  lastActiveAt?: number;
   /** Where the live session was, so a reload shows it before the network answers. */
   mode?: {
     phase: Phase;

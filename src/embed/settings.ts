@@ -38,6 +38,8 @@ export interface NatterSettings {
    * `after-consent` (after `Natter.consent(true)` or the customer's yes in the panel), `never`.
    */
   persist?: Persist;
+  /** Deletes a stored conversation idle for longer than this many days when the widget loads. */
+  retentionDays?: number;
 }
 
 /** For each setting, what it must be: the error message quotes it. */
@@ -50,6 +52,7 @@ const expected: Record<string, string> = {
   strings: 'an object of texts by the keys in src/i18n/en.ts',
   mode: '"live", "messaging" or "auto"',
   persist: '"always", "after-consent" or "never"',
+  retentionDays: 'a whole number of days, 1 or more',
 };
 
 const wsUrl = is<string>((value) => {
@@ -70,6 +73,7 @@ const settingsCheck = obj(
     open: opt(bool),
     mode: opt(oneOf(['live', 'messaging', 'auto'])),
     persist: opt(oneOf(PERSIST)),
+    retentionDays: opt(int(1)),
   },
   true,
 );
@@ -113,7 +117,7 @@ export function settingsFromDataset(dataset: DOMStringMap): Record<string, unkno
   for (const [key, value] of Object.entries(dataset)) {
     // Other scripts' attributes (such as data-cfasync) are not ours to judge.
     if (value === undefined || !Object.hasOwn(expected, key)) continue;
-    if ((key === 'zIndex' || key === 'maxLength') && /^-?\d+$/.test(value)) settings[key] = Number(value);
+    if (/^(zIndex|maxLength|retentionDays)$/.test(key) && /^-?\d+$/.test(value)) settings[key] = Number(value);
     else if ((key === 'open' || key === 'sound') && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
     else settings[key] = value;
   }

@@ -77,6 +77,8 @@ const meta = obj({
   lastReadAt: opt(time),
   user: opt(user),
   createdAt: time,
+  /** Added within format 2: older format-2 records have none (and an older tab drops it when it rewrites the meta). */
+  lastActiveAt: opt(time),
   mode: opt(modeRecord),
 });
 

@@ -60,6 +60,9 @@ describe('parseSettings at the limits of each setting', () => {
     ['persist', 'after-consent', true],
     ['persist', 'never', true],
     ['persist', 'sometimes', false],
+    ['retentionDays', 30, true],
+    ['retentionDays', 0, false],
+    ['retentionDays', 1.5, false],
     ['strings', { greeting: 'x'.repeat(500) }, true],
     ['strings', { greeting: 'x'.repeat(501) }, false],
     ['strings', JSON.parse('{"__proto__":"x"}'), false],
@@ -79,8 +82,10 @@ describe('parseSettings at the limits of each setting', () => {
 
 describe('settingsFromDataset', () => {
   it('converts numbers and booleans and skips attributes that are not ours', () => {
-    expect(settingsFromDataset({ endpoint: 'wss://x', zIndex: '5', maxLength: 'lots', open: '', cfasync: 'false', teamName: 'Acme' })).toEqual({
+    expect(settingsFromDataset({ endpoint: 'wss://x', zIndex: '5', maxLength: 'lots', open: '', cfasync: 'false', teamName: 'Acme', retentionDays: '90', persist: 'never' })).toEqual({
       endpoint: 'wss://x',
+      retentionDays: 90,
+      persist: 'never',
       zIndex: 5,
       maxLength: 'lots',
       open: true,
