@@ -326,6 +326,23 @@ export class NatterClient {
     await this.#conversation.agree(yes);
   }
 
+  /**
+   * Shows `text` as a message from the team, such as "Need help choosing a size?": a proactive invitation.
+   * It is stored nowhere and sent nowhere; when the customer answers, it goes along with the answer (shown
+   * above it, and sent with it for the team to see). Another call replaces it; the widget badges the launcher.
+   *
+   * @throws {NatterError} `invalid_input` unless `text` is a text of 1–1000 characters.
+   * @example
+   * ```ts
+   * setTimeout(() => natter.invite('Questions about sizes? We are here.'), 30_000);
+   * ```
+   */
+  invite(text: string): void {
+    const invitation = typeof text === 'string' ? text.trim() : '';
+    if (!invitation || invitation.length > 1000) throw this.#invalid('Natter.invite(text) needs a text of 1–1000 characters.');
+    this.#store.setState({ invitation });
+  }
+
   /** Reports and returns an `invalid_input` error, for the caller to throw. */
   #invalid(message: string): NatterError {
     const error = new NatterError('invalid_input', message);

@@ -90,9 +90,12 @@ export class Conversation {
   send(draft: Draft): Message {
     this.live.stopTyping();
     if (this.store.getState().mode.phase === 'ended') this.live.apply({ type: 'resume' });
-    const message: Message = { key: draft.clientId, clientId: draft.clientId, author: { role: 'visitor' }, text: draft.text, createdAt: draft.createdAt, local: this.nextLocal(), status: 'sending' };
+    // The customer answers the site's invitation: it goes along with the answer, and only now.
+    const context = this.store.getState().invitation;
+    const message: Message = { key: draft.clientId, clientId: draft.clientId, author: { role: 'visitor' }, text: draft.text, createdAt: draft.createdAt, local: this.nextLocal(), status: 'sending', ...(context && { context }) };
+    if (context) this.store.setState({ invitation: undefined });
     this.add(message);
-    this.post({ k: 'local', visitorId: this.visitorId!, clientId: message.key, text: message.text, createdAt: message.createdAt, local: message.local! });
+    this.post({ k: 'local', visitorId: this.visitorId!, clientId: message.key, text: message.text, createdAt: message.createdAt, local: message.local!, ...(context && { context }) });
     this.connect();
     this.outbox.offer(message);
     return message;

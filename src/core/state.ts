@@ -28,6 +28,7 @@ export function initialState(mode: ModeSetting = 'auto', teamName?: string): Nat
     hasOlder: false,
     storageProblem: undefined,
     consent: undefined,
+    invitation: undefined,
     notifies: true,
   };
 }

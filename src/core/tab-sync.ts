@@ -23,7 +23,7 @@ export function newsProblem(news: unknown): string {
     case 'forget':
       return '';
     case 'local':
-      return isText(n.clientId, 128) && isText(n.text) && isCount(n.createdAt) && isCount(n.local) ? '' : 'a malformed message';
+      return isText(n.clientId, 128) && isText(n.text) && isCount(n.createdAt) && isCount(n.local) && (n.context === undefined || isText(n.context)) ? '' : 'a malformed message';
     case 'read':
       return isText(n.order, 200) ? '' : 'no order';
     default:
@@ -108,7 +108,8 @@ export class TabSync {
     const meta = metaRecord(c);
     c.meta = { ...meta, localSeq: Math.max(meta.localSeq, news.local) };
     if (c.timeline.get(news.clientId)) return;
-    const message: Message = { key: news.clientId, clientId: news.clientId, author: { role: 'visitor' }, text: news.text, createdAt: news.createdAt, local: news.local, status: 'sending' };
+    const { context } = news;
+    const message: Message = { key: news.clientId, clientId: news.clientId, author: { role: 'visitor' }, text: news.text, createdAt: news.createdAt, local: news.local, status: 'sending', ...(context && { context }) };
     c.timeline.upsert(message);
     c.showTimeline(message);
     c.events.emit('message', message);

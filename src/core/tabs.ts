@@ -13,7 +13,7 @@ export type TabNews =
    */
   | { k: 'visitor'; visitorId: string; stored: boolean }
   /** The customer wrote a message in a tab: every tab shows it and may send it (the id makes that safe). */
-  | { k: 'local'; visitorId: string; clientId: string; text: string; createdAt: number; local: number }
+  | { k: 'local'; visitorId: string; clientId: string; text: string; createdAt: number; local: number; context?: string }
   /** The customer has seen everything up to `order`. */
   | { k: 'read'; visitorId: string; order: string }
   /** The visitor logged out or switched user: every tab forgets them. */

@@ -55,6 +55,11 @@ export interface NatterState {
    */
   consent: boolean | undefined;
   /**
+   * The site's invitation (`invite(text)`), shown as a message from the team until the customer answers;
+   * stored and sent nowhere until then, and then only with their answer (`Message.context`).
+   */
+  invitation: string | undefined;
+  /**
    * Whether this tab is the one that plays the reply sound and shows the title notice: the tab the customer
    * looked at last, so that several open tabs do not all chime. Always `true` in a tab on its own.
    */

@@ -38,6 +38,8 @@ export interface NatterApi {
    * 'after-consent'` nothing is stored before), `false` deletes what is stored and keeps it in memory.
    */
   consent(yes: boolean): Promise<void>;
+  /** Shows `text` as an invitation from the team, stored and sent nowhere until the customer answers it. */
+  invite(text: string): Promise<void>;
   /** The conversation's current state. */
   getState(): NatterState;
 }
@@ -90,6 +92,7 @@ export function bootChecked(settings: NatterSettings, stage?: HTMLElement): Boot
     setMode: (mode) => client.setMode(mode),
     shutdown: () => client.shutdown(),
     consent: (yes) => client.consent(yes),
+    invite: async (text) => client.invite(text),
     getState: () => client.getState(),
   };
   return { api, client, widget };

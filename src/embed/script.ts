@@ -37,6 +37,7 @@ function noop(reason: string): NatterApi {
     setMode() {},
     shutdown: () => Promise.resolve(),
     consent: () => Promise.resolve(),
+    invite: refuse,
     getState: () => initialState(),
   };
 }
@@ -68,6 +69,7 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
     shutdown: promised('shutdown'),
     // A consent tool says it on every page: it waits for the second stage to load as it would anyway.
     consent: promised('consent', false),
+    invite: promised('invite'),
     on: later('on'),
     off: later('off'),
     setMode: later('setMode'),

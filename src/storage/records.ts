@@ -35,6 +35,7 @@ const messageFields = {
   rejected: opt(bool),
   quickReplies: opt(arr(text)),
   event: opt(systemEvent),
+  context: opt(text),
 };
 
 /** One message of the timeline, format 2. */

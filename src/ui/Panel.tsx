@@ -61,6 +61,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
         ui={ui}
         messages={state.messages}
         hasOlder={state.hasOlder}
+        invitation={state.invitation}
         connection={state.connection}
         ready={state.ready}
         open={state.isOpen}

@@ -153,3 +153,26 @@ test('the panel asks once, accessibly and in the customer\'s language; a yes sto
   expect(await dialog(next).getByRole('group').count()).toBe(0);
   await context.close();
 });
+
+test('an invitation is a local bubble: nothing stored, nothing sent, until the customer answers; then it goes with the answer', async () => {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  const frames: string[] = [];
+  tab.on('websocket', (socket) => socket.on('framesent', ({ payload }) => frames.push(String(payload))));
+  await tab.goto(`${site.url}/always`);
+  // Called on the first stage's window.Natter, as a site would a while after the page loaded.
+  await tab.evaluate(() => (window as unknown as { Natter: { invite(text: string): Promise<void> } }).Natter.invite('Need help choosing a size?'));
+  const badged = tab.getByRole('button', { name: 'Open chat, 1 unread message' });
+  await expect.poll(() => badged.isVisible()).toBe(true);
+  await badged.click();
+  await expect.poll(() => tab.getByTestId('invitation').textContent()).toBe('Need help choosing a size?');
+  await expect.poll(() => natter(tab).state().then((s) => s.connection)).toBe('open');
+  expect(frames.filter((frame) => frame.includes('Need help'))).toEqual([]);
+  expect(await traces(tab)).toEqual([]);
+
+  await write(tab, 'Yes, for boots');
+  const sends = frames.map((frame) => JSON.parse(frame) as { type: string; text?: string; context?: string }).filter((frame) => frame.type === 'send');
+  expect(sends).toEqual([expect.objectContaining({ text: 'Yes, for boots', context: 'Need help choosing a size?' })]);
+  await expect.poll(() => traces(tab)).toContain('indexedDB natter-default');
+  await context.close();
+});

@@ -105,6 +105,9 @@ test.each(Object.keys(working))('%s: the widget works completely', async (pathna
   await dialog.getByRole('textbox', { name: /your message/i }).fill(`Hello from ${pathname}`);
   await tab.keyboard.press('Enter');
   await expect.poll(() => tab.getByTestId('message').first().getAttribute('data-status'), { timeout: 10_000 }).toBe('sent');
+  expect(await tab.evaluate(() => Object.keys((window as unknown as { Natter: object }).Natter).sort())).toEqual(
+    ['close', 'consent', 'getState', 'identify', 'invite', 'off', 'on', 'open', 'send', 'setMode', 'shutdown', 'toggle'],
+  );
   if (pathname === '/wrapped-websocket') expect(await tab.evaluate(() => (window as unknown as { sockets: number }).sockets)).toBeGreaterThan(0);
   if (pathname === '/wrapped-json') {
     expect(await tab.evaluate(() => (window as unknown as { jsonCalls: number }).jsonCalls)).toBeGreaterThan(0);
