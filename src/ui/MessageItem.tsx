@@ -26,7 +26,7 @@ export const Invitation = ({ text }: { text: string }) => (
   <div class="msg msg--agent" data-testid="invitation">
     <Avatar name={undefined} />
     <div class="body">
-      <div class="bubble">
+      <div class="bubble" dir="auto">
         <Linkified text={text} />
       </div>
     </div>
@@ -67,11 +67,12 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
       <div class="body">
         {(author || role === 'bot') && (
           <div class={nameVisible ? 'author' : 'author sr'}>
-            {author && <span class="name">{author}</span>}
+            {/* Isolated: a name's bidi controls cannot turn the words after it around. */}
+            {author && <bdi class="name">{author}</bdi>}
             {role === 'bot' && <span class="tag">{strings.bot}</span>}
           </div>
         )}
-        <div class="bubble">
+        <div class="bubble" dir="auto">
           <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />
         </div>
         <div class="meta">

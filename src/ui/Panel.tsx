@@ -7,6 +7,7 @@ import { AwayNotice } from './AwayNotice.tsx';
 import { Composer } from './Composer.tsx';
 import type { Ui } from './context.ts';
 import { Header, isAway } from './Header.tsx';
+import { unbidi } from './Linkified.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Rating } from './Rating.tsx';
 import { useViewportHeight } from './use-viewport-height.ts';
@@ -81,7 +82,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
               <i />
               <i />
             </span>
-            {format(strings.typing, { name: state.typing.name ?? strings.agent })}
+            {unbidi(format(strings.typing, { name: state.typing.name ?? strings.agent }))}
           </p>
         )}
       </div>
