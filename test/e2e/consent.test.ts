@@ -27,6 +27,11 @@ beforeAll(async () => {
     '/after-consent': page('data-persist="after-consent"'),
     '/never': page('data-persist="never"'),
     '/after-consent-de': page('data-persist="after-consent" data-locale="de"'),
+    // A consent tool that answers before the script has loaded: the loader stub queues the call.
+    '/consent-early':
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host page</title>` +
+      `<script>window.Natter = window.Natter || { q: [] }; ['consent'].forEach(function (m) { Natter[m] = function () { Natter.q.push([m, arguments]); }; }); Natter.consent(true);</script>` +
+      `</head><body><script async src="/natter.js" data-endpoint="ws://127.0.0.1:${backend.port}/natter" data-persist="after-consent"></script></body></html>`,
   });
   chromium = await launchChromium();
   browser = chromium.browser;
@@ -109,6 +114,17 @@ test("persist 'after-consent': nothing stored until Natter.consent(true), all of
   await tab.waitForTimeout(300);
   expect(await traces(tab)).toEqual([]);
   await context.close();
+});
+
+test('a yes queued before the script loaded stores the conversation from the first message, with no question', async () => {
+  const tab = await visit('/consent-early');
+  expect((await natter(tab).state()).consent).toBe(true);
+  expect(await traces(tab)).toEqual([]);
+  await launcher(tab).click();
+  await write(tab, 'Agreed before I wrote');
+  expect(await dialog(tab).getByRole('group').count()).toBe(0);
+  await expect.poll(() => traces(tab)).toEqual(['indexedDB natter-default', 'localStorage natter-default-active']);
+  await tab.context().close();
 });
 
 test("persist 'never': the conversation works and leaves nothing, not even the send journal", async () => {
