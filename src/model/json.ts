@@ -7,4 +7,8 @@
  */
 const { parse, stringify } = JSON;
 
-export { parse as parseJson, stringify as toJson };
+/** `JSON.parse` as Natter found it. */
+export const parseJson: typeof JSON.parse = parse;
+
+/** `JSON.stringify` as Natter found it. */
+export const toJson: typeof JSON.stringify = stringify;
