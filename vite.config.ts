@@ -117,10 +117,15 @@ function terserPass(): Plugin {
   };
 }
 
-/** The script tag's two stages: `natter.js` (the first, small) and `natter-app.js` (everything else). */
+/**
+ * The script tag's two stages: `natter.js` (the first, small) and the second, everything else, once per
+ * language (`src/i18n/index.ts` keeps only the mode's own): the first stage loads the page's.
+ */
 const stages: Record<string, { entry: string; file: string }> = {
   script: { entry: 'src/embed/script.ts', file: 'natter.js' },
   app: { entry: 'src/embed/app.ts', file: 'natter-app.js' },
+  'app-de': { entry: 'src/embed/app.ts', file: 'natter-app-de.js' },
+  'app-nl': { entry: 'src/embed/app.ts', file: 'natter-app-nl.js' },
 };
 
 export default defineConfig(({ mode }) => {

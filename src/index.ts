@@ -13,7 +13,7 @@
  * @module
  */
 export { createNatter, type NatterOptions } from './natter.ts';
-export { NatterClient, DEFAULT_MAX_LENGTH } from './core/client.ts';
+export { NatterClient, DEFAULT_MAX_LENGTH, type Persist } from './core/client.ts';
 export { NatterError, type NatterErrorCode } from './core/errors.ts';
 export type { NatterEvents } from './core/events.ts';
 export type { Store } from './core/store.ts';

@@ -4,7 +4,7 @@
  * {@link clientFor} too.
  * @module
  */
-import { NatterClient, type ClientOptions } from './core/client.ts';
+import { NatterClient, PERSIST, type ClientOptions, type Persist } from './core/client.ts';
 import { NatterError } from './core/errors.ts';
 import type { ModeSetting } from './core/modes.ts';
 import type { Transport } from './core/transport.ts';
@@ -41,6 +41,17 @@ export interface NatterOptions {
   offlineNoticeMs?: number;
   /** Live chat, messaging, or `auto` (default): live chat while agents are available in business hours. */
   mode?: ModeSetting;
+  /**
+   * When the conversation may be stored on the device: `'always'` (default; nothing is stored before the
+   * customer's first message), `'after-consent'` (kept in memory until `natter.consent(true)`, then stored
+   * at once), `'never'` (in memory only; no send journal either).
+   */
+  persist?: Persist;
+  /**
+   * A stored conversation idle for longer than this many days (no message written, received or read) is
+   * deleted from the device when Natter loads. Default: kept until `shutdown()` or `consent(false)`.
+   */
+  retentionDays?: number;
 }
 
 const optionsCheck = obj({
@@ -51,6 +62,8 @@ const optionsCheck = obj({
   ackTimeoutMs: opt(int(100)),
   offlineNoticeMs: opt(int(100)),
   mode: opt(oneOf(['live', 'messaging', 'auto'])),
+  persist: opt(oneOf(PERSIST)),
+  retentionDays: opt(int(1)),
 });
 
 /**
@@ -96,7 +109,7 @@ export function clientFor(options: NatterOptions): NatterClient {
     if (typeof window !== 'undefined') {
       // The tabs of one browser are one visitor: one connection (the leader tab's), one journal each.
       const tabId = nanoid(10);
-      const journal = localStorageJournal(siteId, tabId);
+      const journal = rest.persist !== 'never' && localStorageJournal(siteId, tabId);
       if (journal) client.journal = journal;
       client.tabs = () => openTabBus(siteId, tabId);
       client.transport = new TabTransport(rest.transport, () => openTabLink(`natter-${siteId}`));

@@ -33,7 +33,18 @@ export interface ClientOptions {
   /** How long the link may be down before a waiting message shows as failed (it still goes out later), ms. Default 30 s. */
   offlineNoticeMs?: number;
   mode?: ModeSetting;
+  /**
+   * When the conversation may be kept on this device: `'always'` (default; from the customer's first
+   * message), `'after-consent'` (in memory until `consent(true)`), `'never'` (in memory only, no send journal).
+   */
+  persist?: Persist;
+  /** Deletes a stored conversation idle for longer than this many days when the client loads. Default: kept. */
+  retentionDays?: number;
 }
+
+/** The values of the `persist` option: when the conversation may be stored on the device. */
+export const PERSIST = ['always', 'after-consent', 'never'] as const;
+export type Persist = (typeof PERSIST)[number];
 
 /**
  * The headless Natter client: the conversation, its storage and its outbox, with no DOM and no UI. Make one
@@ -59,7 +70,8 @@ export class NatterClient {
 
   constructor(options: ClientOptions) {
     this.#maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-    this.#store = createStore(initialState(options.mode, options.teamName));
+    const { persist } = options;
+    this.#store = createStore({ ...initialState(options.mode, options.teamName), consent: persist === 'never' ? false : persist === 'after-consent' ? undefined : true });
     this.#conversation = new Conversation(options, this.#store, this.#events);
   }
 
@@ -291,6 +303,44 @@ export class NatterClient {
   async shutdown(): Promise<void> {
     await this.start();
     await this.#conversation.forget();
+  }
+
+  /**
+   * Says whether the customer agrees to keep the conversation on this device. With `persist:
+   * 'after-consent'` nothing is stored before `consent(true)`, which stores everything so far at once;
+   * `consent(false)` deletes everything Natter stored on this device and keeps the conversation in memory
+   * from then on (with any `persist`). Every tab of the site follows. Only a yes is remembered, by the stored
+   * conversation itself: call it on every page your consent tool reports a choice on.
+   *
+   * @throws {NatterError} `invalid_input` for anything but `true` or `false`, and for `true` with `persist: 'never'`.
+   * @example
+   * ```ts
+   * cookieBanner.onChange((choices) => natter.consent(choices.functional));
+   * ```
+   */
+  async consent(yes: boolean): Promise<void> {
+    if (typeof yes !== 'boolean' || (yes && this.#conversation.options.persist === 'never')) {
+      throw this.#invalid('Natter.consent(yes) takes true or false; true only where "persist" is not "never".');
+    }
+    await this.start();
+    await this.#conversation.agree(yes);
+  }
+
+  /**
+   * Shows `text` as a message from the team, such as "Need help choosing a size?": a proactive invitation.
+   * It is stored nowhere and sent nowhere; when the customer answers, it goes along with the answer (shown
+   * above it, and sent with it for the team to see). Another call replaces it; the widget badges the launcher.
+   *
+   * @throws {NatterError} `invalid_input` unless `text` is a text of 1–1000 characters.
+   * @example
+   * ```ts
+   * setTimeout(() => natter.invite('Questions about sizes? We are here.'), 30_000);
+   * ```
+   */
+  invite(text: string): void {
+    const invitation = typeof text === 'string' ? text.trim() : '';
+    if (!invitation || invitation.length > 1000) throw this.#invalid('Natter.invite(text) needs a text of 1–1000 characters.');
+    this.#store.setState({ invitation });
   }
 
   /** Reports and returns an `invalid_input` error, for the caller to throw. */

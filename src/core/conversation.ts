@@ -8,7 +8,7 @@ import { LiveChat } from './live.ts';
 import { initialModeState, type ModeState } from './modes.ts';
 import { Outbox } from './outbox.ts';
 import { Persistence } from './persistence.ts';
-import { ensureVisitor, metaRecord, persistVisitor } from './identity.ts';
+import { ensureVisitor, metaRecord, newPersistence, persistVisitor } from './identity.ts';
 import { restore } from './restore.ts';
 import { TabSync } from './tab-sync.ts';
 import type { TabNews } from './tabs.ts';
@@ -74,22 +74,28 @@ export class Conversation {
     if (bus) this.tabs = new TabSync(bus, this);
   }
 
-  /** Records the customer's message synchronously, before anything can interrupt the page. */
-  journal(clientId: string, text: string): Draft {
-    const draft = { clientId, text, createdAt: Date.now() };
-    if (this.options.journal?.append({ ...draft, ...(this.visitorId && { visitorId: this.visitorId }) })) this.journaling.add(clientId);
-    return draft;
+  /** Whether the conversation may be kept on this device now (see `NatterState.consent`): writes go to storage. */
+  get keeps(): boolean {
+    return this.store.getState().consent === true;
   }
 
-
+  /** Records the customer's message synchronously, before anything can interrupt the page (if it may be kept). */
+  journal(clientId: string, text: string): Draft {
+    const draft = { clientId, text, createdAt: Date.now() };
+    if (this.keeps && this.options.journal?.append({ ...draft, ...(this.visitorId && { visitorId: this.visitorId }) })) this.journaling.add(clientId);
+    return draft;
+  }
 
   /** The customer's message, after the load: into the timeline, to the network and to storage at once. */
   send(draft: Draft): Message {
     this.live.stopTyping();
     if (this.store.getState().mode.phase === 'ended') this.live.apply({ type: 'resume' });
-    const message: Message = { key: draft.clientId, clientId: draft.clientId, author: { role: 'visitor' }, text: draft.text, createdAt: draft.createdAt, local: this.nextLocal(), status: 'sending' };
+    // The customer answers the site's invitation: it goes along with the answer, and only now.
+    const context = this.store.getState().invitation;
+    const message: Message = { key: draft.clientId, clientId: draft.clientId, author: { role: 'visitor' }, text: draft.text, createdAt: draft.createdAt, local: this.nextLocal(), status: 'sending', ...(context && { context }) };
+    if (context) this.store.setState({ invitation: undefined });
     this.add(message);
-    this.post({ k: 'local', visitorId: this.visitorId!, clientId: message.key, text: message.text, createdAt: message.createdAt, local: message.local! });
+    this.post({ k: 'local', visitorId: this.visitorId!, clientId: message.key, text: message.text, createdAt: message.createdAt, local: message.local!, ...(context && { context }) });
     this.connect();
     this.outbox.offer(message);
     return message;
@@ -189,10 +195,33 @@ export class Conversation {
     journal?.remove(journal.read().filter((entry) => entry.visitorId === visitorId || !entry.visitorId).map((entry) => entry.clientId));
     if (!visitorId) return;
     await persistence?.idle();
-    await this.storage.forget(visitorId).catch((error: unknown) => {
-      this.fail(new NatterError('storage', `Natter could not delete the stored conversation (${String(error)}); clear this site's data to remove it.`, { cause: error }));
-    });
+    await this.storage.forget(visitorId).catch(this.#notDeleted);
   }
+
+  /**
+   * The customer (or the site, for them) agreed to keep the conversation on this device, or withdrew: what
+   * the page holds is stored at once, or everything stored is deleted and the conversation goes on in
+   * memory. Every tab follows (`tell`: this is the tab it was said in).
+   */
+  async agree(yes: boolean, tell = true): Promise<void> {
+    if (yes && this.keeps) return;
+    this.store.setState({ consent: yes });
+    if (tell) this.post({ k: 'consent', v: 1, yes });
+    const before = this.persistence;
+    if (this.visitorId) this.persistence = newPersistence(this, this.visitorId);
+    if (yes) {
+      if (this.persisted) void this.persistence!.save({ put: this.timeline.list, meta: metaRecord(this), current: true });
+      return;
+    }
+    const journal = this.options.journal;
+    journal?.remove(journal.read().map((entry) => entry.clientId));
+    // After this tab's own writes: one of them landing later would bring back what was deleted.
+    await before?.idle();
+    await this.storage.clear().catch(this.#notDeleted);
+  }
+
+  readonly #notDeleted = (error: unknown) =>
+    this.fail(new NatterError('storage', `Natter could not delete the stored conversation (${String(error)}); clear this site's data to remove it.`, { cause: error }));
 
   // ---- used by the inbound frames and the outbox --------------------------------------------------
 

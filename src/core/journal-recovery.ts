@@ -1,10 +1,11 @@
 import type { Conversation } from './conversation.ts';
-import { adopt } from './identity.ts';
+import { adopt, foundStored } from './identity.ts';
 
 /** Moves messages a reload or a closed tab interrupted (journaled, not yet stored) into the conversation. */
 export async function recoverJournal(c: Conversation): Promise<void> {
   const journal = c.options.journal;
-  if (!journal) return;
+  // With `persist: 'never'` no earlier page's messages are taken up either.
+  if (!journal || c.store.getState().consent === false) return;
   const entries = journal.read();
   if (!entries.length) return;
   // A tab still open stores its own entries (and tells the others of them).
@@ -20,6 +21,7 @@ export async function recoverJournal(c: Conversation): Promise<void> {
       journal.remove([entry.clientId]);
       continue;
     }
+    foundStored(c);
     if (entry.visitorId && !c.visitorId) adopt(c, entry.visitorId, undefined);
     c.add({ key: entry.clientId, clientId: entry.clientId, author: { role: 'visitor' }, text: entry.text, createdAt: entry.createdAt, local: c.nextLocal(), status: 'sending' });
   }

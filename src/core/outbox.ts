@@ -75,7 +75,8 @@ export class Outbox {
   }
 
   #transmit(message: Message): boolean {
-    const sent = this.host.send({ type: 'message', clientId: message.clientId ?? message.key, text: message.text, createdAt: message.createdAt });
+    const { context } = message;
+    const sent = this.host.send({ type: 'message', clientId: message.clientId ?? message.key, text: message.text, createdAt: message.createdAt, ...(context && { context }) });
     if (!sent) return false;
     if (message.status === 'failed') this.host.update({ ...message, status: 'sending', error: undefined });
     clearTimeout(this.#timers.get(message.key));

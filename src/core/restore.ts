@@ -2,7 +2,7 @@ import { NatterError } from './errors.ts';
 import type { Conversation } from './conversation.ts';
 import { adopt, metaRecord } from './identity.ts';
 import { recoverJournal } from './journal-recovery.ts';
-import { noStorage } from './storage.ts';
+import { noStorage, type StoredConversation } from './storage.ts';
 
 /** How many of the newest stored items a load reads; older ones come with `loadOlder`, as the reader scrolls up. */
 const PAGE = 200;
@@ -14,11 +14,16 @@ const PAGE = 200;
  */
 export async function restore(c: Conversation): Promise<void> {
   try {
-    c.storage = c.options.storage?.() ?? noStorage;
+    // `persist: 'never'` reads nothing either: what an earlier setting stored is not this page's to show.
+    c.storage = (c.options.persist !== 'never' && c.options.storage?.()) || noStorage;
     c.storage.onLost(() => heal(c));
     const visitorId = await c.storage.currentVisitor();
-    if (visitorId) {
-      const loaded = await c.storage.load(visitorId, PAGE);
+    const loaded = visitorId && (await c.storage.load(visitorId, PAGE));
+    if (loaded && expired(c, loaded)) {
+      await c.storage.forget(visitorId);
+      const journal = c.options.journal;
+      journal?.remove(journal.read().flatMap((entry) => (entry.visitorId === visitorId ? [entry.clientId] : [])));
+    } else if (loaded) {
       adopt(c, visitorId, loaded.meta);
       c.timeline.reset([...loaded.items, ...loaded.unplaced]);
       for (const message of loaded.unplaced) c.meta!.localSeq = Math.max(c.meta!.localSeq, message.local ?? 0);
@@ -39,6 +44,16 @@ export async function restore(c: Conversation): Promise<void> {
   c.events.emit('ready');
   if (c.store.getState().unread) c.events.emit('unread', c.store.getState().unread);
   if (c.persisted) c.connect();
+}
+
+/**
+ * Whether a stored conversation has been idle for longer than the site keeps one (`retentionDays`). A meta
+ * written before `lastActiveAt` existed has the newest message's time to tell.
+ */
+function expired(c: Conversation, { meta, items }: StoredConversation): boolean {
+  const days = c.options.retentionDays;
+  const last = Math.max(meta?.lastActiveAt ?? meta?.createdAt ?? 0, items.at(-1)?.sentAt ?? 0);
+  return !!days && !!meta && Date.now() - last > days * 864e5;
 }
 
 /** The database vanished underneath the page: write back everything this page holds, and say so. */

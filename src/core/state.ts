@@ -27,6 +27,8 @@ export function initialState(mode: ModeSetting = 'auto', teamName?: string): Nat
     email: undefined,
     hasOlder: false,
     storageProblem: undefined,
+    consent: undefined,
+    invitation: undefined,
     notifies: true,
   };
 }

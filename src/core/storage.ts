@@ -21,6 +21,11 @@ export interface ConversationMeta {
   localSeq: number;
   user?: User;
   createdAt: number;
+  /**
+   * When the conversation last changed (a message written or received, read, the session moved), ms: how
+   * `retentionDays` tells an idle conversation. Format-2 records written before it existed have none.
+   */
+  lastActiveAt?: number;
   /** Where the live session was, so a reload shows it before the network answers. */
   mode?: {
     phase: Phase;
@@ -64,6 +69,8 @@ export interface ConversationStorage {
   write(visitorId: string, write: ConversationWrite): Promise<void>;
   /** Deletes everything of `visitorId`. */
   forget(visitorId: string): Promise<void>;
+  /** Deletes everything stored for this site, leaving nothing behind (the customer withdrew consent). */
+  clear(): Promise<void>;
   /**
    * Calls `listener` when the storage noticed that its data vanished underneath (the database was deleted or
    * the site's data cleared while the page ran): the core writes back what it holds.
@@ -102,5 +109,6 @@ export const noStorage: ConversationStorage = {
   loadBefore: async () => [],
   write: async () => {},
   forget: async () => {},
+  clear: async () => {},
   onLost: () => {},
 };

@@ -14,6 +14,8 @@ export function newsProblem(news: unknown): string {
   const n = news as Partial<Record<string, unknown>> | null;
   if (typeof n !== 'object' || n === null) return 'not an object';
   if (n.k === 'shown') return '';
+  // About the browser, not a visitor; versioned on its own, since its meaning may grow.
+  if (n.k === 'consent') return n.v === 1 && typeof n.yes === 'boolean' ? '' : 'a consent of another version';
   if (!isText(n.visitorId, 128)) return 'no visitorId';
   switch (n.k) {
     case 'visitor':
@@ -21,7 +23,7 @@ export function newsProblem(news: unknown): string {
     case 'forget':
       return '';
     case 'local':
-      return isText(n.clientId, 128) && isText(n.text) && isCount(n.createdAt) && isCount(n.local) ? '' : 'a malformed message';
+      return isText(n.clientId, 128) && isText(n.text) && isCount(n.createdAt) && isCount(n.local) && (n.context === undefined || isText(n.context)) ? '' : 'a malformed message';
     case 'read':
       return isText(n.order, 200) ? '' : 'no order';
     default:
@@ -58,6 +60,7 @@ export class TabSync {
     const news = raw as TabNews;
     const c = this.conversation;
     if (news.k === 'shown') return c.store.setState({ notifies: false });
+    if (news.k === 'consent') return void c.agree(news.yes, false);
     if (news.k === 'visitor') return this.#visitor(news.visitorId, news.stored === true);
     if (news.visitorId !== c.visitorId) return;
     switch (news.k) {
@@ -105,7 +108,8 @@ export class TabSync {
     const meta = metaRecord(c);
     c.meta = { ...meta, localSeq: Math.max(meta.localSeq, news.local) };
     if (c.timeline.get(news.clientId)) return;
-    const message: Message = { key: news.clientId, clientId: news.clientId, author: { role: 'visitor' }, text: news.text, createdAt: news.createdAt, local: news.local, status: 'sending' };
+    const { context } = news;
+    const message: Message = { key: news.clientId, clientId: news.clientId, author: { role: 'visitor' }, text: news.text, createdAt: news.createdAt, local: news.local, status: 'sending', ...(context && { context }) };
     c.timeline.upsert(message);
     c.showTimeline(message);
     c.events.emit('message', message);

@@ -13,13 +13,18 @@ export type TabNews =
    */
   | { k: 'visitor'; visitorId: string; stored: boolean }
   /** The customer wrote a message in a tab: every tab shows it and may send it (the id makes that safe). */
-  | { k: 'local'; visitorId: string; clientId: string; text: string; createdAt: number; local: number }
+  | { k: 'local'; visitorId: string; clientId: string; text: string; createdAt: number; local: number; context?: string }
   /** The customer has seen everything up to `order`. */
   | { k: 'read'; visitorId: string; order: string }
   /** The visitor logged out or switched user: every tab forgets them. */
   | { k: 'forget'; visitorId: string }
   /** The customer is looking at this tab now: it plays the sounds and shows the title notice, the others keep quiet. */
-  | { k: 'shown' };
+  | { k: 'shown' }
+  /**
+   * The customer agreed to keep the conversation on this device (every tab stores what it holds), or withdrew
+   * (every tab deletes it, after its own pending writes, and keeps it in memory). `v`: this news's version.
+   */
+  | { k: 'consent'; v: 1; yes: boolean };
 
 export interface TabBus {
   post(news: TabNews): void;

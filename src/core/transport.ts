@@ -95,7 +95,8 @@ export type InboundFrame =
 
 /** What the core hands a transport to send. */
 export type OutboundFrame =
-  | { type: 'message'; clientId: string; text: string; createdAt: number }
+  /** `context`: the site's invitation the message answers (see `Message.context`). */
+  | { type: 'message'; clientId: string; text: string; createdAt: number; context?: string }
   | { type: 'identify'; user: User }
   /** The customer asks for live chat, or ends it. */
   | { type: 'live'; action: 'start' | 'end' }

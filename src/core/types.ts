@@ -49,6 +49,17 @@ export interface NatterState {
    */
   storageProblem: string | undefined;
   /**
+   * Whether the conversation may be kept on this device: `true` (the `persist` option is `'always'`, or the
+   * customer agreed), `false` (`'never'`, or they declined: it stays in this page's memory), `undefined`
+   * while `'after-consent'` waits for an answer (the widget asks once the customer has written).
+   */
+  consent: boolean | undefined;
+  /**
+   * The site's invitation (`invite(text)`), shown as a message from the team until the customer answers;
+   * stored and sent nowhere until then, and then only with their answer (`Message.context`).
+   */
+  invitation: string | undefined;
+  /**
    * Whether this tab is the one that plays the reply sound and shows the title notice: the tab the customer
    * looked at last, so that several open tabs do not all chime. Always `true` in a tab on its own.
    */

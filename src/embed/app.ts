@@ -14,7 +14,9 @@ function start(settings: NatterSettings, calls: Call[], stage: HTMLElement): Nat
   if (hadFocus) widget.root.querySelector<HTMLElement>('.launcher')?.focus();
   const key = activeKey(settings.siteId);
   client.subscribe(() => {
-    const going = client.getState().messages.length > 0;
+    // A conversation going on, and kept on this device (never a trace of one that is not).
+    const { consent, messages } = client.getState();
+    const going = consent === true && messages.length > 0;
     try {
       if (going !== (localStorage.getItem(key) === '1')) going ? localStorage.setItem(key, '1') : localStorage.removeItem(key);
     } catch {
@@ -22,7 +24,8 @@ function start(settings: NatterSettings, calls: Call[], stage: HTMLElement): Nat
     }
   });
   for (const [method, args, done] of calls) {
-    const fn = (api as unknown as Record<string, unknown>)[method];
+    // Own methods only: `toString`, or whatever a page added to Object.prototype, is no method of Natter's.
+    const fn = Object.hasOwn(api, method) && (api as unknown as Record<string, unknown>)[method];
     if (typeof fn !== 'function') {
       console.warn(`Natter: ignored a queued call to unknown method "${method}".`);
       continue;

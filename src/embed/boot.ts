@@ -33,6 +33,13 @@ export interface NatterApi {
   setMode(mode: ModeSetting): void;
   /** Closes the connection and deletes everything Natter stored for this visitor (call it on logout). */
   shutdown(): Promise<void>;
+  /**
+   * Whether the customer agrees to keep the conversation on this device: `true` stores it (with `persist:
+   * 'after-consent'` nothing is stored before), `false` deletes what is stored and keeps it in memory.
+   */
+  consent(yes: boolean): Promise<void>;
+  /** Shows `text` as an invitation from the team, stored and sent nowhere until the customer answers it. */
+  invite(text: string): Promise<void>;
   /** The conversation's current state. */
   getState(): NatterState;
 }
@@ -84,6 +91,8 @@ export function bootChecked(settings: NatterSettings, stage?: HTMLElement): Boot
     off: (event, listener) => void client.off(event, listener),
     setMode: (mode) => client.setMode(mode),
     shutdown: () => client.shutdown(),
+    consent: (yes) => client.consent(yes),
+    invite: async (text) => client.invite(text),
     getState: () => client.getState(),
   };
   return { api, client, widget };

@@ -1,6 +1,7 @@
 import launcherCss from '../ui/launcher.css?inline';
 import { adoptStyles, createHost } from '../ui/host.ts';
 import type { NatterSettings } from './settings.ts';
+import { pageLanguage } from './stages.ts';
 
 /** The launcher's name before the widget has loaded, per language (the same words as the language packs'). */
 export const LAUNCHER_NAMES: Record<string, string> = { en: 'Open chat', de: 'Chat öffnen', nl: 'Chat openen' };
@@ -25,8 +26,7 @@ export function showLauncher(settings: NatterSettings): StageLauncher {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'launcher';
-  const tag = (settings.locale ?? (document.documentElement.lang || navigator.language || 'en')).split(/[-_]/)[0]!.toLowerCase();
-  button.setAttribute('aria-label', settings.strings?.launcherOpen ?? LAUNCHER_NAMES[tag] ?? LAUNCHER_NAMES.en!);
+  button.setAttribute('aria-label', settings.strings?.launcherOpen ?? LAUNCHER_NAMES[pageLanguage(settings)] ?? LAUNCHER_NAMES.en!);
   button.setAttribute('aria-expanded', 'false');
   const svg = 'http://www.w3.org/2000/svg';
   const icon = document.createElementNS(svg, 'svg');

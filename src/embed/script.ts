@@ -15,9 +15,9 @@
  */
 import { initialState } from '../core/state.ts';
 import type { NatterApi } from './boot.ts';
-import { showLauncher } from './launcher.ts';
+import { showLauncher, type StageLauncher } from './launcher.ts';
 import { parseSettings, settingsFromDataset, type NatterSettings } from './settings.ts';
-import { activeKey, APP_FILE, type AppStage, type Call } from './stages.ts';
+import { activeKey, appFile, pageLanguage, type AppStage, type Call } from './stages.ts';
 
 type Stub = { q?: Call[] } & Record<string, unknown>;
 
@@ -36,6 +36,8 @@ function noop(reason: string): NatterApi {
     off() {},
     setMode() {},
     shutdown: () => Promise.resolve(),
+    consent: () => Promise.resolve(),
+    invite: refuse,
     getState: () => initialState(),
   };
 }
@@ -52,11 +54,11 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
       if (now) load();
     };
   const promised =
-    (method: string) =>
+    (method: string, now = true) =>
     (...args: unknown[]) =>
       new Promise<never>((resolve, reject) => {
         calls.push([method, args, (result) => result.then(resolve as (value: unknown) => void, reject)]);
-        load();
+        if (now) load();
       });
   return {
     open: later('open', true),
@@ -65,6 +67,9 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
     send: promised('send'),
     identify: promised('identify'),
     shutdown: promised('shutdown'),
+    // A consent tool says it on every page: it waits for the second stage to load as it would anyway.
+    consent: promised('consent', false),
+    invite: promised('invite'),
     on: later('on'),
     off: later('off'),
     setMode: later('setMode'),
@@ -73,13 +78,14 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
 }
 
 /** Adds the second stage's classic script next to this one (same place, same nonce); resolves with what it hands over. */
-function loadApp(script: HTMLScriptElement | null): Promise<AppStage> {
+function loadApp(script: HTMLScriptElement | null, settings: NatterSettings): Promise<AppStage> {
   return new Promise((resolve, reject) => {
     const app = document.createElement('script') as HTMLScriptElement & { natterApp?: (stage: AppStage) => void };
-    app.src = new URL(APP_FILE, script?.src || location.href).href;
+    app.src = new URL(appFile(pageLanguage(settings)), script?.src || location.href).href;
     if (script?.nonce) app.nonce = script.nonce;
     app.natterApp = resolve;
-    const failed = () => reject(new Error(`Natter: could not load ${app.src}; serve it next to natter.js (the page is unaffected).`));
+    // A string: a reason the site can act on (see `fail`).
+    const failed = () => reject(`Natter: could not load ${app.src}; serve it next to natter.js (the page is unaffected).`);
     app.onerror = failed;
     // A file that loaded but did not hand itself over (another version, a proxy's error page): fail, never hang.
     app.onload = () => setTimeout(failed);
@@ -102,13 +108,48 @@ function returning(settings: NatterSettings): boolean {
   }
 }
 
+/** The launcher, once shown; and the calls waiting for the second stage (kept here so that `fail` can settle them). */
+let stage: StageLauncher | undefined;
+let calls: Call[] = [];
+
+/**
+ * Fails closed: one console error, no widget on the page (not even half of one), every waiting call's
+ * promise rejected, and a `window.Natter` whose methods do nothing. `error`, when given, is a fault of
+ * Natter's own, printed for a bug report.
+ */
+function fail(reason: string, error?: unknown): void {
+  console.error(reason, ...(error === undefined ? [] : [error]));
+  stage?.host.remove();
+  for (const [, , done] of calls) done?.(Promise.reject(new Error(reason)));
+  try {
+    mark(noop(reason));
+  } catch {
+    // A page that made window.Natter unwritable keeps its own.
+  }
+}
+
+function mark(api: NatterApi): void {
+  Object.defineProperty(api, MARK, { value: true });
+  page.Natter = api;
+}
+
+/** Whether JSON is the browser's own, or at least does what it does: the connection and the send journal speak it. */
+function jsonWorks(): boolean {
+  try {
+    return JSON.parse(JSON.stringify({ a: [1] })).a[0] === 1;
+  } catch {
+    return false;
+  }
+}
+
 function install(): void {
-  const existing = page.Natter;
-  if (existing && (existing as Record<string, unknown>)[MARK]) {
+  const existing = page.Natter as Stub | undefined;
+  if (existing?.[MARK]) {
     console.warn('Natter: the script is on this page twice; remove one of the <script> tags.');
     return;
   }
-  const calls: Call[] = Array.isArray((existing as Stub | undefined)?.q) ? (existing as Stub).q! : [];
+  // The loader stub's calls, `[method, arguments]`; anything else a page left in `q` is not a call.
+  for (const call of Array.isArray(existing?.q) ? existing.q : []) if (Array.isArray(call) && typeof call[0] == 'string') calls.push([call[0], call[1] ?? []]);
   // Set while a classic script (async or not) first runs, which is when this runs.
   const script = document.currentScript as HTMLScriptElement | null;
   const fromPage = page.NatterSettings;
@@ -117,38 +158,30 @@ function install(): void {
     ...(fromPage && typeof fromPage === 'object' ? (fromPage as Record<string, unknown>) : {}),
   };
   const result = parseSettings(input);
-  const mark = (api: NatterApi) => {
-    Object.defineProperty(api, MARK, { value: true });
-    page.Natter = api;
-  };
-  if (!result.ok) {
-    console.error(result.error);
-    return mark(noop(result.error));
-  }
+  if (!result.ok) return fail(result.error);
+  if (!jsonWorks()) return fail('Natter: this page replaced JSON.parse or JSON.stringify with functions that do not work like the browser\'s own; the chat stays hidden until they do.');
   const settings = result.settings;
-  const stage = showLauncher(settings);
   let loading: Promise<void> | undefined;
   const load = () => {
-    loading ??= loadApp(script).then(
-      (app) => mark(app.start(settings, calls, stage.host)),
-      (error: unknown) => {
-        console.error(error);
-        stage.host.remove();
-        mark(noop(String(error)));
-      },
-    );
+    loading ??= loadApp(script, settings)
+      .then((app) => app.start(settings, calls, stage!.host))
+      .then(mark, (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
   };
+  // Before anything is on the page: a page whose window.Natter cannot be replaced fails here, with nothing mounted.
+  mark(waitingApi(calls, load));
+  stage = showLauncher(settings);
   stage.button.addEventListener('click', () => {
     calls.push(['toggle', []]);
     load();
   });
-  mark(waitingApi(calls, load));
   if (settings.open || calls.length || returning(settings)) load();
   else whenIdle(load);
 }
 
+const FAILED = 'Natter failed to start (the page is unaffected). Please report this error:';
+
 try {
   install();
 } catch (error) {
-  console.error('Natter failed to start (the page is unaffected). Please report this error:', error);
+  fail(FAILED, error);
 }

@@ -1,6 +1,7 @@
 import { bool, check, int, is, obj, oneOf, opt, str, UNKNOWN } from '../model/check.ts';
 import type { Strings } from '../i18n/en.ts';
 import { MAX_TEXT_LENGTH } from '../protocol/constants.ts';
+import { PERSIST, type Persist } from '../core/client.ts';
 import { widgetOptionExpectations, widgetOptionsShape } from '../ui/options.ts';
 
 /**
@@ -32,6 +33,13 @@ export interface NatterSettings {
   mode?: 'live' | 'messaging' | 'auto';
   /** Play a short sound when a reply arrives while the panel is closed or the tab is hidden. */
   sound?: boolean;
+  /**
+   * When the conversation may be stored on the device: `always` (default: from the customer's first message),
+   * `after-consent` (after `Natter.consent(true)` or the customer's yes in the panel), `never`.
+   */
+  persist?: Persist;
+  /** Deletes a stored conversation idle for longer than this many days when the widget loads. */
+  retentionDays?: number;
 }
 
 /** For each setting, what it must be: the error message quotes it. */
@@ -43,6 +51,8 @@ const expected: Record<string, string> = {
   open: 'true or false',
   strings: 'an object of texts by the keys in src/i18n/en.ts',
   mode: '"live", "messaging" or "auto"',
+  persist: '"always", "after-consent" or "never"',
+  retentionDays: 'a whole number of days, 1 or more',
 };
 
 const wsUrl = is<string>((value) => {
@@ -62,6 +72,8 @@ const settingsCheck = obj(
     maxLength: opt(int(1, MAX_TEXT_LENGTH)),
     open: opt(bool),
     mode: opt(oneOf(['live', 'messaging', 'auto'])),
+    persist: opt(oneOf(PERSIST)),
+    retentionDays: opt(int(1)),
   },
   true,
 );
@@ -104,8 +116,8 @@ export function settingsFromDataset(dataset: DOMStringMap): Record<string, unkno
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(dataset)) {
     // Other scripts' attributes (such as data-cfasync) are not ours to judge.
-    if (value === undefined || !(key in expected)) continue;
-    if ((key === 'zIndex' || key === 'maxLength') && /^-?\d+$/.test(value)) settings[key] = Number(value);
+    if (value === undefined || !Object.hasOwn(expected, key)) continue;
+    if (/^(zIndex|maxLength|retentionDays)$/.test(key) && /^-?\d+$/.test(value)) settings[key] = Number(value);
     else if ((key === 'open' || key === 'sound') && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
     else settings[key] = value;
   }

@@ -17,5 +17,16 @@ export interface AppStage {
 /** The `localStorage` key that marks a conversation going on here: the next page loads the second stage at once. */
 export const activeKey = (siteId = 'default') => `natter-${siteId}-active`;
 
-/** The second stage's file, next to the first stage's, wherever the site serves `natter.js` from. */
-export const APP_FILE = 'natter-app.js';
+/**
+ * The primary language subtag the widget will speak on this page (`de` for `de-AT`): the `locale` setting,
+ * else the page's `<html lang>`, else the browser's. `mountWidget` decides the same way.
+ */
+export const pageLanguage = (settings: NatterSettings): string =>
+  (settings.locale ?? (document.documentElement.lang || navigator.language || 'en')).split(/[-_]/)[0]!.toLowerCase();
+
+/**
+ * The second stage's file, next to the first stage's, wherever the site serves `natter.js` from: one per
+ * language (`natter-app.js` in English, `natter-app-de.js`, `natter-app-nl.js`), so a visitor downloads only
+ * their own.
+ */
+export const appFile = (language: string): string => `natter-app${language === 'de' || language === 'nl' ? `-${language}` : ''}.js`;

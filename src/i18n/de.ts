@@ -57,4 +57,7 @@ export const de: Strings = {
   handoffMessaging: 'Eine Person antwortet hier so bald wie möglich.',
   rated: 'Danke für Ihre Bewertung: {score}/5.',
   newMessage: 'Neue Nachricht',
+  keepAsk: 'Diesen Chat auf diesem Gerät speichern?',
+  keepYes: 'Ja',
+  keepNo: 'Nein',
 };

@@ -119,6 +119,13 @@ export const en = {
   rated: 'Thanks for rating this chat {score}/5.',
   /** Put before the page's own title while its tab is in the background: "(2) New message · Shop". */
   newMessage: 'New message',
+  /** A small question above the text box, once the visitor has written, where the site asks before storing the
+   * conversation in the browser; answered with the two buttons below. Asked once; a "no" keeps it in memory only. */
+  keepAsk: 'Keep this chat on this device?',
+  /** Button after `keepAsk`: store the conversation in this browser. */
+  keepYes: 'Yes',
+  /** Button after `keepAsk`: do not store it (it is gone when the page is closed). */
+  keepNo: 'No',
 };
 
 /**

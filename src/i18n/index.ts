@@ -11,7 +11,13 @@ export type { Strings };
 /** The languages the widget speaks. */
 export type Locale = 'en' | 'de' | 'nl';
 
-const packs: Record<Locale, Strings> = { en, de, nl };
+/**
+ * The script tag's second stage is built once per language (`natter-app.js`, `natter-app-de.js`,
+ * `natter-app-nl.js`; the first stage loads the one for the page) and carries only that language: a
+ * visitor downloads one of the three. The npm build and the tests have all three.
+ */
+const mode = import.meta.env.MODE;
+const packs: Partial<Record<Locale, Strings>> = mode === 'app' ? { en } : mode === 'app-de' ? { de } : mode === 'app-nl' ? { nl } : { en, de, nl };
 
 /**
  * The widget language for a BCP-47 tag, by its primary subtag; English when the tag is missing or the
@@ -25,7 +31,7 @@ const packs: Record<Locale, Strings> = { en, de, nl };
  */
 export function pickLocale(lang?: string): Locale {
   const primary = (lang ?? '').split(/[-_]/)[0]!.toLowerCase();
-  return primary in packs ? (primary as Locale) : 'en';
+  return Object.hasOwn(packs, primary) ? (primary as Locale) : 'en';
 }
 
 /**
@@ -37,7 +43,8 @@ export function pickLocale(lang?: string): Locale {
  * ```
  */
 export function strings(locale: Locale, overrides?: Partial<Strings>): Strings {
-  return { ...packs[locale], ...overrides };
+  // (A language-specific second stage has its one language whatever it is asked: the first stage chose it.)
+  return { ...(packs[locale] ?? Object.values(packs)[0]!), ...overrides };
 }
 
 /**

@@ -57,4 +57,7 @@ export const nl: Strings = {
   handoffMessaging: 'Een medewerker reageert hier zo snel mogelijk.',
   rated: 'Bedankt voor uw beoordeling: {score}/5.',
   newMessage: 'Nieuw bericht',
+  keepAsk: 'Deze chat op dit apparaat bewaren?',
+  keepYes: 'Ja',
+  keepNo: 'Nee',
 };

@@ -133,11 +133,14 @@ export const obj =
     if (typeof value != 'object' || !value || Array.isArray(value)) return fail(issues, path, kind(value, 'must be an object'));
     const input = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const key in shape) {
-      const field = shape[key]!(input[key], [...path, key], issues);
-      if (field !== undefined || key in input) out[key] = field;
+    // Own keys only, of the shape and of the input: a host page may have added enumerable keys to
+    // Object.prototype, which `for…in` and a plain read would take for fields (or for a setting it never set).
+    for (const key of Object.keys(shape)) {
+      const own = Object.hasOwn(input, key);
+      const field = shape[key]!(own ? input[key] : undefined, [...path, key], issues);
+      if (field !== undefined || own) out[key] = field;
     }
-    if (strict) for (const key in input) if (!Object.hasOwn(shape, key)) fail(issues, [...path, key], UNKNOWN);
+    if (strict) for (const key of Object.keys(input)) if (!Object.hasOwn(shape, key)) fail(issues, [...path, key], UNKNOWN);
     return out;
   };
 

@@ -67,6 +67,11 @@ export interface Message {
   event?: SystemEvent;
   /** The server stored an item here that this version cannot read: shown as a neutral line, never hiding what follows. */
   unreadable?: boolean;
+  /**
+   * The site's invitation (`invite`) the customer answered with this message: shown above it, and sent with
+   * it so that the team sees what was answered.
+   */
+  context?: string;
 }
 
 /** What a visitor tells about themselves with `identify`. */

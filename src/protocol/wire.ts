@@ -119,6 +119,8 @@ export const sendFrame = z.object({
   text,
   /** The browser's clock when the visitor pressed send (ms). Informational only. */
   createdAt: time,
+  /** The site's invitation the visitor answered with this message (`Natter.invite`), if any; a backend may show or store it before the message. */
+  context: z.optional(text),
 });
 
 /** The visitor told us who they are (`Natter.identify`). */

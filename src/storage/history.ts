@@ -1,3 +1,4 @@
+import { toJson } from '../model/json.ts';
 import type { ConversationMeta, ConversationStorage, ConversationWrite, StoredConversation } from '../core/storage.ts';
 import type { Message } from '../model/types.ts';
 import { describeIssues } from '../model/schemas.ts';
@@ -57,10 +58,10 @@ export class History implements ConversationStorage {
     const deletes: Key[] = (write.remove ?? []).map((message) => slotKey(visitorId, message));
     if (write.dropPlaced) deletes.push(...(await this.kv.keysUnder(['visitor', visitorId, 'item'])));
     const entries: [Key, unknown][] = (write.put ?? []).map((message) => [slotKey(visitorId, message), { v: RECORD_VERSION, ...message }]);
-    const putKeys = new Set(entries.map(([key]) => JSON.stringify(key)));
+    const putKeys = new Set(entries.map(([key]) => toJson(key)));
     if (write.meta) entries.push([metaKey(visitorId), { v: RECORD_VERSION, ...write.meta }]);
     if (write.current) entries.push([['current'], { v: 1, visitorId }]);
-    const kept = deletes.filter((key) => !putKeys.has(JSON.stringify(key)));
+    const kept = deletes.filter((key) => !putKeys.has(toJson(key)));
     if (entries.length || kept.length) await this.kv.update(entries, kept);
   }
 
@@ -68,6 +69,10 @@ export class History implements ConversationStorage {
     const current = await this.kv.get(['current']);
     const ours = currentRecord.safeParse(current).data?.visitorId === visitorId;
     await this.kv.deleteUnder(['visitor', visitorId], ours ? [['current']] : []);
+  }
+
+  clear(): Promise<void> {
+    return this.kv.destroy?.() ?? this.kv.deleteUnder([]);
   }
 
   onLost(listener: () => void): void {

@@ -1,3 +1,4 @@
+import { parseJson, toJson } from '../model/json.ts';
 import type { JournalEntry, SendJournal } from '../core/storage.ts';
 
 const VERSION = 1;
@@ -25,7 +26,7 @@ export function localStorageJournal(siteId: string, tabId: string): SendJournal 
   const keys = () => Object.keys(storage).filter((key) => key.startsWith(prefix));
   const entriesAt = (key: string): JournalEntry[] => {
     try {
-      const value = JSON.parse(storage.getItem(key) ?? 'null') as { v?: unknown; entries?: unknown } | null;
+      const value = parseJson(storage.getItem(key) ?? 'null') as { v?: unknown; entries?: unknown } | null;
       if (value?.v !== VERSION || !Array.isArray(value.entries)) return [];
       return value.entries.filter(isEntry);
     } catch {
@@ -33,7 +34,7 @@ export function localStorageJournal(siteId: string, tabId: string): SendJournal 
     }
   };
   const put = (key: string, entries: JournalEntry[]) => {
-    if (entries.length) storage.setItem(key, JSON.stringify({ v: VERSION, entries }));
+    if (entries.length) storage.setItem(key, toJson({ v: VERSION, entries }));
     else storage.removeItem(key);
   };
   return {

@@ -1,4 +1,4 @@
-import { get, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 
 /** Keys are arrays so that one visitor's records sort together and can be read as one range. */
 export type Key = (string | number)[];
@@ -22,6 +22,8 @@ export interface KeyValue {
   deleteUnder(prefix: Key, also?: Key[]): Promise<void>;
   /** Calls `listener` when the data vanished underneath a running page (database deleted, site data cleared). */
   onLost?(listener: () => void): void;
+  /** Deletes the whole store (for IndexedDB, the database itself), leaving nothing behind. */
+  destroy?(): Promise<void>;
 }
 
 /** Every array key that starts with `prefix` (arrays sort after every string and number), or before `before`. */
@@ -30,9 +32,31 @@ function rangeUnder(prefix: Key, before?: Key): IDBKeyRange {
 }
 
 /**
- * IndexedDB through idb-keyval, in Natter's own database. Unlike idb-keyval's `createStore`, the connection
- * is opened again when the browser closes it (storage pressure, another tab upgrading the database) and an
- * open that hangs (a blocked upgrade) fails after `timeoutMs` instead of stalling the widget.
+ * Whether the database `name` exists, found out without creating it: a visitor who never writes must leave
+ * no trace, not even an empty database. `indexedDB.databases()` answers without opening anything; where a
+ * browser lacks it (Firefox before 126), an open whose first upgrade is aborted, which by the standard
+ * leaves no database behind. (Not the `natter-<site>-active` flag in localStorage: it says only that the
+ * second stage should load early, and is missing where storage was written by an older Natter, or cleared
+ * apart from IndexedDB; trusting it would hide a stored conversation, and the next write would orphan it.)
+ */
+function exists(name: string): Promise<boolean> {
+  if (indexedDB.databases) return indexedDB.databases().then((list) => list.some((db) => db.name === name));
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction!.abort();
+    request.onsuccess = () => {
+      request.result.close();
+      resolve(true);
+    };
+    request.onerror = () => resolve(false);
+  });
+}
+
+/**
+ * IndexedDB through idb-keyval, in Natter's own database. The database is created by the first write, never
+ * by a read: until then a read finds it missing and answers empty. Unlike idb-keyval's `createStore`, the
+ * connection is opened again when the browser closes it (storage pressure, another tab upgrading the
+ * database) and an open that hangs (a blocked upgrade) fails after `timeoutMs` instead of stalling the widget.
  */
 export function indexedDbKeyValue(dbName: string, storeName = 'records', timeoutMs = 5000): KeyValue {
   let connection: Promise<IDBDatabase> | undefined;
@@ -67,7 +91,10 @@ export function indexedDbKeyValue(dbName: string, storeName = 'records', timeout
     });
     return (connection = opening);
   };
-  const useStore: UseStore = async (mode, callback) => {
+  /** Runs `callback` in a transaction; a read of a database that is not there answers `absent` instead. */
+  const useStore = async <T, A = T>(mode: IDBTransactionMode, callback: (store: IDBObjectStore) => T | PromiseLike<T>, absent?: A): Promise<T | A> => {
+    // Asked again each time there is no connection: another tab may have created it since.
+    if (!connection && mode === 'readonly' && !(await exists(dbName))) return absent as A;
     let db = await (connection ?? connect());
     let transaction: IDBTransaction;
     try {
@@ -87,10 +114,10 @@ export function indexedDbKeyValue(dbName: string, storeName = 'records', timeout
       return promisifyRequest(store.transaction);
     });
   return {
-    get: (key) => get(key, useStore),
+    get: (key) => useStore('readonly', (store) => promisifyRequest(store.get(key))),
     update,
     getUnder: (prefix, last, before) =>
-      useStore('readonly', (store) => {
+      useStore<{ key: Key; value: unknown }[]>('readonly', (store) => {
         const range = rangeUnder(prefix, before);
         if (last === undefined) {
           return Promise.all([promisifyRequest(store.getAllKeys(range)), promisifyRequest(store.getAll(range))]).then(([keys, values]) =>
@@ -110,13 +137,21 @@ export function indexedDbKeyValue(dbName: string, storeName = 'records', timeout
             } else resolve(found.reverse());
           };
         });
-      }),
-    keysUnder: (prefix) => useStore('readonly', (store) => promisifyRequest(store.getAllKeys(rangeUnder(prefix)))) as Promise<Key[]>,
+      }, []),
+    keysUnder: (prefix) => useStore('readonly', (store) => promisifyRequest(store.getAllKeys(rangeUnder(prefix))), []) as Promise<Key[]>,
     async deleteUnder(prefix, also = []) {
+      // Nothing to delete in a database that is not there, and no reason to create it.
       const keys = await useStore('readonly', (store) => promisifyRequest(store.getAllKeys(rangeUnder(prefix))));
-      await update([], [...keys, ...also]);
+      if (keys) await update([], [...keys, ...also]);
     },
     onLost: (listener) => lost.add(listener),
+    destroy() {
+      // Our own connection closes on the `versionchange` this sends; a later write creates the database
+      // anew, which is no loss for `onLost` to heal.
+      connection = undefined;
+      opened = false;
+      return promisifyRequest(indexedDB.deleteDatabase(dbName)).then(() => {});
+    },
   };
 }
 

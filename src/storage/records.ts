@@ -35,6 +35,7 @@ const messageFields = {
   rejected: opt(bool),
   quickReplies: opt(arr(text)),
   event: opt(systemEvent),
+  context: opt(text),
 };
 
 /** One message of the timeline, format 2. */
@@ -77,6 +78,8 @@ const meta = obj({
   lastReadAt: opt(time),
   user: opt(user),
   createdAt: time,
+  /** Added within format 2: older format-2 records have none (and an older tab drops it when it rewrites the meta). */
+  lastActiveAt: opt(time),
   mode: opt(modeRecord),
 });
 

@@ -1,3 +1,4 @@
+import { toJson } from '../model/json.ts';
 import type { InboundFrame, OutboundFrame, Transport, TransportOpenOptions, TransportSink, TransportState } from '../core/transport.ts';
 import { LATEST, relayProblem, type Relay } from './relay.ts';
 import type { TabLink } from './tab-link.ts';
@@ -238,7 +239,7 @@ export class TabTransport implements Transport {
   #has(frame: InboundFrame): boolean {
     return frame.type === 'message'
       ? this.#ring.some((kept) => kept.message.id === frame.message.id)
-      : JSON.stringify(this.#latest.get(frame.type)) === JSON.stringify(frame);
+      : toJson(this.#latest.get(frame.type)) === toJson(frame);
   }
 
   #snapshot(cursor: string | null): InboundFrame[] {

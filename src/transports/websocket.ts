@@ -1,3 +1,4 @@
+import { parseJson, toJson } from '../model/json.ts';
 import type { ClientFrame, ServerFrame } from '../protocol/wire.ts';
 import { PROTOCOL_VERSION } from '../protocol/constants.ts';
 import { serverFrames } from '../protocol/server-frames.ts';
@@ -197,7 +198,7 @@ export class WebSocketTransport implements Transport {
     if (!socket || socket.readyState !== 1) return false;
     // Outgoing frames are typed as ClientFrame and built from validated input; the server validates them
     // again. Parsing them here too would cost the bundle a second copy of every client schema.
-    socket.send(JSON.stringify(frame));
+    socket.send(toJson(frame));
     return true;
   }
 
@@ -205,7 +206,7 @@ export class WebSocketTransport implements Transport {
     const sink = this.#sink!;
     let json: unknown;
     try {
-      json = JSON.parse(String(data));
+      json = parseJson(String(data));
     } catch {
       sink.warn(`ignored a frame that is not JSON: ${String(data).slice(0, 80)}`);
       return;

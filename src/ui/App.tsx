@@ -33,6 +33,10 @@ export function App({ ui, teamName, position, sound }: Props) {
   const panelRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const wasOpen = useRef(isOpen);
+  // An invitation badges the launcher, as one unread message, until the panel has shown it.
+  const seen = useRef<string | undefined>(undefined);
+  if (isOpen) seen.current = state.invitation;
+  const badge = unread || +(state.invitation !== undefined && state.invitation !== seen.current);
 
   // Opening (from the launcher, or `natter.open()` behind the site's own button) puts the visitor in the text
   // box; a panel opened by the page on load, with no click or key behind it, does not steal focus (or pop up
@@ -64,16 +68,16 @@ export function App({ ui, teamName, position, sound }: Props) {
         ref={launcherRef}
         type="button"
         class="launcher"
-        aria-label={isOpen ? strings.launcherClose : unread ? `${strings.launcherOpen}, ${counted(strings, 'unread', unread)}` : strings.launcherOpen}
+        aria-label={isOpen ? strings.launcherClose : badge ? `${strings.launcherOpen}, ${counted(strings, 'unread', badge)}` : strings.launcherOpen}
         aria-expanded={isOpen}
         aria-controls={PANEL_ID}
         onClick={() => client.toggle()}
       >
         {isOpen ? <CloseIcon /> : <ChatIcon />}
         {/* The count is in the button's name already. */}
-        {unread > 0 && !isOpen && (
+        {badge > 0 && !isOpen && (
           <span class="badge" data-testid="unread" aria-hidden="true">
-            {unread > 9 ? '9+' : unread}
+            {badge > 9 ? '9+' : badge}
           </span>
         )}
       </button>

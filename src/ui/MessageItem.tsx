@@ -18,6 +18,21 @@ interface Props {
   latest: boolean;
 }
 
+/**
+ * The site's invitation (`invite`), in a team member's bubble: at the end of the conversation while it waits
+ * for an answer, then above the customer's answer.
+ */
+export const Invitation = ({ text }: { text: string }) => (
+  <div class="msg msg--agent" data-testid="invitation">
+    <Avatar name={undefined} />
+    <div class="body">
+      <div class="bubble" dir="auto">
+        <Linkified text={text} />
+      </div>
+    </div>
+  </div>
+);
+
 /** When the message happened: the server's time once stored, else this browser's. */
 export function timeOf(message: Message): number {
   return message.sentAt ?? message.createdAt;
@@ -46,17 +61,18 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
   const team = role === 'agent' || role === 'bot';
   // The visitor's side and notices are told apart by place; screen readers still hear who wrote.
   const nameVisible = first && team;
-  return (
+  const item = (
     <div class={`msg msg--${role}`} data-testid="message" data-role={role} data-status={status}>
       {team && <Avatar name={first ? (name ?? (role === 'bot' ? strings.bot : strings.agent)) : undefined} />}
       <div class="body">
         {(author || role === 'bot') && (
           <div class={nameVisible ? 'author' : 'author sr'}>
-            {author && <span class="name">{author}</span>}
+            {/* Isolated: a name's bidi controls cannot turn the words after it around. */}
+            {author && <bdi class="name">{author}</bdi>}
             {role === 'bot' && <span class="tag">{strings.bot}</span>}
           </div>
         )}
-        <div class="bubble">
+        <div class="bubble" dir="auto">
           <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />
         </div>
         <div class="meta">
@@ -85,4 +101,5 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
       </div>
     </div>
   );
+  return message.context ? [<Invitation text={message.context} />, item] : item;
 }

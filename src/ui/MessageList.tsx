@@ -6,7 +6,7 @@ import type { ConnectionState } from '../core/types.ts';
 import type { Message } from '../model/types.ts';
 import type { Ui } from './context.ts';
 import { dayKey } from './dates.ts';
-import { MessageItem, timeOf } from './MessageItem.tsx';
+import { Invitation, MessageItem, timeOf } from './MessageItem.tsx';
 
 interface Props {
   ui: Ui;
@@ -20,6 +20,8 @@ interface Props {
   onReply: (text: string) => void;
   /** Whether older messages are stored than the first in `messages`. */
   hasOlder?: boolean;
+  /** The site's invitation waiting for the customer's answer: the newest thing in the conversation. */
+  invitation?: string | undefined;
 }
 
 /** How many of the newest messages are in the DOM while the reader is at the bottom. */
@@ -54,7 +56,7 @@ function sameAuthor(a: Message, b: Message): boolean {
  * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
  * The quick replies of the last message sit under it, and go as soon as anything newer arrives.
  */
-export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder }: Props) {
+export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder, invitation }: Props) {
   const { strings, dates, client } = ui;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -152,10 +154,11 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
   return (
     // Focusable so keyboard users can scroll it.
     <div ref={ref} class="log" tabIndex={0} onScroll={onScroll}>
-      {ready && messages.length === 0 && <p class="greeting">{strings.greeting}</p>}
+      {ready && messages.length === 0 && !invitation && <p class="greeting">{strings.greeting}</p>}
       {older}
       <div role="log" aria-live="polite" aria-relevant="additions" aria-label={strings.messages}>
         {items}
+        {invitation && <Invitation text={invitation} />}
       </div>
       {replies && (
         <div class="chips">

@@ -7,6 +7,7 @@ import { AwayNotice } from './AwayNotice.tsx';
 import { Composer } from './Composer.tsx';
 import type { Ui } from './context.ts';
 import { Header, isAway } from './Header.tsx';
+import { unbidi } from './Linkified.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Rating } from './Rating.tsx';
 import { useViewportHeight } from './use-viewport-height.ts';
@@ -61,6 +62,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
         ui={ui}
         messages={state.messages}
         hasOlder={state.hasOlder}
+        invitation={state.invitation}
         connection={state.connection}
         ready={state.ready}
         open={state.isOpen}
@@ -80,7 +82,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
               <i />
               <i />
             </span>
-            {format(strings.typing, { name: state.typing.name ?? strings.agent })}
+            {unbidi(format(strings.typing, { name: state.typing.name ?? strings.agent }))}
           </p>
         )}
       </div>
@@ -105,6 +107,26 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
       )}
       {phase === 'ended' && <Rating ui={ui} rated={session?.rated} onDone={toInput} />}
       {phase === 'messaging' && isAway(state) && <AwayNotice ui={ui} message={availability?.awayMessage} email={state.email} onDone={toInput} />}
+      {/* Where the site asks before storing (persist: 'after-consent'), once there is a conversation to keep. */}
+      {state.consent === undefined && state.messages.length > 0 && (
+        <div class="actions" role="group" aria-labelledby="natter-keep" data-testid="keep">
+          <span id="natter-keep" class="ask">
+            {strings.keepAsk}
+          </span>
+          {[true, false].map((yes) => (
+            <button
+              type="button"
+              class="btn"
+              onClick={() => {
+                void client.consent(yes);
+                toInput();
+              }}
+            >
+              {yes ? strings.keepYes : strings.keepNo}
+            </button>
+          ))}
+        </div>
+      )}
       {state.storageProblem && (
         <p class="notice" role="status" data-natter-notice="storage">
           {strings.storageProblem}

@@ -1,5 +1,6 @@
 import type { SystemEvent } from '../model/types.ts';
 import { format, type Strings } from '../i18n/index.ts';
+import { unbidi } from './Linkified.tsx';
 
 /**
  * What a system message says, in the widget's language: "Alex joined the chat", "Chat ended — …".
@@ -25,5 +26,6 @@ export function eventText(event: SystemEvent, strings: Strings): string | undefi
   }[kind];
   // A kind from a newer backend finds nothing here (not even an inherited property): the text is shown.
   const template: unknown = key && strings[key as keyof Strings];
-  return typeof template === 'string' ? format(template, { name: event.name ?? strings.agent, email: event.email!, score: event.score! }) : undefined;
+  // A name or address with bidi controls would turn the sentence around it.
+  return typeof template === 'string' ? unbidi(format(template, { name: event.name ?? strings.agent, email: event.email!, score: event.score! })) : undefined;
 }

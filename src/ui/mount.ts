@@ -77,7 +77,7 @@ export function mountCheckedWidget(client: NatterClient, options: WidgetOptions,
   const host = stage ?? createHost(zIndex, color);
   const root = host.shadowRoot!;
   // The script tag's first stage adopted the launcher's part already: its second stage ships only the rest.
-  if (import.meta.env.MODE === 'app') root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheetsOf([css])];
+  if (import.meta.env.MODE.startsWith('app')) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheetsOf([css])];
   else adoptStyles(root, [launcherCss, css]);
   root.replaceChildren();
   render(h(App, { ui, teamName, position, sound }), root);

@@ -3,7 +3,8 @@
  * @module
  */
 import { bool, int, is, obj, oneOf, opt, schema, str, UNKNOWN, type Issue, type Validator } from '../model/check.ts';
-import { en, type Strings } from '../i18n/en.ts';
+import type { Strings } from '../i18n/en.ts';
+import { STRING_KEYS } from '../i18n/keys.ts';
 
 /**
  * Options of `mountWidget`. All are optional.
@@ -58,7 +59,7 @@ const stringOverride = opt(str(0, MAX_TEXT));
 export const widgetOptionsShape = {
   teamName: opt(str(1, 100)),
   locale: opt(str(0, Infinity, /^[a-z]{2,3}(?:[-_][a-z\d]{1,8})*$/i)),
-  strings: opt(obj(Object.fromEntries(Object.keys(en).map((key) => [key, stringOverride])), true) as Validator<Partial<Strings>>),
+  strings: opt(obj(Object.fromEntries(STRING_KEYS.map((key) => [key, stringOverride])), true) as Validator<Partial<Strings>>),
   position: opt(oneOf(['right', 'left'])),
   color: opt(str(0, Infinity, HEX_COLOR)),
   zIndex: opt(int(-2147483647, 2147483647)),

@@ -14,7 +14,9 @@ const FIRST_STAGE_GZIP = 8 * 1024;
  * the healing storage of issue 6): it may only go down. See the README's "Size" section.
  */
 const TOTAL_GZIP = 35 * 1024;
-const STAGES = ['natter.js', 'natter-app.js'];
+/** The second stage is built once per language; a visitor loads the first stage and one of these. */
+const SECOND_STAGES = ['natter-app.js', 'natter-app-de.js', 'natter-app-nl.js'];
+const STAGES = ['natter.js', ...SECOND_STAGES];
 const gzipOf = (file: string) => gzipSync(readFileSync(path.join(root, 'dist', file)), { level: 9 }).length;
 
 test(`the first stage, dist/natter.js, stays within ${FIRST_STAGE_GZIP / 1024} KB gzip`, () => {
@@ -23,10 +25,11 @@ test(`the first stage, dist/natter.js, stays within ${FIRST_STAGE_GZIP / 1024} K
   expect(gzip).toBeLessThanOrEqual(FIRST_STAGE_GZIP);
 });
 
-test(`both stages together stay within ${TOTAL_GZIP / 1024} KB gzip`, () => {
-  const sizes = STAGES.map(gzipOf);
-  console.info(`script stages: ${STAGES.map((file, i) => `${file} ${sizes[i]} B`).join(', ')}; total ${sizes.reduce((a, b) => a + b)} B gzip`);
-  expect(sizes.reduce((a, b) => a + b)).toBeLessThanOrEqual(TOTAL_GZIP);
+test(`both stages together stay within ${TOTAL_GZIP / 1024} KB gzip, in every language`, () => {
+  const first = gzipOf('natter.js');
+  const totals = SECOND_STAGES.map((file) => [file, first + gzipOf(file)] as const);
+  console.info(`script stages: natter.js ${first} B + ${totals.map(([file, total]) => `${file} ${total - first} B (total ${total} B)`).join(', ')} gzip`);
+  for (const [, total] of totals) expect(total).toBeLessThanOrEqual(TOTAL_GZIP);
 });
 
 test('the script stages cannot compile code at run time: no eval, no Function constructor (strict CSP)', () => {

@@ -276,5 +276,7 @@ describe('options', () => {
     expect(() => createNatter({} as never)).toThrow('option "transport" must be a Transport (open, send, close)');
     const transport = { name: 't', open() {}, send: () => false, close() {} };
     expect(() => createNatter({ transport, siteId: 'bad id!' })).toThrow(/siteId: must be 1–64 letters/);
+    expect(() => createNatter({ transport, persist: 'later' as never })).toThrow(/persist: must be one of always, after-consent, never/);
+    expect(() => createNatter({ transport, retentionDays: 0 })).toThrow(/retentionDays: must be at least 1/);
   });
 });

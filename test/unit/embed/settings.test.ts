@@ -17,6 +17,7 @@ describe('parseSettings', () => {
     [{ endpoint: 'wss://x', teamname: 'Acme' }, 'unknown setting "teamname"'],
     [{ endpoint: 'wss://x', strings: { greting: 'Hi' } }, 'unknown text "greting" in setting "strings"'],
     [{ endpoint: 'wss://x', mode: 'video' }, 'setting "mode" must be "live", "messaging" or "auto", got "video"'],
+    [{ endpoint: 'wss://x', persist: 'yes' }, 'setting "persist" must be "always", "after-consent" or "never", got "yes". Set it with data-persist'],
   ])('names the wrong setting and what it must be: %j', (input, message) => {
     const result = parseSettings(input);
     expect(result.ok).toBe(false);
@@ -56,6 +57,12 @@ describe('parseSettings at the limits of each setting', () => {
     ['sound', true, true],
     ['mode', 'auto', true],
     ['mode', null, false],
+    ['persist', 'after-consent', true],
+    ['persist', 'never', true],
+    ['persist', 'sometimes', false],
+    ['retentionDays', 30, true],
+    ['retentionDays', 0, false],
+    ['retentionDays', 1.5, false],
     ['strings', { greeting: 'x'.repeat(500) }, true],
     ['strings', { greeting: 'x'.repeat(501) }, false],
     ['strings', JSON.parse('{"__proto__":"x"}'), false],
@@ -75,8 +82,10 @@ describe('parseSettings at the limits of each setting', () => {
 
 describe('settingsFromDataset', () => {
   it('converts numbers and booleans and skips attributes that are not ours', () => {
-    expect(settingsFromDataset({ endpoint: 'wss://x', zIndex: '5', maxLength: 'lots', open: '', cfasync: 'false', teamName: 'Acme' })).toEqual({
+    expect(settingsFromDataset({ endpoint: 'wss://x', zIndex: '5', maxLength: 'lots', open: '', cfasync: 'false', teamName: 'Acme', retentionDays: '90', persist: 'never' })).toEqual({
       endpoint: 'wss://x',
+      retentionDays: 90,
+      persist: 'never',
       zIndex: 5,
       maxLength: 'lots',
       open: true,

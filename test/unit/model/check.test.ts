@@ -61,6 +61,21 @@ describe('the validator kit', () => {
     expect(check(strict, { toString: 'x' }).ok).toBe(false);
   });
 
+  it('reads own keys only: keys a host page added to Object.prototype are neither fields nor unknown keys', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    // Enumerable, as a careless page (or an attacker's gadget) adds them; one is named like a field.
+    proto.polluted = 'yes';
+    proto.name = 'from the prototype';
+    try {
+      const shape = obj({ id: str(), name: opt(str(1)) }, true);
+      expect(check(shape, { id: 'a' })).toStrictEqual({ ok: true, value: { id: 'a' } });
+      expect(check(obj({ inner: shape }), { inner: { id: 'b', name: 'own' } })).toStrictEqual({ ok: true, value: { inner: { id: 'b', name: 'own' } } });
+    } finally {
+      delete proto.polluted;
+      delete proto.name;
+    }
+  });
+
   it('copies arrays, reading holes as undefined', () => {
     const input = ['a', 'b'];
     const result = check(arr(str()), input);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { de } from '../../../src/i18n/de';
 import { en } from '../../../src/i18n/en';
 import { format, pickLocale, strings } from '../../../src/i18n/index';
+import { STRING_KEYS } from '../../../src/i18n/keys';
 import { nl } from '../../../src/i18n/nl';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
@@ -32,6 +33,10 @@ describe('i18n', () => {
   it('speaks formally in German', () => {
     expect(de.composerPlaceholder).toContain('Sie');
     expect(Object.values(de).join(' ')).not.toMatch(/\b(du|dein|deine|dich|dir)\b/i);
+  });
+
+  it('the list of text names the settings are checked with is English’s keys, in order', () => {
+    expect(STRING_KEYS).toEqual(Object.keys(en));
   });
 
   it('lets the site override single texts', () => {
