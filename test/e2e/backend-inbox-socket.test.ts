@@ -104,7 +104,8 @@ test('the inbox: a wrong password gets the generic message after a delay; signed
   const context = await chromium.browser.newContext();
   const page = await signInOnPage(context, 'this is not the password');
   const started = Date.now();
-  await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong email address or password.');
+  // The answer comes after 0.5–1 s on purpose, plus the hash: longer than expect.poll's default second.
+  await expect.poll(() => page.getByTestId('sign-in-error').textContent(), { timeout: 5_000 }).toBe('Wrong email address or password.');
   expect(Date.now() - started).toBeGreaterThanOrEqual(400); // the click returned before the request was sent
   expect(await page.getByTestId('sign-in-password').inputValue()).toBe('');
 
