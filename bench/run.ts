@@ -22,10 +22,12 @@ import { startFakeBackend, type FakeBackend } from './lib/fake-backend.ts';
 import { root, startSite, type Site } from './lib/site.ts';
 import { kb, mb, ms, times } from './lib/stats.ts';
 import { latestOnScreen, openPanel } from './scenarios/load.ts';
+import { burst, oneMore } from './scenarios/receive.ts';
 
 const scenarios: Record<string, { title: string; run: (ctx: Ctx) => Promise<void> }> = {
   '1': { title: 'latest message on screen after load', run: latestOnScreen },
   '2': { title: 'opening the panel', run: openPanel },
+  '3': { title: 'one more message', run: oneMore },
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, dist: { type: 'string' } } });
