@@ -25,13 +25,16 @@ import { latestOnScreen, openPanel } from './scenarios/load.ts';
 import { burst, oneMore } from './scenarios/receive.ts';
 import { heap } from './scenarios/heap.ts';
 import { firstStage } from './scenarios/first-stage.ts';
+import { sendToAck } from './scenarios/send.ts';
 
 const scenarios: Record<string, { title: string; run: (ctx: Ctx) => Promise<void> }> = {
   '1': { title: 'latest message on screen after load', run: latestOnScreen },
   '2': { title: 'opening the panel', run: openPanel },
   '3': { title: 'one more message', run: oneMore },
+  '4': { title: 'a burst of 500 incoming messages', run: burst },
   '5': { title: 'JS heap with 100,000 stored vs none', run: heap },
   '6': { title: 'first stage: main thread and bytes before the launcher is clickable', run: firstStage },
+  '7': { title: 'send → acknowledged vs a raw WebSocket round trip', run: sendToAck },
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, dist: { type: 'string' } } });
