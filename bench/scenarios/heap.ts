@@ -14,7 +14,7 @@ export async function heap(ctx: Ctx): Promise<void> {
   const embedder = new Map<number, number[]>();
   for (let round = 0; round < 3; round++) {
     for (const size of SIZES) {
-      if (ctx.broken.has(size) || round >= runsAt(ctx, size, 3)) continue;
+      if (ctx.broken.has(size) || round >= runsAt(ctx, size, size ? 2 : 3)) continue;
       const page = await prepare(ctx, origins.size(size), size);
       const watch = size ? [['latest', 'message', newestText(size)]] : [];
       const url = await ctx.site.pageUrl(origins.size(size), { script: 'natter', endpoint: ctx.dead, open: true }, { listen: true, watch });

@@ -45,16 +45,16 @@ async function connected<T>(ctx: Ctx, size: number, body: (page: Page, fake: Fak
   });
 }
 
-/** 3. One agent reply at a time, five per page load; main-thread time from its frame to its paint. */
+/** 3. One agent reply at a time, five per page load (three loads, two at 100,000); main-thread time from its frame to its paint. */
 export async function oneMore(ctx: Ctx): Promise<void> {
   const scenario = '3. one more message';
   const mainTime = new Map<number, number[]>();
   const latency = new Map<number, number[]>();
   const sizes = [BASE, LARGE];
   const perLoad = ctx.quick ? 2 : 5;
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < 3; round++) {
     for (const size of sizes) {
-      if (ctx.broken.has(size) || round >= runsAt(ctx, size, 2)) continue;
+      if (ctx.broken.has(size) || round >= runsAt(ctx, size, size === LARGE ? 2 : 3)) continue;
       try {
         const { value: replies, main, probe } = await connected(ctx, size, async (page, fake) => {
           const replies: { armed: number; shown: Shown }[] = [];
