@@ -8,10 +8,11 @@
  *   npm run bench -- --only 1,3    some of them
  *   npm run bench -- --quick       one run each: checks the benchmark itself, not Natter
  *   npm run bench -- --dist DIR    another build's dist/ (the page loads DIR/natter.js and its chunks)
+ *   npm run bench -- --traces DIR  keeps every run's trace in DIR (open them in DevTools' Performance panel)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,7 +38,7 @@ const scenarios: Record<string, { title: string; run: (ctx: Ctx) => Promise<void
   '7': { title: 'send → acknowledged vs a raw WebSocket round trip', run: sendToAck },
 };
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, dist: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, dist: { type: 'string' }, traces: { type: 'string' } } });
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(scenarios);
 for (const key of only) if (!scenarios[key]) throw new Error(`--only: no scenario "${key}" (there are ${Object.keys(scenarios).join(', ')})`);
 
@@ -47,6 +48,8 @@ if (!existsSync(script)) {
   console.error(`${script} is missing: run \`npm run build\` first.`);
   process.exit(1);
 }
+
+if (values.traces) mkdirSync(values.traces, { recursive: true });
 
 const started = performance.now();
 const log = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
@@ -83,6 +86,7 @@ try {
     backend: () => (backend ??= startReferenceBackend()),
     dead: `ws://127.0.0.1:${await freePort()}/natter`,
     quick: values.quick,
+    ...(values.traces && { traces: path.resolve(values.traces) }),
     dist,
     rows,
     broken: new Map(),

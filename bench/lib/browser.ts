@@ -6,7 +6,7 @@
  * One persistent profile for the whole run (IndexedDB on disk, as for a real visitor) and one tab at a time,
  * so that no other page ever shares the measured page's renderer.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
@@ -144,8 +144,11 @@ export async function startTrace(page: Page): Promise<CDPSession> {
   return cdp;
 }
 
-/** Ends the trace and returns the main thread of the document whose probe has `id` (see probe.js). */
-export async function stopTrace(cdp: CDPSession, probe: { anchorName: string; anchorTime: number }): Promise<MainThread> {
+/**
+ * Ends the trace and returns the main thread of the document whose probe made the mark `anchorName` (see
+ * probe.js); `save`, when given, is a file to keep the whole trace in (it opens in DevTools' Performance panel).
+ */
+export async function stopTrace(cdp: CDPSession, probe: { anchorName: string; anchorTime: number }, save?: string): Promise<MainThread> {
   const complete = new Promise<{ stream?: string }>((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.end');
   const { stream } = await within(complete, 60_000, 'collecting the trace');
@@ -157,7 +160,9 @@ export async function stopTrace(cdp: CDPSession, probe: { anchorName: string; an
   }
   await cdp.send('IO.close', { handle: stream! });
   await cdp.detach().catch(() => {});
-  const parsed = JSON.parse(parts.join('')) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  const text = parts.join('');
+  if (save) writeFileSync(save, text);
+  const parsed = JSON.parse(text) as TraceEvent[] | { traceEvents: TraceEvent[] };
   return mainThreadOf(Array.isArray(parsed) ? parsed : parsed.traceEvents, probe);
 }
 

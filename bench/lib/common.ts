@@ -1,4 +1,5 @@
 /** What every scenario shares: the run's context, preparing a stored history, and the result rows. */
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { sleep, startTrace, stopTrace, within, type Bench, type MainThread } from './browser.ts';
 import type { FakeBackend } from './fake-backend.ts';
@@ -43,6 +44,8 @@ export interface Ctx {
   backend(): Promise<ReferenceBackend>;
   /** A WebSocket URL nobody listens on: the network never answers. */
   dead: string;
+  /** A directory to keep every run's trace in, or undefined. */
+  traces?: string;
   /** Fewer runs, for a quick check of the benchmark itself. */
   quick: boolean;
   /** The build under test. */
@@ -141,6 +144,8 @@ export const loadTimeout = (size: number) => Math.min(60_000, 15_000 + size * 0.
 
 export { sleep };
 
+let traceCount = 0;
+
 /**
  * Navigates the tab to `url` under a trace and runs `body`; returns what it returned, with the main thread
  * of the new document and the probe's state. A run that fails (a page that froze past its time) leaves a
@@ -153,7 +158,9 @@ export async function traced<T>(ctx: Ctx, page: Page, url: string, body: () => P
     await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
     const value = await body();
     const probe = await probeState(page);
-    const main = await stopTrace(cdp, probe);
+    const script = new URL(url).searchParams.get('script');
+    const save = ctx.traces && path.join(ctx.traces, `${String(++traceCount).padStart(3, '0')}-${ctx.site.nameOf(url)}-${script}.json`);
+    const main = await stopTrace(cdp, probe, save);
     return { value, main, probe };
   } catch (error) {
     await within(cdp.send('Tracing.end'), 5_000, 'ending the trace').catch(() => {});

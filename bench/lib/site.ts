@@ -62,6 +62,8 @@ export interface Site {
   origin(name: string): Promise<string>;
   /** The URL of a host page on origin `name`; `bench` goes in the hash for the probe. */
   pageUrl(name: string, options: PageOptions, bench?: unknown): Promise<string>;
+  /** The name of the origin `url` is on (see `origin`). */
+  nameOf(url: string): string | undefined;
   /** Scripts served so far, oldest first. */
   readonly served: Served[];
   /** Adds or replaces a file the site serves (the fixtures built at start). */
@@ -72,6 +74,7 @@ export interface Site {
 /** Starts the site, serving the build in `dist` (the repository's `dist/` unless told otherwise). */
 export async function startSite(dist = path.join(root, 'dist')): Promise<Site> {
   const servers = new Map<string, Promise<{ server: Server; origin: string }>>();
+  const names = new Map<string, string>();
   const files = new Map<string, Buffer>();
   const served: Served[] = [];
   files.set('/bench/seed.js', readFileSync(path.join(benchDir, 'page/seed.js')));
@@ -115,6 +118,7 @@ export async function startSite(dist = path.join(root, 'dist')): Promise<Site> {
           const { port } = server.address() as { port: number };
           const origin = `http://127.0.0.1:${port}`;
           server.on('request', handler(origin));
+          names.set(origin, name);
           resolve({ server, origin });
         });
       });
@@ -129,6 +133,7 @@ export async function startSite(dist = path.join(root, 'dist')): Promise<Site> {
       const query = new URLSearchParams({ script: options.script, ...(options.endpoint && { endpoint: options.endpoint }), ...(options.open && { open: '1' }) });
       return `${await origin(name)}/page.html?${query}${bench === undefined ? '' : `#bench=${encodeURIComponent(JSON.stringify(bench))}`}`;
     },
+    nameOf: (url) => names.get(new URL(url).origin),
     served,
     setFile: (pathname, body) => void files.set(pathname, Buffer.from(body)),
     async close() {
