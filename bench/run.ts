@@ -76,6 +76,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const rows: Row[] = [];
 const crashed: string[] = [];
 let chromium: string | undefined;
+let waited = 0;
 try {
   site = await startSite(dist);
   bench = await launchBench();
@@ -92,6 +93,7 @@ try {
     broken: new Map(),
     slow: new Set(),
     log,
+    waited: 0,
   };
   chromium = bench.context.browser()?.version();
   log(`Chromium ${chromium ?? '?'}, ${os.cpus().length} CPUs, ${path.relative(root, script) || script} ${readFileSync(script).length} bytes`);
@@ -107,6 +109,7 @@ try {
       await bench.discardPage();
     }
   }
+  waited = ctx.waited;
 } finally {
   await cleanUp();
 }
@@ -135,7 +138,7 @@ for (const [i, line] of table.entries()) {
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 const budgeted = rows.filter((r) => r.pass !== undefined);
-console.log(`\n${budgeted.filter((r) => r.pass).length} of ${budgeted.length} budgets pass; ${((performance.now() - started) / 1000).toFixed(0)} s in all.`);
+console.log(`\n${budgeted.filter((r) => r.pass).length} of ${budgeted.length} budgets pass; ${((performance.now() - started) / 1000).toFixed(0)} s in all, of which ${(waited / 1000).toFixed(0)} s waiting for a quiet machine.`);
 
 const git = (...args: string[]) => {
   try {
@@ -159,6 +162,7 @@ writeFileSync(
       quick: values.quick,
       scenarios: only,
       seconds: Math.round((performance.now() - started) / 1000),
+      quietWaitSeconds: Math.round(waited / 1000),
       rows,
     },
     null,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { sleep, startTrace, stopTrace, within, type Bench, type MainThread } from './browser.ts';
 import type { FakeBackend } from './fake-backend.ts';
+import { quiet } from './quiet.ts';
 import type { ReferenceBackend } from './backend.ts';
 import { median, p75 } from './stats.ts';
 import type { Site } from './site.ts';
@@ -56,6 +57,8 @@ export interface Ctx {
   /** Sizes whose page took over {@link SLOW_MS} to show its history: one run each, to keep the whole run short. */
   slow: Set<number>;
   log(message: string): void;
+  /** Time spent waiting for a quiet machine, ms. */
+  waited: number;
 }
 
 export function row(fields: Omit<Row, 'median' | 'p75'> & { median?: number; p75?: number }): Row {
@@ -74,7 +77,8 @@ export function missing(scenario: string, label: string, unit: Row['unit'], note
  *
  * Right after seeding a history, the page is loaded once, unmeasured (at most {@link PRIMING_MS}): a
  * returning visitor has been on the site before, so whatever the widget keeps beside the history (its own
- * hints in localStorage, say) is there too, as in their browser.
+ * hints in localStorage, say) is there too, as in their browser. Then it waits for the machine to be
+ * quiet (lib/quiet.ts), so the run starts from an idle machine.
  */
 export async function prepare(ctx: Ctx, name: string, size: number): Promise<Page> {
   const seeded = await seed(ctx, name, size);
@@ -87,6 +91,9 @@ export async function prepare(ctx: Ctx, name: string, size: number): Promise<Pag
     await sleep(500);
     await seed(ctx, name, size);
   }
+  const { waited, quiet: calm } = await quiet();
+  ctx.waited += waited;
+  if (!calm) ctx.log(`  (the machine was still busy after ${(waited / 1000).toFixed(0)} s of waiting; measuring anyway)`);
   return ctx.bench.page();
 }
 
