@@ -1,7 +1,12 @@
 /**
- * 6. The first stage: main-thread time from the script's start to the launcher being clickable (on
- * screen, hit-testable), for Natter's script tag next to a blank page (an empty script) and a plain Preact
- * widget (bench/fixtures/preact-widget.js), interleaved in one run; a first-time visitor (nothing stored).
+ * 6. The first stage: main-thread time until the launcher is clickable (on screen, hit-testable), for
+ * Natter's script tag next to a blank page (the same page with an empty script) and a plain Preact widget
+ * (bench/fixtures/preact-widget.js), interleaved in one run; a first-time visitor (nothing stored).
+ *
+ * The time is counted from navigation start, not from the script's start: the three pages then share
+ * everything but their script (parsing, the page's own first layout and paint, which an empty script that
+ * arrives early would otherwise carry alone), and each one's figure over the blank page's is what its
+ * script costs.
  * And the bytes: gzip of every script the page requested, by the time the launcher is clickable, before
  * the first click (the page left idle for 3 s), and in total after opening the panel and sending a message
  * to the reference backend.
@@ -9,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { busy, taskStartAt, within } from '../lib/browser.ts';
+import { busy, within } from '../lib/browser.ts';
 import { buildPreactWidget } from '../lib/fixtures.ts';
 import { missing, prepare, row, sleep, traced, type Ctx, type Row } from '../lib/common.ts';
 
@@ -19,8 +24,8 @@ const KINDS = [
   { kind: 'natter', script: '/natter.js', name: 'Natter script tag' },
 ] as const;
 
-/** The window of "startup CPU": everything the main thread did in the first second from the script's start. */
-const STARTUP_MS = 1000;
+/** The window of "startup CPU": everything the main thread did in the first 1.5 s after navigation start. */
+const STARTUP_MS = 1500;
 
 interface Shown {
   seen: number;
@@ -31,9 +36,13 @@ interface Shown {
 
 export async function firstStage(ctx: Ctx): Promise<void> {
   const scenario = '6. first stage';
+  /** Main-thread time from navigation start to the launcher clickable, by kind. */
   const work = new Map<string, number[]>();
-  const wall = new Map<string, number[]>();
+  /** When the launcher was clickable, ms after navigation start. */
+  const at = new Map<string, number[]>();
+  /** Main-thread time in the first STARTUP_MS after navigation start. */
   const startup = new Map<string, number[]>();
+  const push = (map: Map<string, number[]>, kind: string, value: number) => void (map.get(kind) ?? map.set(kind, []).get(kind)!).push(value);
   const rounds = ctx.quick ? 1 : 7;
   ctx.site.setFile('/fixtures/preact-widget.js', await buildPreactWidget());
   for (let round = 0; round < rounds + 1; round++) {
@@ -45,50 +54,47 @@ export async function firstStage(ctx: Ctx): Promise<void> {
       try {
         const { value: end, main } = await traced(ctx, page, url, async () => {
           const end = await ctx.bench.report<Shown>('end', 15_000);
-          await sleep(STARTUP_MS);
+          await sleep(Math.max(300, STARTUP_MS - end.painted + 200));
           return end;
         });
-        const evaluated = main.scripts.find(([, src]) => new URL(src, 'http://x').pathname === script);
-        if (!evaluated) throw new Error(`the trace shows no evaluation of ${script}`);
-        const start = taskStartAt(main, evaluated[0]);
+        if (!main.scripts.some(([, src]) => new URL(src, 'http://x').pathname === script)) throw new Error(`the trace shows no evaluation of ${script}`);
         if (round === 0) continue;
-        (work.get(kind) ?? work.set(kind, []).get(kind)!).push(busy(main, start, end.painted));
-        (wall.get(kind) ?? wall.set(kind, []).get(kind)!).push(end.painted - start);
-        (startup.get(kind) ?? startup.set(kind, []).get(kind)!).push(busy(main, start, start + STARTUP_MS));
+        push(work, kind, busy(main, 0, end.painted));
+        push(at, kind, end.painted);
+        push(startup, kind, busy(main, 0, STARTUP_MS));
       } catch (error) {
         ctx.log(`  round ${round}, ${kind}: ${(error as Error).message}`);
       }
     }
     if (round > 0) ctx.log(`  round ${round}: ${KINDS.map(({ kind }) => `${kind} ${work.get(kind)?.at(-1)?.toFixed(1) ?? '—'} ms`).join(', ')}`);
   }
-  const medianOf = (kind: string) => row({ scenario, label: '', unit: 'ms', samples: work.get(kind) ?? [] }).median;
-  const blank = medianOf('blank');
-  const preact = medianOf('preact');
+  const medianOf = (map: Map<string, number[]>, kind: string) => row({ scenario, label: '', unit: 'ms', samples: map.get(kind) ?? [] }).median;
+  const over = (map: Map<string, number[]>, kind: string) => medianOf(map, kind) - medianOf(map, 'blank');
   for (const { kind, name } of KINDS) {
     const samples = work.get(kind) ?? [];
-    const label = `main thread, script start → launcher clickable, ${name}`;
+    const label = `main thread, navigation → ${kind === 'blank' ? 'its script ran, painted' : 'launcher clickable'}, ${name}`;
     if (!samples.length) {
       ctx.rows.push(missing(scenario, label, 'ms', 'no sample', kind === 'natter' ? '≤ blank + 10 ms' : undefined));
       continue;
     }
-    const r: Row = row({ scenario, label, unit: 'ms', samples, note: `wall ${Math.round(row({ scenario, label, unit: 'ms', samples: wall.get(kind)! }).median)} ms` });
-    if (kind !== 'blank') r.note = `+${(r.median - blank).toFixed(1)} ms over blank; ${r.note}`;
+    const r: Row = row({ scenario, label, unit: 'ms', samples, note: `at ${Math.round(medianOf(at, kind))} ms` });
+    if (kind === 'preact') r.note = `+${over(work, kind).toFixed(1)} ms over blank; ${r.note}`;
     if (kind === 'natter') {
-      r.ratio = r.median / preact;
+      r.note = `+${over(work, kind).toFixed(1)} ms over blank (Preact +${over(work, 'preact').toFixed(1)}); ${r.note}`;
+      r.ratio = r.median / medianOf(work, 'preact');
       r.ratioOf = 'Preact widget';
       r.budget = '≤ blank + 10 ms';
-      r.pass = r.median - blank <= 10;
+      r.pass = over(work, kind) <= 10;
     }
     ctx.rows.push(r);
   }
-  const blankStartup = row({ scenario, label: '', unit: 'ms', samples: startup.get('blank') ?? [] }).median;
-  const preactStartup = row({ scenario, label: '', unit: 'ms', samples: startup.get('preact') ?? [] }).median;
   for (const { kind, name } of KINDS) {
     const samples = startup.get(kind) ?? [];
-    if (!samples.length || kind === 'blank') continue;
-    const r = row({ scenario, label: `main thread in the first ${STARTUP_MS / 1000} s from script start, ${name}`, unit: 'ms', samples, note: `+${(row({ scenario, label: '', unit: 'ms', samples }).median - blankStartup).toFixed(1)} ms over blank (${blankStartup.toFixed(1)} ms)` });
+    if (!samples.length) continue;
+    const r = row({ scenario, label: `main thread in the first ${STARTUP_MS / 1000} s after navigation, ${name}`, unit: 'ms', samples });
+    if (kind !== 'blank') r.note = `+${over(startup, kind).toFixed(1)} ms over blank`;
     if (kind === 'natter') {
-      r.ratio = r.median / preactStartup;
+      r.ratio = r.median / medianOf(startup, 'preact');
       r.ratioOf = 'Preact widget';
     }
     ctx.rows.push(r);
