@@ -1,6 +1,6 @@
 /**
  * Waits for the machine to be quiet before a measured run: the CPUs (all of them, from /proc/stat) busy
- * less than {@link BUSY} of the time over a {@link WINDOW_MS} window, for at most `maxMs`. On a small shared
+ * less than {@link BUSY} of the time over a {@link WINDOW_MS} window, waiting `maxMs` at most. On a small shared
  * machine the work left over from the previous run (a killed renderer, IndexedDB compacting what was just
  * seeded) or another program's build would otherwise land in the next run's figures. Elsewhere than Linux
  * it returns at once.
