@@ -91,7 +91,7 @@ export async function prepare(ctx: Ctx, name: string, size: number): Promise<Pag
     await sleep(500);
     await seed(ctx, name, size);
   }
-  // At most 5 s before a run, and 150 s in all, so a machine that stays busy cannot stretch the run for long.
+  // At most 5 s before a run, and 90 s in all, so a machine that stays busy cannot stretch the run for long.
   const { waited, quiet: calm } = await quiet(ctx.waited < QUIET_TOTAL_MS ? 5_000 : 500);
   ctx.waited += waited;
   if (!calm && waited > 1000) ctx.log(`  (the machine was still busy after ${(waited / 1000).toFixed(0)} s of waiting; measuring anyway)`);
@@ -99,7 +99,7 @@ export async function prepare(ctx: Ctx, name: string, size: number): Promise<Pag
 }
 
 const PRIMING_MS = 10_000;
-const QUIET_TOTAL_MS = 150_000;
+const QUIET_TOTAL_MS = 90_000;
 
 /** In a fresh tab on origin `name`: seeds, or puts the seeded history back; returns how many it wrote. */
 async function seed(ctx: Ctx, name: string, size: number): Promise<number> {
