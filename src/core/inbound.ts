@@ -3,12 +3,17 @@ import type { Conversation } from './conversation.ts';
 import { NatterError } from './errors.ts';
 import type { InboundFrame, InboundMessage } from './transport.ts';
 
+/** How long the customer is asked to slow down, and a refused message waits, when the backend gives no time. */
+const SLOW_DOWN_MS = 5000;
+
 /**
  * What the transport delivers, applied to the conversation: items placed by their server order, acks and
  * refusals settling the outbox, a `reset` when the backend's history no longer continues ours, and the live
  * chat frames handed to `live.ts`.
  */
 export class Inbound {
+  #slow: ReturnType<typeof setTimeout> | undefined;
+
   constructor(readonly conversation: Conversation) {}
 
   receive(frame: InboundFrame): void {
@@ -35,6 +40,15 @@ export class Inbound {
       }
       case 'reset':
         return this.#reset();
+      case 'slow': {
+        // Nothing is lost: the message stays in the outbox and goes again after a pause; the customer is told.
+        const message = frame.clientId === undefined ? undefined : c.timeline.get(frame.clientId);
+        if (message) c.outbox.postpone(message, frame.retryInMs ?? SLOW_DOWN_MS);
+        clearTimeout(this.#slow);
+        c.store.setState({ slowDown: true });
+        this.#slow = setTimeout(() => c.store.setState({ slowDown: false }), frame.retryInMs ?? SLOW_DOWN_MS);
+        return;
+      }
       case 'team':
         if (!c.options.teamName) c.store.setState({ teamName: frame.name });
         return;

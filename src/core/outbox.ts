@@ -49,6 +49,19 @@ export class Outbox {
     this.offer(this.host.find(message.key)!);
   }
 
+  /** The server did not take `message` now (rate limits): it goes again after `ms`, without counting as a try. */
+  postpone(message: Message, ms: number): void {
+    clearTimeout(this.#timers.get(message.key));
+    this.#timers.set(
+      message.key,
+      setTimeout(() => {
+        this.#timers.delete(message.key);
+        const current = this.host.find(message.key);
+        if (current && current.status !== 'sent' && !current.rejected && this.#open) this.#transmit(current);
+      }, ms),
+    );
+  }
+
   /** The server answered for `key` (ack, echo or refusal). */
   settle(key: string): void {
     clearTimeout(this.#timers.get(key));

@@ -27,6 +27,7 @@ export function initialState(mode: ModeSetting = 'auto', teamName?: string): Nat
     email: undefined,
     hasOlder: false,
     storageProblem: undefined,
+    slowDown: false,
     consent: undefined,
     invitation: undefined,
     notifies: true,

@@ -77,6 +77,11 @@ export type InboundFrame =
    * history that follows (the transport replays it from the start) before sending them again.
    */
   | { type: 'reset' }
+  /**
+   * The backend asks the visitor to slow down (rate limits); `clientId`: the message it did not take. The
+   * core keeps that message in its outbox and sends it again after `retryInMs` (default a few seconds).
+   */
+  | { type: 'slow'; clientId?: string; retryInMs?: number }
   /** The backend refused the message `clientId` for good. `reason` is for developers. */
   | { type: 'reject'; clientId: string; reason: string }
   /** The team's name. */

@@ -48,6 +48,8 @@ export interface NatterState {
    * "This chat can't be saved on this device". The conversation goes on in memory meanwhile.
    */
   storageProblem: string | undefined;
+  /** The backend asked the customer to slow down (rate limits): the widget says so; nothing is lost. */
+  slowDown: boolean;
   /**
    * Whether the conversation may be kept on this device: `true` (the `persist` option is `'always'`, or the
    * customer agreed), `false` (`'never'`, or they declined: it stays in this page's memory), `undefined`

@@ -46,6 +46,9 @@ export const en = {
   retry: 'Retry',
   /** A neutral line where the server has a message this version of the widget cannot read. */
   unreadable: 'A message could not be shown here.',
+  /** Small notice above the text box while the server asks the customer to wait before writing more (rate limits);
+   * what they wrote is kept and sent by itself. */
+  slowDown: 'Slow down a moment — your messages will go out shortly.',
   /** Small notice above the text box when the browser refuses to store the conversation (storage full or
    * blocked); the chat goes on while the page is open. */
   storageProblem: "This chat can't be saved on this device.",

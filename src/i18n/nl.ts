@@ -22,6 +22,7 @@ export const nl: Strings = {
   failed: 'Niet verzonden',
   unreadable: 'Een bericht kan hier niet worden getoond.',
   storageProblem: 'Deze chat kan op dit apparaat niet worden bewaard.',
+  slowDown: 'Even rustig aan – uw berichten worden zo verstuurd.',
   retry: 'Opnieuw proberen',
   composerLabel: 'Uw bericht',
   composerPlaceholder: 'Typ een bericht…',

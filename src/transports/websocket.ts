@@ -304,7 +304,8 @@ export class WebSocketTransport implements Transport {
         // Only a refusal of the message itself is final; `rate_limited` or `internal` may pass on a resend.
         if (frame.clientId && (frame.code === 'too_long' || frame.code === 'invalid_frame')) {
           sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
-        } else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
+        } else if (frame.code === 'rate_limited') sink.frame({ type: 'slow', ...(frame.clientId && { clientId: frame.clientId }) });
+        else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
         return;
     }
   }

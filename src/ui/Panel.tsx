@@ -127,6 +127,11 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
           ))}
         </div>
       )}
+      {state.slowDown && (
+        <p class="notice" role="status" data-natter-notice="slow">
+          {strings.slowDown}
+        </p>
+      )}
       {state.storageProblem && (
         <p class="notice" role="status" data-natter-notice="storage">
           {strings.storageProblem}

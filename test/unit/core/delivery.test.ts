@@ -186,3 +186,23 @@ describe('storage faults', () => {
     expect(texts(reloaded)).toEqual(['on a full disk', 'after freeing space']);
   });
 });
+
+describe('a backend that asks to slow down', () => {
+  it('keeps the refused message, says so, and sends it again after the pause, stored once', async () => {
+    const backend = new MemoryBackend();
+    const natter = client(backend, memoryKeyValue());
+    await natter.start();
+    await natter.send('first');
+    await until(() => natter.getState().messages[0]?.status === 'sent');
+    const visitorId = backend.visitorIds()[0]!;
+    backend.receiving = false; // the server does not take the next one…
+    const second = await natter.send('second');
+    backend.deliver(visitorId, { type: 'slow', clientId: second.key, retryInMs: 150 }); // …and says why
+    await until(() => natter.getState().slowDown, 'the notice');
+    expect(natter.getState().messages[1]?.status).toBe('sending');
+    backend.receiving = true;
+    await until(() => natter.getState().messages[1]?.status === 'sent', 'the resend after the pause');
+    await until(() => !natter.getState().slowDown, 'the notice to go');
+    expect(backend.messages(visitorId).map((m) => m.text)).toEqual(['first', 'second']);
+  });
+});

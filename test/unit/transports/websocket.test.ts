@@ -187,6 +187,19 @@ describe('WebSocketTransport', () => {
     expect(received.filter((f) => f.type === 'sync').map((f) => f.after)).toEqual([0, 0]);
   });
 
+  it("turns the server's rate_limited into a slow-down for the message it did not take", async () => {
+    serve(0, (client, frame) => {
+      if (frame.type === 'send') client.send(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'slow down', clientId: frame.clientId }));
+    });
+    const { frames, states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    transport.send({ type: 'message', clientId: 'c-9', text: 'hi', createdAt: 1 });
+    await vi.waitFor(() => expect(frames.at(-1)).toEqual({ type: 'slow', clientId: 'c-9' }));
+    transport.close();
+  });
+
   it('answers a resync with a sync after the last item held', async () => {
     const received = serve(1, (client, frame) => {
       if (frame.type === 'sync') client.send(JSON.stringify({ type: 'synced', seq: 1 }));

@@ -27,3 +27,16 @@ describe('what the widget says when delivery or storage goes wrong', () => {
     await until(() => t.client.getState().messages[0]?.status === 'sent', 'the message to go out all the same');
   });
 });
+
+describe('a backend that asks to slow down', () => {
+  it('says so above the text box, politely, and keeps what the customer wrote', async () => {
+    const t = await openConnected();
+    t.send('Hello');
+    await until(() => t.client.getState().messages[0]?.status === 'sent', 'the message');
+    t.backend.deliver(t.visitorId(), { type: 'slow', retryInMs: 300 });
+    const notice = await waitFor(() => t.widget.root.querySelector<HTMLElement>('[data-natter-notice="slow"]'), 'the notice');
+    expect(notice.textContent).toBe('Slow down a moment — your messages will go out shortly.');
+    expect(notice.getAttribute('role')).toBe('status');
+    await until(() => t.widget.root.querySelector('[data-natter-notice="slow"]') === null, 'the notice to go');
+  });
+});
