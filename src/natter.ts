@@ -4,9 +4,8 @@
  * {@link clientFor} too.
  * @module
  */
-import { NatterClient, PERSIST, type ClientOptions, type Persist } from './core/client.ts';
+import { NatterClient, PERSIST, type ClientOptions, type ClientSettings } from './core/client.ts';
 import { NatterError } from './core/errors.ts';
-import type { ModeSetting } from './core/modes.ts';
 import type { Transport } from './core/transport.ts';
 import { check, int, obj, oneOf, opt, str } from './model/check.ts';
 import { describeIssues } from './model/schemas.ts';
@@ -18,10 +17,8 @@ import { openTabBus } from './tabs/tab-bus.ts';
 import { openTabLink } from './tabs/tab-link.ts';
 import { TabTransport } from './tabs/tab-transport.ts';
 
-/** Options of {@link createNatter}. */
-export interface NatterOptions {
-  /** How Natter reaches the backend, such as `new WebSocketTransport({ url })`. */
-  transport: Transport;
+/** Options of {@link createNatter}: the client's settings, and where the conversation is kept. */
+export interface NatterOptions extends ClientSettings {
   /**
    * Where the conversation is kept: `'indexeddb'` (default; survives reloads), `'memory'` (only in this
    * client's state, gone on reload), or a custom {@link KeyValue} such as `memoryKeyValue()`.
@@ -29,29 +26,6 @@ export interface NatterOptions {
   storage?: 'indexeddb' | 'memory' | KeyValue;
   /** Separates the stored conversations of several Natter sites on one origin. Default `'default'`. */
   siteId?: string;
-  /** Shown in the header until the server names the team. */
-  teamName?: string;
-  /** The customer's language, passed to the backend. */
-  locale?: string;
-  /** Longest message the customer may send, in characters. Default 2000. */
-  maxLength?: number;
-  /** How long to wait for the server's acknowledgement before asking again (three tries, then "failed"), ms. Default 10 s. */
-  ackTimeoutMs?: number;
-  /** How long the link may be down before a waiting message shows as failed (it still goes out later), ms. Default 30 s. */
-  offlineNoticeMs?: number;
-  /** Live chat, messaging, or `auto` (default): live chat while agents are available in business hours. */
-  mode?: ModeSetting;
-  /**
-   * When the conversation may be stored on the device: `'always'` (default; nothing is stored before the
-   * customer's first message), `'after-consent'` (kept in memory until `natter.consent(true)`, then stored
-   * at once), `'never'` (in memory only; no send journal either).
-   */
-  persist?: Persist;
-  /**
-   * A stored conversation idle for longer than this many days (no message written, received or read) is
-   * deleted from the device when Natter loads. Default: kept until `shutdown()` or `consent(false)`.
-   */
-  retentionDays?: number;
 }
 
 const optionsCheck = obj({

@@ -16,30 +16,43 @@ import type { NatterState } from './types.ts';
 /** Longest message a customer may write, unless `maxLength` says otherwise. */
 export const DEFAULT_MAX_LENGTH = 2000;
 
-/** What a {@link NatterClient} is built from: its ports (transport, storage) and the checked options. */
-export interface ClientOptions {
+/** The client's settings: the same for `createNatter` and the script tag, and checked by them. */
+export interface ClientSettings {
+  /** How Natter reaches the backend, such as `new WebSocketTransport({ url })`. */
   transport: Transport;
+  /** Shown in the header until the server names the team. */
+  teamName?: string;
+  /** The customer's language, passed to the backend. */
+  locale?: string;
+  /** Longest message the customer may send, in characters. Default 2000. */
+  maxLength?: number;
+  /** How long to wait for the server's acknowledgement before asking again (three tries, then "failed"), ms. Default 10 s. */
+  ackTimeoutMs?: number;
+  /** How long the link may be down before a waiting message shows as failed (it still goes out later), ms. Default 30 s. */
+  offlineNoticeMs?: number;
+  /** Live chat, messaging, or `auto` (default): live chat while agents are available in business hours. */
+  mode?: ModeSetting;
+  /**
+   * When the conversation may be stored on the device: `'always'` (default; nothing is stored before the
+   * customer's first message), `'after-consent'` (kept in memory until `natter.consent(true)`, then stored
+   * at once), `'never'` (in memory only; no send journal either).
+   */
+  persist?: Persist;
+  /**
+   * A stored conversation idle for longer than this many days (no message written, received or read) is
+   * deleted from the device when Natter loads. Default: kept until `shutdown()` or `consent(false)`.
+   */
+  retentionDays?: number;
+}
+
+/** What a {@link NatterClient} is built from: its settings and its ports (storage, journal, tabs). */
+export interface ClientOptions extends ClientSettings {
   /** Opens the storage when the client starts; may throw (no IndexedDB): the client then keeps the conversation in memory. Default: nothing is stored. */
   storage?: () => ConversationStorage;
   /** Makes a message durable in the call that sends it (see `SendJournal`). */
   journal?: SendJournal;
   /** Opens the link to the other tabs of this site, if the browser has one. */
   tabs?: () => TabBus | undefined;
-  teamName?: string;
-  locale?: string;
-  maxLength?: number;
-  /** How long an acknowledgement may take before the outbox asks again, ms. Default 10 s. */
-  ackTimeoutMs?: number;
-  /** How long the link may be down before a waiting message shows as failed (it still goes out later), ms. Default 30 s. */
-  offlineNoticeMs?: number;
-  mode?: ModeSetting;
-  /**
-   * When the conversation may be kept on this device: `'always'` (default; from the customer's first
-   * message), `'after-consent'` (in memory until `consent(true)`), `'never'` (in memory only, no send journal).
-   */
-  persist?: Persist;
-  /** Deletes a stored conversation idle for longer than this many days when the client loads. Default: kept. */
-  retentionDays?: number;
 }
 
 /** The values of the `persist` option: when the conversation may be stored on the device. */
