@@ -9,7 +9,7 @@ import { NatterError } from './core/errors.ts';
 import type { ModeSetting } from './core/modes.ts';
 import type { Transport } from './core/transport.ts';
 import { check, int, obj, oneOf, opt, str } from './model/check.ts';
-import { describeIssues } from './model/schemas.ts';
+import { describeIssues, token } from './model/schemas.ts';
 import { History } from './storage/history.ts';
 import { localStorageJournal } from './storage/journal.ts';
 import { indexedDbKeyValue, volatileKeyValue, type KeyValue } from './storage/kv.ts';
@@ -52,6 +52,11 @@ export interface NatterOptions {
    * deleted from the device when Natter loads. Default: kept until `shutdown()` or `consent(false)`.
    */
   retentionDays?: number;
+  /**
+   * The logged-in customer's identity, signed by the site's server (a JWT; see "Verified customers" in the
+   * README), for a page that renders it; the same as `identify({ token })`. Sent, never stored.
+   */
+  userToken?: string;
 }
 
 const optionsCheck = obj({
@@ -64,6 +69,7 @@ const optionsCheck = obj({
   mode: opt(oneOf(['live', 'messaging', 'auto'])),
   persist: opt(oneOf(PERSIST)),
   retentionDays: opt(int(1)),
+  userToken: opt(token),
 });
 
 /**

@@ -40,6 +40,8 @@ export interface ClientOptions {
   persist?: Persist;
   /** Deletes a stored conversation idle for longer than this many days when the client loads. Default: kept. */
   retentionDays?: number;
+  /** The customer's identity, signed by the site's server (as `identify({ token })`); sent, never stored. */
+  userToken?: string;
 }
 
 /** The values of the `persist` option: when the conversation may be stored on the device. */
@@ -164,7 +166,7 @@ export class NatterClient {
    */
   async identify(user: User): Promise<void> {
     const parsed = userSchema.safeParse(user);
-    if (!parsed.success) throw this.#invalid(`Natter.identify: ${describeIssues(parsed.error.issues)}. Pass { id?, name?, email? } as strings.`);
+    if (!parsed.success) throw this.#invalid(`Natter.identify: ${describeIssues(parsed.error.issues)}. Pass { id?, name?, email?, token? } as strings.`);
     await this.start();
     await this.#conversation.identify(parsed.data);
   }

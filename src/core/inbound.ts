@@ -35,6 +35,9 @@ export class Inbound {
       }
       case 'reset':
         return this.#reset();
+      case 'identity':
+        c.fail(new NatterError('identity', frame.message));
+        return;
       case 'team':
         if (!c.options.teamName) c.store.setState({ teamName: frame.name });
         return;

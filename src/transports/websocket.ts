@@ -76,7 +76,7 @@ export class WebSocketTransport implements Transport {
   }
 
   send(frame: OutboundFrame): boolean {
-    if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user };
+    if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user, ...(frame.token && { token: frame.token }) };
     if (!this.#ready) return false;
     if (frame.type === 'resync') return this.#sync(true);
     // The core's frames are the protocol's but for two names (`send`, `rate`): see `docs/protocol.md`.
@@ -125,6 +125,7 @@ export class WebSocketTransport implements Transport {
         after: this.#lastSeq,
         ...(hello.user && { user: hello.user }),
         ...(hello.locale && { locale: hello.locale }),
+        ...(hello.token && { token: hello.token }),
       });
       this.#awaitAnswer();
     };
@@ -304,7 +305,8 @@ export class WebSocketTransport implements Transport {
         // Only a refusal of the message itself is final; `rate_limited` or `internal` may pass on a resend.
         if (frame.clientId && (frame.code === 'too_long' || frame.code === 'invalid_frame')) {
           sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
-        } else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
+        } else if (frame.code === 'unverified') sink.frame({ type: 'identity', message: frame.message });
+        else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
         return;
     }
   }
