@@ -270,6 +270,16 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       fail('not_ready', `Send hello first: "${frame.type}" is only accepted after the server has answered hello with welcome.`);
       return;
     }
+    if (!store.get(conversationId)) {
+      // Retired: this visitor joined a verified customer's conversation on another connection. This one
+      // follows (a fresh welcome; the client syncs from the start), and the frame goes there.
+      const now = visitorId === undefined ? undefined : store.findByVisitor(visitorId);
+      if (!now) {
+        fail('not_ready', 'This conversation is gone: send hello again.');
+        return;
+      }
+      open(now.meta.id, true, undefined);
+    }
     switch (frame.type) {
       case 'send':
         send(conversationId, frame);

@@ -81,3 +81,23 @@ test("a second device's hello with a token joins the customer's conversation: it
   expect(conversations.map((c) => [c.user, c.items.map((item: Frame) => item.text)])).toEqual([[{ id: 'cust-9', name: 'Nina', verified: true }, ['A1', 'B1']]]);
   expect(backend.invalidFrames()).toEqual([]);
 });
+
+test("another connection of the same visitor follows it into the customer's conversation at its next frame", async () => {
+  const backend = await started();
+  await say((await backend.visitor('v-first', { user: { id: 'cust-5' }, token: await sign('cust-5') })).peer, 'first device');
+  // Two connections of one browser (tabs without a shared connection), anonymous.
+  const one = await backend.visitor('v-two');
+  const other = await backend.visitor('v-two');
+  await say(one.peer, 'before login');
+  one.peer.send({ type: 'identify', user: { id: 'cust-5' }, token: await sign('cust-5') });
+  const switched = await one.peer.type('welcome');
+  expect(switched.seq).toBe(2);
+  // The other connection is still on the retired conversation: its next message goes to the customer's.
+  const ack = await say(other.peer, 'from the other tab');
+  expect((await other.peer.type('welcome')).conversationId).toBe(switched.conversationId);
+  expect(ack.seq).toBe(3);
+  const [conversation] = await snapshot(backend);
+  expect(conversation?.items.map((item: Frame) => item.text)).toEqual(['first device', 'before login', 'from the other tab']);
+  expect(backend.invalidFrames()).toEqual([]);
+});
+
