@@ -165,6 +165,13 @@ test('one conversation per verified customer: pre-login messages join it once, o
   await say(a, 'A3 after login');
   await expect.poll(() => shown(b), { timeout: 10_000 }).toEqual([...thread, 'visitor: B2 after login', 'visitor: A3 after login']);
 
+  // Device C, fresh and logged in from the start (the token goes with hello): the whole thread, from the server.
+  const c = await device();
+  await identify(c, { id: sub, token: await sign(sub) });
+  await openPanel(c);
+  await expect.poll(() => shown(c), { timeout: 10_000 }).toEqual([...thread, 'visitor: B2 after login', 'visitor: A3 after login']);
+  expect(await errors(c)).toEqual([]);
+
   // On the server: one conversation, verified, each message once; B's anonymous one is retired.
   const all = await conversations();
   const customer = all.filter((c) => c.user.id === sub);
