@@ -79,7 +79,8 @@ export interface AgentInfo {
  */
 export interface AgentConversation {
   id: string;
-  user: WireUser;
+  /** `verified`: the site's server vouched for this customer with a signed token (`IDENTITY_SECRET`). */
+  user: WireUser & { verified?: true };
   locale?: string;
   createdAt: number;
   updatedAt: number;

@@ -47,11 +47,21 @@ export class ConversationStore {
   readonly #commits: GroupCommit;
   readonly #byId = new Map<string, Entry>();
   readonly #byVisitor = new Map<string, Entry>();
+  readonly #byCustomer = new Map<string, Entry>();
 
   /** A store over any storage, holding `conversations` (what it loaded). `open` is the usual way in. */
   constructor(storage: ConversationStorage, conversations: readonly StoredConversation[]) {
     this.#commits = new GroupCommit(storage);
     for (const stored of conversations) this.#add(stored);
+    // A visitor linked to a customer's conversation: their own earlier one is retired (its items were copied).
+    for (const stored of conversations) {
+      for (const visitorId of stored.visitors ?? []) {
+        const own = this.#byVisitor.get(visitorId);
+        // A verified customer's conversation stays, though the device went on as another customer.
+        if (own && own.meta.id !== stored.meta.id && own.meta.customerId === undefined) this.#byId.delete(own.meta.id);
+        this.#byVisitor.set(visitorId, this.#byId.get(stored.meta.id)!);
+      }
+    }
   }
 
   /** The store of `dataDir`: `dataDir/natter.db`, with the JSON-lines files of older versions imported. */
@@ -66,6 +76,53 @@ export class ConversationStore {
 
   findByVisitor(visitorId: string): Conversation | undefined {
     return this.#byVisitor.get(visitorId);
+  }
+
+  /** The conversation of verified customer `customerId` (the token's `sub`), on whichever device it began. */
+  findByCustomer(customerId: string): Conversation | undefined {
+    return this.#byCustomer.get(customerId);
+  }
+
+  /**
+   * Makes `conversationId` verified customer `customer.id`'s (they had none): the user becomes what the
+   * token says. Stored at once: from now on every device of theirs finds it.
+   */
+  claim(conversationId: string, customer: WireUser & { id: string }): void {
+    const entry = this.#entry(conversationId);
+    if (this.#byCustomer.has(customer.id)) throw new Error(`Customer ${customer.id} has a conversation already`);
+    this.updateMeta(conversationId, { user: customer });
+    this.#write(entry, { type: 'customer', conversationId, customerId: customer.id });
+    entry.meta.customerId = customer.id;
+    this.#byCustomer.set(customer.id, entry);
+  }
+
+  /**
+   * Visitor `visitorId` joins conversation `intoId` (a verified customer's, begun on another device): what is
+   * in the visitor's own conversation `fromId` is appended to it in order, once per client id, and the own
+   * one is retired (dropped from memory; it stays in storage). Later hellos with `visitorId` find `intoId`.
+   * Returns the items appended.
+   */
+  link(visitorId: string, fromId: string, intoId: string): WireItem[] {
+    const from = this.#entry(fromId);
+    const into = this.#entry(intoId);
+    const appended: WireItem[] = [];
+    if (fromId !== intoId) {
+      for (const item of from.items) {
+        // Live-session lines belong to sessions that stay with the old conversation.
+        if (item.author.role === 'system') continue;
+        const { item: stored, created } = this.append(intoId, {
+          ...(item.clientId !== undefined && { clientId: item.clientId }),
+          author: item.author,
+          text: item.text,
+          ...(item.quickReplies !== undefined && { quickReplies: item.quickReplies }),
+        });
+        if (created) appended.push(stored);
+      }
+      this.#byId.delete(fromId);
+    }
+    this.#write(into, { type: 'link', conversationId: intoId, visitorId });
+    this.#byVisitor.set(visitorId, into);
+    return appended;
   }
 
   all(): Conversation[] {
@@ -215,6 +272,7 @@ export class ConversationStore {
     const entry: Entry = { ...stored, byClientId, written: true };
     for (const item of stored.items) entry.meta.updatedAt = Math.max(entry.meta.updatedAt, item.sentAt);
     this.#byId.set(entry.meta.id, entry);
+    if (entry.meta.customerId !== undefined) this.#byCustomer.set(entry.meta.customerId, entry);
     // Two conversations of one visitor (from imported files): the newest is theirs.
     const previous = this.#byVisitor.get(entry.meta.visitorId);
     if (!previous || previous.meta.createdAt <= entry.meta.createdAt) this.#byVisitor.set(entry.meta.visitorId, entry);

@@ -109,11 +109,11 @@ export class Hub {
   }
 
   agentView(conversation: Conversation): AgentConversation {
-    const { id, user, locale, createdAt, updatedAt } = conversation.meta;
+    const { id, user, customerId, locale, createdAt, updatedAt } = conversation.meta;
     const details = this.#details(conversation);
     const view: AgentConversation = {
       id,
-      user,
+      user: customerId === undefined ? user : { ...user, verified: true },
       createdAt,
       updatedAt,
       seq: lastSeq(conversation),

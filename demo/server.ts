@@ -4,7 +4,8 @@
  * Environment (docs/protocol.md, "Reference backend: configuration"): PORT (8080), HOST (127.0.0.1),
  * DATA_DIR (.demo-data in the repository), TEAM_NAME, BUSINESS_HOURS (always open), BUSINESS_TZ (UTC),
  * REPLY_MINUTES (120), AWAY_MESSAGE, SESSION_TIMEOUT_MS (15 min), FORCE_MODE (live | messaging), BOT (on | off),
- * INBOX_ORIGIN (this server), INBOX_SESSION_IDLE_MS (12 h), TRUST_PROXY (off), and the limits LIMIT_* (limits-env.ts).
+ * INBOX_ORIGIN (this server), INBOX_SESSION_IDLE_MS (12 h), TRUST_PROXY (off), IDENTITY_SECRET and IDENTITY_AUDIENCE
+ * (natter; identity.ts), and the limits LIMIT_* (limits-env.ts).
  * Agent accounts: `node demo/agents.ts` (auth.ts).
  * Tests import `startServer` instead of running this file.
  */
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { ForcedMode } from './agent-protocol.ts';
 import { AgentAccounts, accountsPath } from './auth-accounts.ts';
 import { readTrustProxy } from './auth.ts';
+import { secretProblem } from './identity.ts';
 import { limitsFromEnv } from './limits-env.ts';
 import { DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
 
@@ -74,6 +76,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const timeout = readInteger('SESSION_TIMEOUT_MS', env.SESSION_TIMEOUT_MS, 1000, 2_147_483_647);
   if (timeout !== undefined) options.sessionTimeoutMs = timeout;
   if (env.INBOX_ORIGIN) options.inboxOrigin = env.INBOX_ORIGIN;
+  if (env.IDENTITY_SECRET !== undefined && env.IDENTITY_SECRET !== '') {
+    const problem = secretProblem(env.IDENTITY_SECRET);
+    if (problem) throw configError(`${problem} Natter does not start with a secret that short.`);
+    options.identity = { secret: env.IDENTITY_SECRET, ...(env.IDENTITY_AUDIENCE && { audience: env.IDENTITY_AUDIENCE }) };
+  } else if (env.IDENTITY_AUDIENCE) {
+    throw configError('IDENTITY_AUDIENCE is set but IDENTITY_SECRET is not: set both to verify your customers, or neither.');
+  }
   if (readTrustProxy(env.TRUST_PROXY)) options.trustProxy = true;
   const idle = readInteger('INBOX_SESSION_IDLE_MS', env.INBOX_SESSION_IDLE_MS, 1000, 30 * 24 * 60 * 60_000);
   if (idle !== undefined) options.sessionIdleMs = idle;

@@ -16,6 +16,7 @@ import { Desk } from './desk.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { createHttpHandler, defaultDistDir } from './http.ts';
 import { Hub } from './hub.ts';
+import { IdentityVerifier, type IdentityOptions } from './identity.ts';
 import { clientAddress, Limits, type LimitOptions } from './limits.ts';
 import { attachSocket } from './outbound.ts';
 import { acceptVisitor } from './visitor-socket.ts';
@@ -49,6 +50,11 @@ export interface ServerOptions {
   clock?: () => number;
   /** How often business hours are re-checked. Default one minute. */
   clockTickMs?: number;
+  /**
+   * `IDENTITY_SECRET` (at least 32 bytes) and `IDENTITY_AUDIENCE` (default `natter`): verify the site's signed
+   * identity tokens; a claim to a user id without one is refused. Unset: identities are taken as sent.
+   */
+  identity?: IdentityOptions;
   /** `INBOX_ORIGIN`: the origin(s) the inbox is served from, comma-separated. Default: this server's own. */
   inboxOrigin?: string;
   /** An agent session ends after this long unused. Default 12 hours. */
@@ -92,6 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Configuration errors first, before anything is opened or listens.
   const hours = parseBusinessHours(options.businessHours);
   const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
+  const identity = options.identity && new IdentityVerifier(options.identity);
   const auth = new TeamAuth({
     dataDir: options.dataDir,
     host,
@@ -134,7 +141,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const address = clientAddress(req);
     const { sendBufferBytes: bytes, slowReaderMs: graceMs } = limits.options;
     attachSocket(socket, { barrier: store, bound: { bytes, graceMs, who: `a visitor at ${address}` } });
-    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs, limits, address });
+    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs, limits, address, identity });
   });
   agents.on('connection', (socket: WebSocket, _req: IncomingMessage, grant: AgentGrant) => {
     socket.on('error', onSocketError);

@@ -26,7 +26,7 @@ import {
 } from './storage.ts';
 
 export const DATABASE_FILE = 'natter.db';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -54,6 +54,15 @@ CREATE TABLE IF NOT EXISTS sessions (
   id              TEXT NOT NULL,
   session         TEXT NOT NULL,          -- stored session, JSON
   UNIQUE (conversation_id, id)
+);
+-- Schema 2: verified customers (one conversation each) and the visitors linked to a customer's conversation.
+CREATE TABLE IF NOT EXISTS customers (
+  customer_id     TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id)
+);
+CREATE TABLE IF NOT EXISTS visitor_links (
+  visitor_id      TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id)
 );
 `;
 
@@ -87,6 +96,8 @@ export class SqliteStorage implements ConversationStorage {
           'ON CONFLICT (conversation_id, id) DO UPDATE SET session = excluded.session',
       ),
       bot: this.#db.prepare('UPDATE conversations SET bot_greeted = ?, bot_quiet = ? WHERE id = ?'),
+      customer: this.#db.prepare('INSERT OR REPLACE INTO customers (customer_id, conversation_id) VALUES (?, ?)'),
+      link: this.#db.prepare('INSERT OR REPLACE INTO visitor_links (visitor_id, conversation_id) VALUES (?, ?)'),
     };
   }
 
@@ -121,6 +132,16 @@ export class SqliteStorage implements ConversationStorage {
         continue;
       }
       conversation.sessions.push(readSession(session.data));
+    }
+    for (const row of this.#db.prepare('SELECT customer_id, conversation_id FROM customers').iterate() as unknown as Iterable<CustomerRow>) {
+      const conversation = byId.get(row.conversation_id);
+      if (conversation) conversation.meta.customerId = row.customer_id;
+      else warn(`Natter store: skipping customer ${row.customer_id} of unknown conversation ${row.conversation_id}.`);
+    }
+    for (const row of this.#db.prepare('SELECT visitor_id, conversation_id FROM visitor_links ORDER BY rowid').iterate() as unknown as Iterable<LinkRow>) {
+      const conversation = byId.get(row.conversation_id);
+      if (conversation) (conversation.visitors ??= []).push(row.visitor_id);
+      else warn(`Natter store: skipping a visitor link to unknown conversation ${row.conversation_id}.`);
     }
     return [...byId.values()];
   }
@@ -162,6 +183,12 @@ export class SqliteStorage implements ConversationStorage {
         break;
       case 'bot':
         changes = s.bot.run(record.bot.greeted ? 1 : 0, record.bot.quiet ? 1 : 0, record.conversationId).changes;
+        break;
+      case 'customer':
+        changes = s.customer.run(record.customerId, record.conversationId).changes;
+        break;
+      case 'link':
+        changes = s.link.run(record.visitorId, record.conversationId).changes;
         break;
     }
     // An update of a conversation that was never created is the store's bug; better loud than lost.
@@ -206,6 +233,14 @@ interface ItemRow {
   conversation_id: string;
   seq: number;
   item: string;
+}
+interface CustomerRow {
+  customer_id: string;
+  conversation_id: string;
+}
+interface LinkRow {
+  visitor_id: string;
+  conversation_id: string;
 }
 interface SessionRow {
   conversation_id: string;

@@ -16,6 +16,8 @@ export interface ConversationMeta {
   /** The visitor's bearer secret: whoever knows it can read and write the conversation. Never sent to anyone. */
   visitorId: string;
   user: WireUser;
+  /** The verified customer (the token's `sub`) whose conversation this is; absent while anonymous. */
+  customerId?: string;
   locale?: string;
   createdAt: number;
   updatedAt: number;
@@ -42,6 +44,8 @@ export interface StoredConversation {
   items: WireItem[];
   sessions: StoredSession[];
   bot: BotState;
+  /** Other visitors linked to it (a verified customer's other devices); their own conversations are retired. */
+  visitors?: string[];
 }
 
 /** One change. A conversation's `create` comes before any other record of it. */
@@ -51,7 +55,11 @@ export type StorageRecord =
   | { type: 'item'; conversationId: string; item: WireItem }
   /** A new session, or a new state of one (same id): the last one per id wins. */
   | { type: 'session'; conversationId: string; session: StoredSession }
-  | { type: 'bot'; conversationId: string; bot: BotState };
+  | { type: 'bot'; conversationId: string; bot: BotState }
+  /** The conversation is verified customer `customerId`'s, theirs on every device. */
+  | { type: 'customer'; conversationId: string; customerId: string }
+  /** Visitor `visitorId` now has conversation `conversationId` (their own earlier one is retired). */
+  | { type: 'link'; conversationId: string; visitorId: string };
 
 export type Warn = (message: string) => void;
 

@@ -9,10 +9,12 @@ import {
   type ClientFrame,
   type ErrorCode,
   type WireAuthor,
+  type WireUser,
 } from '../src/protocol/wire.ts';
 import { lastSeq, type ConversationStore } from './conversation-store.ts';
 import { describeIssues } from './describe-issues.ts';
 import type { Desk, Outcome } from './desk.ts';
+import { claimedSubject, type IdentityVerifier, type Verdict, type VerifiedCustomer } from './identity.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
 import type { Limits } from './limits.ts';
@@ -28,6 +30,8 @@ export interface VisitorContext {
   limits: Limits;
   /** The remote address the limits count this connection by (`clientAddress` in limits.ts). */
   address: string;
+  /** Set with `IDENTITY_SECRET`: a claim to a user id needs the site's signed token. */
+  identity?: IdentityVerifier | undefined;
 }
 
 /** Close codes of the visitor socket (4000–4999 is the range RFC 6455 leaves to applications). */
@@ -36,10 +40,15 @@ export const CLOSE_UNSUPPORTED_VERSION = 4001;
 
 type HelloFrame = Extract<ClientFrame, { type: 'hello' }>;
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
+type IdentifyFrame = Extract<ClientFrame, { type: 'identify' }>;
 
 export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   const { store, hub, desk } = ctx;
   let conversationId: string | undefined;
+  /** The visitor this socket said hello as (a linked visitor's conversation has another visitor's id). */
+  let visitorId: string | undefined;
+  /** Frames that came while a token was being checked: they follow it, in order. */
+  let waiting: unknown[] | undefined;
 
   const helloTimer = setTimeout(() => {
     if (conversationId === undefined) socket.close(CLOSE_NO_HELLO, 'No hello received in time');
@@ -72,17 +81,60 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   /** A frame that stores something may go on; `mayCreate`: it would write an unwritten conversation. */
   const mayWrite = (id: string, mayCreate: boolean, clientId?: string): boolean => guard.write(mayCreate && !store.isWritten(id), clientId);
 
-  const hello = (frame: HelloFrame): void => {
-    if (!guard.hello()) return;
-    let conversation = store.findByVisitor(frame.visitorId);
-    let changed = false;
-    if (!conversation) {
-      conversation = store.create(frame.visitorId, frame.user, frame.locale);
-      changed = true;
-    } else {
-      changed = store.updateMeta(conversation.meta.id, { user: frame.user, locale: frame.locale });
+  /**
+   * What of `user` may be taken (with a secret configured, an id only with the site's token, or when the
+   * conversation is that verified customer's already), and the verified customer if a token vouches for one.
+   * A refused claim is answered with an `unverified` error saying what the site must fix; the rest goes on.
+   */
+  const vet = (
+    user: WireUser | undefined,
+    token: string | undefined,
+    verdict: Verdict | undefined,
+    current: string | undefined,
+  ): { user: WireUser | undefined; customer?: VerifiedCustomer } => {
+    if (!ctx.identity) return { user };
+    const known = current === undefined ? undefined : store.get(current)?.meta.customerId;
+    const { id: claimed, ...rest } = user ?? {};
+    const anonymous = (message: string): { user: WireUser } => {
+      fail('unverified', message);
+      return { user: rest };
+    };
+    if (token !== undefined && verdict) {
+      if (!verdict.ok) return known !== undefined && claimedSubject(token) === known && (claimed ?? known) === known ? { user: rest } : anonymous(verdict.message);
+      if (claimed !== undefined && claimed !== verdict.customer.id) {
+        return anonymous(`The id passed to Natter.identify ("${claimed}") is not the identity token's "sub" ("${verdict.customer.id}"); pass the same user's id and token. The customer goes on anonymously.`);
+      }
+      return { user: { ...rest, ...verdict.customer }, customer: verdict.customer };
     }
-    const id = conversation.meta.id;
+    if (claimed === undefined || claimed === known) return { user: rest };
+    return anonymous(
+      `Natter.identify was given the id "${claimed}" without a valid token, and this server verifies identities: sign a token on your server ` +
+        '(HS256 with IDENTITY_SECRET, "sub" the user\'s id, "exp", "aud") and pass Natter.identify({ id, token }). The customer goes on anonymously.',
+    );
+  };
+
+  /**
+   * The conversation visitor `visitorId` (now in `own`) has as verified `customer`: their own, made theirs if
+   * they have none yet; else the one they began on another device, which `own`'s items join once.
+   */
+  const adoptCustomer = (visitorId: string, own: string, customer: VerifiedCustomer): string => {
+    const mine = store.get(own)!;
+    if (mine.meta.customerId === customer.id) return own;
+    const theirs = store.findByCustomer(customer.id);
+    if (!theirs) {
+      // Another customer's conversation (a shared device without logout) stays theirs: this one starts afresh.
+      const target = mine.meta.customerId === undefined ? own : store.create(visitorId, customer).meta.id;
+      store.claim(target, customer);
+      return target;
+    }
+    const into = theirs.meta.id;
+    const appended = store.link(visitorId, mine.meta.customerId === undefined ? own : into, into);
+    for (const item of appended) hub.broadcastItem(into, item);
+    return into;
+  };
+
+  /** This socket now follows conversation `id` (told with `welcome`); `after`: replay what follows it. */
+  const open = (id: string, changed: boolean, after: number | undefined): void => {
     // A second hello on the same socket is allowed; it simply re-opens (possibly another) conversation.
     if (conversationId !== undefined && conversationId !== id) leave(conversationId);
     conversationId = id;
@@ -96,11 +148,54 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       type: 'welcome',
       v: PROTOCOL_VERSION,
       conversationId: id,
-      seq: lastSeq(conversation),
+      seq: lastSeq(store.get(id)!),
       team: { name: ctx.teamName },
       ...desk.welcome(id),
     });
-    replay(id, frame.after);
+    // Without `after` (another conversation, mid-connection) the client asks for the history itself.
+    if (after !== undefined) replay(id, after);
+  };
+
+  const hello = (frame: HelloFrame, verdict?: Verdict): void => {
+    if (!guard.hello()) return;
+    visitorId = frame.visitorId;
+    let conversation = store.findByVisitor(frame.visitorId);
+    const vetted = vet(frame.user, frame.token, verdict, conversation?.meta.id);
+    let changed = false;
+    if (!conversation) {
+      conversation = store.create(frame.visitorId, vetted.user, frame.locale);
+      changed = true;
+    } else {
+      changed = store.updateMeta(conversation.meta.id, { user: vetted.user, locale: frame.locale });
+    }
+    let id = conversation.meta.id;
+    if (vetted.customer) {
+      const own = id;
+      id = adoptCustomer(frame.visitorId, own, vetted.customer);
+      if (store.updateMeta(id, { user: vetted.user, locale: frame.locale })) changed = true;
+      if (id !== own) {
+        // The client's `after` counted another conversation's items: it gets this one's from the start.
+        open(id, true, 0);
+        return;
+      }
+    }
+    open(id, changed, frame.after);
+  };
+
+  const identify = (id: string, frame: IdentifyFrame, verdict?: Verdict): void => {
+    const vetted = vet(frame.user, frame.token, verdict, id);
+    if (!vetted.customer) {
+      if (store.updateMeta(id, { user: vetted.user })) hub.conversationChanged(id);
+      return;
+    }
+    const target = adoptCustomer(visitorId!, id, vetted.customer);
+    const changed = store.updateMeta(target, { user: vetted.user });
+    if (target === id) {
+      if (changed) hub.conversationChanged(id);
+      return;
+    }
+    hub.conversationChanged(id);
+    open(target, true, undefined);
   };
 
   const send = (id: string, frame: SendFrame): void => {
@@ -138,7 +233,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     fail('invalid_frame', `${type === undefined ? 'Invalid frame' : `Invalid "${type}" frame`}: ${describe}`, clientId);
   };
 
-  const handle = (raw: unknown): void => {
+  const handle = (raw: unknown, verdict?: Verdict): void => {
     if (isRecord(raw) && raw.type === 'hello' && typeof raw.v === 'number' && raw.v !== PROTOCOL_VERSION) {
       fail(
         'unsupported_version',
@@ -154,20 +249,43 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       return;
     }
     const frame = parsed.data;
+    if (verdict === undefined && ctx.identity && (frame.type === 'hello' || frame.type === 'identify') && frame.token !== undefined) {
+      // The check is asynchronous: what comes meanwhile waits, so every frame still applies in order.
+      waiting = [];
+      void ctx.identity.verify(frame.token).then((checked) => {
+        if (socket.readyState !== socket.OPEN) return;
+        const queued = waiting ?? [];
+        waiting = undefined;
+        receive(raw, checked);
+        // A frame among them may start another check: those after it wait for that one.
+        for (const next of queued) receive(next);
+      });
+      return;
+    }
     if (frame.type === 'hello') {
-      hello(frame);
+      hello(frame, verdict);
       return;
     }
     if (conversationId === undefined) {
       fail('not_ready', `Send hello first: "${frame.type}" is only accepted after the server has answered hello with welcome.`);
       return;
     }
+    if (!store.get(conversationId)) {
+      // Retired: this visitor joined a verified customer's conversation on another connection. This one
+      // follows (a fresh welcome; the client syncs from the start), and the frame goes there.
+      const now = visitorId === undefined ? undefined : store.findByVisitor(visitorId);
+      if (!now) {
+        fail('not_ready', 'This conversation is gone: send hello again.');
+        return;
+      }
+      open(now.meta.id, true, undefined);
+    }
     switch (frame.type) {
       case 'send':
         send(conversationId, frame);
         return;
       case 'identify':
-        if (store.updateMeta(conversationId, { user: frame.user })) hub.conversationChanged(conversationId);
+        identify(conversationId, frame, verdict);
         return;
       case 'sync':
         if (guard.replay()) replay(conversationId, frame.after);
@@ -194,6 +312,21 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     }
   };
 
+  /** Handles a frame now, or after the token being checked (`verdict`: this frame's own token's check). */
+  const receive = (raw: unknown, verdict?: Verdict): void => {
+    if (waiting && verdict === undefined) {
+      waiting.push(raw);
+      return;
+    }
+    try {
+      handle(raw, verdict);
+    } catch (error) {
+      // Most likely the disk (full, read-only). Nothing was acknowledged, so the client may retry.
+      console.error('Natter demo: visitor frame failed:', error);
+      fail('internal', 'The server could not handle this frame. Nothing was stored; try again later.');
+    }
+  };
+
   socket.on('message', (data, isBinary) => {
     // The limit first, before the frame is even parsed: refusing a flood must cost next to nothing.
     if (!guard.frame(data, isBinary)) return;
@@ -202,12 +335,6 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       fail('invalid_frame', json.message);
       return;
     }
-    try {
-      handle(json.value);
-    } catch (error) {
-      // Most likely the disk (full, read-only). Nothing was acknowledged, so the client may retry.
-      console.error('Natter demo: visitor frame failed:', error);
-      fail('internal', 'The server could not handle this frame. Nothing was stored; try again later.');
-    }
+    receive(json.value);
   });
 }

@@ -43,6 +43,11 @@ export interface ClientSettings {
    * deleted from the device when Natter loads. Default: kept until `shutdown()` or `consent(false)`.
    */
   retentionDays?: number;
+  /**
+   * The logged-in customer's identity, signed by the site's server (a JWT; see "Verified customers" in the
+   * README), for a page that renders it; the same as `identify({ token })`. Sent, never stored.
+   */
+  userToken?: string;
 }
 
 /** What a {@link NatterClient} is built from: its settings and its ports (storage, journal, tabs). */
@@ -177,7 +182,7 @@ export class NatterClient {
    */
   async identify(user: User): Promise<void> {
     const parsed = userSchema.safeParse(user);
-    if (!parsed.success) throw this.#invalid(`Natter.identify: ${describeIssues(parsed.error.issues)}. Pass { id?, name?, email? } as strings.`);
+    if (!parsed.success) throw this.#invalid(`Natter.identify: ${describeIssues(parsed.error.issues)}. Pass { id?, name?, email?, token? } as strings.`);
     await this.start();
     await this.#conversation.identify(parsed.data);
   }

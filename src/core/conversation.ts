@@ -42,6 +42,8 @@ export class Conversation {
   storage: ConversationStorage = noStorage;
   persistence: Persistence | undefined;
   visitorId: string | undefined;
+  /** The site's signed identity token (`userToken`, `identify({ token })`): in memory only. */
+  token: string | undefined;
   /** Whether this visitor is in storage: nothing is written until the customer writes something. */
   persisted = false;
   meta: ConversationMeta | undefined;
@@ -57,6 +59,7 @@ export class Conversation {
     readonly store: Store<NatterState>,
     readonly events: Emitter<NatterEvents>,
   ) {
+    this.token = options.userToken;
     const send = (frame: OutboundFrame) => this.store.getState().connection === 'open' && options.transport.send(frame);
     this.live = new LiveChat({ store, events, send, warn: (message) => this.warn(message), persistMode: (mode) => this.#persistMode(mode) });
     this.outbox = new Outbox(
@@ -116,13 +119,14 @@ export class Conversation {
     this.outbox.retry(message);
   }
 
-  async identify(user: User): Promise<void> {
+  async identify({ token, ...user }: User): Promise<void> {
     const previous = this.store.getState().user;
     if (previous?.id && user.id && previous.id !== user.id) await this.forget();
     const merged = { ...this.store.getState().user, ...user };
     this.store.setState({ user: merged });
     if (this.persisted) this.saveMeta({ user: merged });
-    this.request({ type: 'identify', user: merged }, false);
+    if (token) this.token = token;
+    this.request({ type: 'identify', user: merged, ...(token && { token }) }, false);
   }
 
   /** Sends a request now, or when the connection is open; `persist` first makes this visitor a stored one. */
@@ -183,6 +187,7 @@ export class Conversation {
     if (tell && visitorId) this.post({ k: 'forget', visitorId });
     this.stop();
     this.visitorId = undefined;
+    this.token = undefined;
     this.persistence = undefined;
     this.persisted = false;
     this.meta = undefined;
@@ -264,7 +269,8 @@ export class Conversation {
       warn: (message) => this.warn(message),
     };
     const user = this.store.getState().user;
-    this.options.transport.open({ visitorId, cursor: this.meta?.cursor ?? null, ...(user && { user }), ...(this.options.locale && { locale: this.options.locale }) }, sink);
+    const token = this.token;
+    this.options.transport.open({ visitorId, cursor: this.meta?.cursor ?? null, ...(user && { user }), ...(token && { token }), ...(this.options.locale && { locale: this.options.locale }) }, sink);
   }
 
   setConnection(connection: ConnectionState): void {

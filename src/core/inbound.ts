@@ -49,6 +49,9 @@ export class Inbound {
         this.#slow = setTimeout(() => c.store.setState({ slowDown: false }), frame.retryInMs ?? SLOW_DOWN_MS);
         return;
       }
+      case 'identity':
+        c.fail(new NatterError('identity', frame.message));
+        return;
       case 'team':
         if (!c.options.teamName) c.store.setState({ teamName: frame.name });
         return;

@@ -39,6 +39,8 @@ export interface TransportOpenOptions {
   /** The latest cursor this transport gave out and the core stored, or `null` for "everything". */
   cursor: string | null;
   user?: User;
+  /** The site's signed identity token, if it gave one (`User.token`); sent, never stored. */
+  token?: string;
   /** The customer's language, such as `en`, `de`, `nl`. */
   locale?: string;
 }
@@ -96,13 +98,15 @@ export type InboundFrame =
    */
   | { type: 'session'; session: SessionInfo | null; restore?: boolean }
   /** Someone on the team started or stopped typing. */
-  | { type: 'typing'; author: Author; typing: boolean };
+  | { type: 'typing'; author: Author; typing: boolean }
+  /** The backend refused the identity the site vouched for; `message` says what the site must fix. */
+  | { type: 'identity'; message: string };
 
 /** What the core hands a transport to send. */
 export type OutboundFrame =
   /** `context`: the site's invitation the message answers (see `Message.context`). */
   | { type: 'message'; clientId: string; text: string; createdAt: number; context?: string }
-  | { type: 'identify'; user: User }
+  | { type: 'identify'; user: User; token?: string }
   /** The customer asks for live chat, or ends it. */
   | { type: 'live'; action: 'start' | 'end' }
   | { type: 'typing'; typing: boolean }

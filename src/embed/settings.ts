@@ -1,4 +1,5 @@
 import { bool, check, int, is, obj, oneOf, opt, str, UNKNOWN } from '../model/check.ts';
+import { token } from '../model/schemas.ts';
 import type { Strings } from '../i18n/en.ts';
 import { MAX_TEXT_LENGTH } from '../protocol/constants.ts';
 import { PERSIST, type Persist } from '../core/client.ts';
@@ -40,6 +41,8 @@ export interface NatterSettings {
   persist?: Persist;
   /** Deletes a stored conversation idle for longer than this many days when the widget loads. */
   retentionDays?: number;
+  /** The logged-in customer's identity token, signed by the site's server (`identify({ token })`). */
+  userToken?: string;
 }
 
 /** For each setting, what it must be: the error message quotes it. */
@@ -53,6 +56,7 @@ const expected: Record<string, string> = {
   mode: '"live", "messaging" or "auto"',
   persist: '"always", "after-consent" or "never"',
   retentionDays: 'a whole number of days, 1 or more',
+  userToken: 'a signed token (JWT) of 1–4096 characters from your server',
 };
 
 const wsUrl = is<string>((value) => {
@@ -74,6 +78,7 @@ const settingsCheck = obj(
     mode: opt(oneOf(['live', 'messaging', 'auto'])),
     persist: opt(oneOf(PERSIST)),
     retentionDays: opt(int(1)),
+    userToken: opt(token),
   },
   true,
 );

@@ -20,11 +20,19 @@ export const author = obj({
   name,
 });
 
+/** A signed identity token (a JWT): 1–4096 characters. */
+export const token = str(1, 4096);
+
 /** An email address: something@domain.tld, at most 200 characters. */
 export const email = str(0, 200, /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address such as ana@example.com');
 
-/** What `identify(user)` accepts. */
-export const user = obj({ id: opt(id), name, email: opt(email) });
+const userFields = { id: opt(id), name, email: opt(email) };
+
+/** Who the customer is, as stored and sent (`wireUser`). */
+export const user = obj(userFields);
+
+/** What `identify(user)` accepts: {@link user} and the site's signed `token`, which is sent and never stored. */
+export const identifyInput = obj({ ...userFields, token: opt(token) });
 
 /** What a system message reports, so a client can say it in the customer's language (see `SystemEvent`). */
 export const systemEvent = obj({
@@ -36,8 +44,8 @@ export const systemEvent = obj({
   score: opt(int(1, 5)),
 });
 
-/** {@link user} with zod's `safeParse` face (as `identify` calls it). */
-export const userSchema = schema(user);
+/** {@link identifyInput} with zod's `safeParse` face (as `identify` calls it). */
+export const userSchema = schema(identifyInput);
 
 /** {@link email} with zod's `safeParse` face (as `leaveEmail` and the away notice call it). */
 export const emailSchema = schema(email);

@@ -80,4 +80,9 @@ export interface User {
   id?: string;
   name?: string;
   email?: string;
+  /**
+   * Proof of who the user is, signed by the site's server (a JWT; see "Verified customers" in the README).
+   * Sent to the backend, never stored on the device.
+   */
+  token?: string;
 }

@@ -68,7 +68,7 @@ export const serverFrames = {
   typing: obj({ type: oneOf(['typing']), typing: bool, author }),
   error: obj({
     type: oneOf(['error']),
-    code: oneOf(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'internal']),
+    code: oneOf(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'unverified', 'internal']),
     message: str(),
     clientId: opt(id),
   }),

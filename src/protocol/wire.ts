@@ -98,6 +98,9 @@ export const wireItem = z.object({
   event: z.optional(wireEvent),
 });
 
+/** A signed identity token: a compact JWT (three base64url parts), at most 4096 characters. */
+export const wireToken = z.string().check(z.minLength(1), z.maxLength(4096));
+
 // ---- client → server ----------------------------------------------------------------------------
 
 /** First frame on every connection: who the visitor is and what they already have. */
@@ -110,6 +113,8 @@ export const helloFrame = z.object({
   after: seq,
   user: z.optional(wireUser),
   locale: z.optional(shortText),
+  /** The site's signed identity token (`identify({ token })`, `userToken`), checked as in {@link identifyFrame}. */
+  token: z.optional(wireToken),
 });
 
 /** A message the visitor wrote. Sending the same `clientId` again never makes a second message. */
@@ -124,7 +129,15 @@ export const sendFrame = z.object({
 });
 
 /** The visitor told us who they are (`Natter.identify`). */
-export const identifyFrame = z.object({ type: z.enum(['identify']), user: wireUser });
+export const identifyFrame = z.object({
+  type: z.enum(['identify']),
+  user: wireUser,
+  /**
+   * The site's server's signed proof of who the customer is (a JWT, see "Verified customers" in the README).
+   * A server that verifies identities takes `user.id` only with it; one that does not ignores it.
+   */
+  token: z.optional(wireToken),
+});
 
 /** Ask again for every item after `after` (sent by a client that noticed a gap). */
 export const syncFrame = z.object({ type: z.enum(['sync']), after: seq });
@@ -214,7 +227,7 @@ export const agentTypingFrame = z.object({ type: z.enum(['typing']), typing: z.b
  */
 export const errorFrame = z.object({
   type: z.enum(['error']),
-  code: z.enum(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'internal']),
+  code: z.enum(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'unverified', 'internal']),
   message: z.string(),
   clientId: z.optional(id),
 });

@@ -20,7 +20,7 @@ export type Relay =
 
 /** Inbound frames of which only the latest matters to a tab that joins. */
 export const LATEST = ['team', 'availability', 'mode', 'session'];
-const INBOUND = ['message', 'ack', 'reject', 'reset', 'slow', 'typing', ...LATEST];
+const INBOUND = ['message', 'ack', 'reject', 'reset', 'slow', 'typing', 'identity', ...LATEST];
 const OUTBOUND = ['message', 'identify', 'live', 'typing', 'rating', 'email', 'handoff', 'resync'];
 const STATES = ['connecting', 'open', 'reconnecting', 'closed'];
 

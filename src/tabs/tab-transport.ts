@@ -94,7 +94,7 @@ export class TabTransport implements Transport {
 
   send(frame: OutboundFrame): boolean {
     // Kept for a handover, as the other transports keep it for their reconnections.
-    if (frame.type === 'identify' && this.#options) this.#options = { ...this.#options, user: frame.user };
+    if (frame.type === 'identify' && this.#options) this.#options = { ...this.#options, user: frame.user, ...(frame.token && { token: frame.token }) };
     const link = this.#link;
     if (this.#direct || link?.isLeader) return this.inner.send(frame);
     if (!link || this.#state !== 'open' || !this.#leader) return false;

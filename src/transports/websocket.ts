@@ -76,7 +76,7 @@ export class WebSocketTransport implements Transport {
   }
 
   send(frame: OutboundFrame): boolean {
-    if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user };
+    if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user, ...(frame.token && { token: frame.token }) };
     if (!this.#ready) return false;
     if (frame.type === 'resync') return this.#sync(true);
     // The core's frames are the protocol's but for two names (`send`, `rate`): see `docs/protocol.md`.
@@ -125,6 +125,7 @@ export class WebSocketTransport implements Transport {
         after: this.#lastSeq,
         ...(hello.user && { user: hello.user }),
         ...(hello.locale && { locale: hello.locale }),
+        ...(hello.token && { token: hello.token }),
       });
       this.#awaitAnswer();
     };
@@ -305,6 +306,7 @@ export class WebSocketTransport implements Transport {
         if (frame.clientId && (frame.code === 'too_long' || frame.code === 'invalid_frame')) {
           sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
         } else if (frame.code === 'rate_limited') sink.frame({ type: 'slow', ...(frame.clientId && { clientId: frame.clientId }) });
+        else if (frame.code === 'unverified') sink.frame({ type: 'identity', message: frame.message });
         else sink.warn(`the server reported ${frame.code}: ${frame.message}`);
         return;
     }

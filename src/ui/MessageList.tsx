@@ -70,9 +70,13 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
   // start at a message's key, so that messages added above or below do not move them.
   const [liveKey, setLiveKey] = useState<string | undefined>(undefined);
   const [firstKey, setFirstKey] = useState<string | undefined>(undefined);
+  /** The key of the message just above the live region when it was anchored. */
+  const above = useRef<string | undefined>(undefined);
   const indexOf = (key: string | undefined) => (key === undefined ? -1 : messages.findIndex((message) => message.key === key));
   let live = indexOf(liveKey);
-  if (live < 0) live = Math.max(0, messages.length - WINDOW);
+  // Messages that came in above it (another conversation's history after a reset) re-anchor it: else they
+  // would stay out of the DOM until the reader scrolled up, in a list too short to scroll.
+  if (live < 0 || (firstKey === undefined && messages[live - 1]?.key !== above.current)) live = Math.max(0, messages.length - WINDOW);
   const start = Math.min(live, Math.max(0, indexOf(firstKey) < 0 ? live : indexOf(firstKey)));
 
   useLayoutEffect(() => {
@@ -87,7 +91,8 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
     if (list && open && atBottom.current) list.scrollTop = list.scrollHeight;
     // After every render, not only on new messages: a card appearing below (the rating, the away notice)
     // shrinks the list, and the newest message must stay in view.
-    if (liveKey === undefined && messages[live]) setLiveKey(messages[live]!.key);
+    above.current = messages[live - 1]?.key;
+    if (messages[live] && messages[live]!.key !== liveKey) setLiveKey(messages[live]!.key);
   });
 
   /** Puts older messages above: from memory while there are, then from storage. */

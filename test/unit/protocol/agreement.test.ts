@@ -9,11 +9,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod/mini';
+import { z } from 'zod/mini';
 import { check, type Infer, type Validator } from '../../../src/model/check';
-import { email, user } from '../../../src/model/schemas';
+import { email, identifyInput, token, user } from '../../../src/model/schemas';
 import { serverFrames } from '../../../src/protocol/server-frames';
-import { serverFrames as zodFrames, wireEmail, wireUser } from '../../../src/protocol/wire';
+import { identifyFrame, serverFrames as zodFrames, wireEmail, wireToken, wireUser } from '../../../src/protocol/wire';
 
 type FrameType = keyof typeof zodFrames;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json } | undefined;
@@ -234,6 +234,41 @@ describe('what identify and leaveEmail take: wire.ts (zod) and model/schemas.ts 
     expect(result.accepted).toBeGreaterThan(20);
     expect(result.refused).toBeGreaterThan(20);
     expectTypeOf<Infer<typeof user>>().toEqualTypeOf<z.infer<typeof wireUser>>();
+  });
+});
+
+describe('the identity token: wire.ts (zod) and model/schemas.ts (browser) agree', () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl';
+  const tokens: unknown[] = [jwt, 'x'.repeat(4095), 'x'.repeat(4096), 'x'.repeat(4097), '😀'.repeat(4096), '😀'.repeat(4097), ...anything, ...near(jwt)];
+
+  it(`on ${tokens.length} tokens, alone and in identify`, () => {
+    const result = disagreements([
+      ...tokens.map((value) => ({ label: `token ${JSON.stringify(value)?.slice(0, 40)}`, value, zod: wireToken, browser: token })),
+      // What identify takes is the identify frame's user and token, side by side.
+      ...tokens.map((value) => ({
+        label: `identify token ${JSON.stringify(value)?.slice(0, 40)}`,
+        value: { id: 'u1', token: value },
+        zod: z.object({ ...wireUser.shape, token: identifyFrame.shape.token }),
+        browser: identifyInput,
+      })),
+    ]);
+    expect(result.found).toEqual([]);
+    expect(result.accepted).toBeGreaterThan(6);
+    expect(result.refused).toBeGreaterThan(20);
+  });
+
+  it('refuse an empty token and one over 4096 characters', () => {
+    expect(check(token, '').ok).toBe(false);
+    expect(check(token, 'x'.repeat(4097)).ok).toBe(false);
+    expect(check(token, jwt).ok).toBe(true);
+    expect(wireToken.safeParse('').success).toBe(false);
+    expect(wireToken.safeParse('x'.repeat(4097)).success).toBe(false);
+  });
+
+  it('know the error code unverified', () => {
+    const frame = { type: 'error', code: 'unverified', message: 'The identity token was refused: it has expired.' };
+    expect(check(serverFrames.error, frame)).toEqual({ ok: true, value: frame });
+    expect(zodFrames.error.safeParse(frame).data).toEqual(frame);
   });
 });
 

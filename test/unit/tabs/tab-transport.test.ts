@@ -52,6 +52,17 @@ describe('one connection for the tabs of a browser', () => {
     expect(follower!.sink.frames.filter((f) => f.type === 'ack')).toEqual([{ type: 'ack', clientId: 'c1', id: 'm1', sentAt: expect.any(Number), order: '0000000000000001' }]);
   });
 
+  it("tells every tab that the backend refused the identity token, and a follower's identify reaches the backend with its token", async () => {
+    const b = start();
+    const tabs = [b.tab(), b.tab()];
+    await until(() => tabs.every((t) => t.sink.last === 'open'));
+    expect(tabs[1]!.transport.send({ type: 'identify', user: { id: 'u1' }, token: 'token-1' })).toBe(true);
+    await until(() => b.backend.received('v1').some((f) => f.type === 'identify'), 'the identify');
+    expect(b.backend.received('v1').find((f) => f.type === 'identify')).toEqual({ type: 'identify', user: { id: 'u1' }, token: 'token-1' });
+    b.backend.deliver('v1', { type: 'identity', message: 'The identity token was refused: it has expired.' });
+    await until(() => tabs.every((t) => t.sink.frames.some((f) => f.type === 'identity')), 'the refusal in every tab');
+  });
+
   it('refuses to send from a follower before it is open (the outbox keeps the frame)', async () => {
     const b = start();
     const leader = b.tab();
@@ -122,6 +133,16 @@ describe('handover', () => {
     expect(b.backend.messages('v1').map((m) => m.text)).toEqual(['before', 'after', 'reply']);
     await settle();
     expect(a!.sink.states).toEqual(['connecting', 'open', 'closed']);
+  });
+
+  it("opens the next leader's connection with the identity token identify gave", async () => {
+    const b = start();
+    const [a, next] = [b.tab(), b.tab()];
+    await until(() => [a, next].every((t) => t!.sink.last === 'open'));
+    next!.transport.send({ type: 'identify', user: { id: 'u1' }, token: 'token-1' });
+    a!.transport.close();
+    await until(() => next!.link().isLeader && next!.sink.last === 'open', 'the next tab to lead');
+    expect(next!.innerOpen.mock.calls[0]![0]).toMatchObject({ visitorId: 'v1', user: { id: 'u1' }, token: 'token-1' });
   });
 
   it('gives a tab that joined while no tab led what the new leader had before', async () => {

@@ -66,6 +66,21 @@ describe('WebSocketTransport', () => {
     transport.close();
   });
 
+  it('says hello with the identity token, sends the one identify carries, and reports unverified as an identity frame', async () => {
+    const received = serve(0, (client, frame) => {
+      if (frame.type === 'identify') client.send(JSON.stringify({ type: 'error', code: 'unverified', message: 'The identity token was refused: it has expired.' }));
+    });
+    const { frames, states, sink } = recorder();
+    const transport = new WebSocketTransport({ url: URL });
+    transport.open({ visitorId: 'v', cursor: null, user: { id: 'u1' }, token: 'token-1' }, sink);
+    await vi.waitFor(() => expect(states).toContain('open'));
+    expect(received[0]).toEqual({ type: 'hello', v: 1, visitorId: 'v', after: 0, user: { id: 'u1' }, token: 'token-1' });
+    expect(transport.send({ type: 'identify', user: { id: 'u1' }, token: 'token-2' })).toBe(true);
+    await vi.waitFor(() => expect(frames).toContainEqual({ type: 'identity', message: 'The identity token was refused: it has expired.' }));
+    expect(received[1]).toEqual({ type: 'identify', user: { id: 'u1' }, token: 'token-2' });
+    transport.close();
+  });
+
   it('sends messages only once open, and maps acks and refusals', async () => {
     const received = serve(0, (client, frame) => {
       if (frame.type !== 'send') return;
