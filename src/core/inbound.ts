@@ -104,7 +104,6 @@ export class Inbound {
    */
   #reset(): void {
     const c = this.conversation;
-    c.warn("the backend's history does not continue this browser's copy; taking the backend's from the start and sending the unsent messages again");
     c.timeline.removeWhere((message) => message.order !== undefined);
     for (const message of c.timeline.list) c.outbox.settle(message.key);
     c.store.setState({ messages: c.timeline.list, hasOlder: false });

@@ -22,7 +22,7 @@ export const de: Strings = {
   failed: 'Senden fehlgeschlagen',
   unreadable: 'Eine Nachricht kann hier nicht angezeigt werden.',
   storageProblem: 'Dieser Chat kann auf diesem Gerät nicht gespeichert werden.',
-  slowDown: 'Einen Moment langsamer bitte – Ihre Nachrichten gehen gleich hinaus.',
+  slowDown: 'Bitte kurz langsamer – Ihre Nachrichten folgen gleich.',
   retry: 'Erneut senden',
   composerLabel: 'Ihre Nachricht',
   composerPlaceholder: 'Schreiben Sie eine Nachricht…',

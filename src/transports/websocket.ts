@@ -250,7 +250,8 @@ export class WebSocketTransport implements Transport {
         if (frame.seq < this.#lastSeq || (this.#conversationId !== undefined && frame.conversationId !== this.#conversationId)) {
           // The backend lost data, or this is another conversation: what this browser holds no longer
           // continues the server's history. The core drops its copy and takes the history from the start.
-          sink.warn(`the server has ${frame.seq} items in conversation ${frame.conversationId}, this browser ${this.#lastSeq} in ${this.#conversationId ?? 'it'}; starting over from the server's`);
+          // The core drops its copy and keeps the unsent messages: said once, here, for developers.
+          sink.warn(`the server's conversation ${frame.conversationId} (${frame.seq} items) does not continue this browser's (${this.#lastSeq}); starting over from the server's`);
           this.#lastSeq = 0;
           sink.frame({ type: 'reset' });
           this.#sync(false);
