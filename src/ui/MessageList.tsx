@@ -77,6 +77,9 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
   // Messages that came in above it (another conversation's history after a reset) re-anchor it: else they
   // would stay out of the DOM until the reader scrolled up, in a list too short to scroll.
   if (live < 0 || (firstKey === undefined && messages[live - 1]?.key !== above.current)) live = Math.max(0, messages.length - WINDOW);
+  // At the bottom, the live region keeps only the newest: a burst of 500 puts the newest WINDOW in the DOM,
+  // not 500 (one frame of 50 ms layout), and the others leave from its top, which is never announced.
+  else if (atBottom.current && firstKey === undefined && messages.length - live > WINDOW * 2) live = messages.length - WINDOW;
   const start = Math.min(live, Math.max(0, indexOf(firstKey) < 0 ? live : indexOf(firstKey)));
 
   useLayoutEffect(() => {

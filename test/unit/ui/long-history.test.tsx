@@ -1,4 +1,11 @@
-import { fireEvent } from '@testing-library/preact';
+import { fireEvent, render } from '@testing-library/preact';
+import { strings } from '../../../src/i18n/index';
+import type { Message } from '../../../src/model/types';
+import { createNatter } from '../../../src/natter';
+import { MemoryTransport } from '../../../src/transports/memory';
+import { MemoryBackend } from '../../../src/transports/memory-backend';
+import { createDates } from '../../../src/ui/dates';
+import { MessageList } from '../../../src/ui/MessageList';
 import { describe, expect, it } from 'vitest';
 import { History } from '../../../src/storage/history';
 import { memoryKeyValue } from '../../../src/storage/kv';
@@ -42,5 +49,24 @@ describe('a long history', () => {
     expect(numbers.at(-1)).toBe(1000);
     // The order is the stored order, without a gap.
     expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+  });
+
+  it('puts only a window of a burst of 500 in the DOM while the reader is at the bottom, all in the live region', () => {
+    const message = (i: number): Message => ({ key: `k${i}`, id: `k${i}`, author: { role: 'agent', name: 'Alex' }, text: `message ${i}`, createdAt: i, sentAt: i, order: String(i).padStart(16, '0'), status: 'sent' });
+    const ui = { client: createNatter({ transport: new MemoryTransport(new MemoryBackend()), storage: 'memory' }), strings: strings('en'), dates: createDates('en') };
+    const list = (count: number) => <MessageList ui={ui} messages={Array.from({ length: count }, (_, i) => message(i + 1))} connection="open" ready open onReply={() => {}} />;
+    const { container, rerender } = render(list(100));
+    // Every node the DOM ever held, render by render: a scroll event shrinking it later is too late, the
+    // browser has laid it all out by then.
+    let most = 0;
+    const observer = new MutationObserver(() => (most = Math.max(most, container.querySelectorAll('[data-testid="message"]').length)));
+    observer.observe(container, { childList: true, subtree: true });
+    rerender(list(600)); // the burst, in one frame's render
+    observer.disconnect();
+    const shown = [...container.querySelectorAll('[role="log"] [data-testid="message"]')].map((node) => node.querySelector('.bubble')!.textContent);
+    expect(Math.max(most, shown.length)).toBeLessThanOrEqual(120); // it was 560
+    expect(shown.at(-1)).toBe('message 600');
+    expect(shown).toEqual(shown.map((_, i) => `message ${601 - shown.length + i}`));
+    expect(container.querySelectorAll('[data-testid="message"]')).toHaveLength(shown.length); // none outside the log
   });
 });
