@@ -53,7 +53,10 @@ export class Inbound {
         c.fail(new NatterError('identity', frame.message));
         return;
       case 'team':
-        if (!c.options.teamName) c.store.setState({ teamName: frame.name });
+        if (c.options.teamName) return;
+        c.store.setState({ teamName: frame.name });
+        // Kept with the conversation: a reload with the backend unreachable still shows whose chat this is.
+        if (c.meta?.teamName !== frame.name) c.saveMeta({ teamName: frame.name });
         return;
       default:
         return c.live.receive(frame);

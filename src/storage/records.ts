@@ -81,6 +81,8 @@ const meta = obj({
   /** Added within format 2: older format-2 records have none (and an older tab drops it when it rewrites the meta). */
   lastActiveAt: opt(time),
   mode: opt(modeRecord),
+  /** Added within format 2, like `lastActiveAt`. */
+  teamName: opt(str(0, 200)),
 });
 
 /** Facts about one visitor's conversation, format 1 or 2 (format 1 has `lastReadAt` instead of `readOrder`/`unread`). */
