@@ -190,7 +190,8 @@ export class MemoryBackend {
         else if (conversation.session && conversation.session.state !== 'ended') this.end(visitorId, 'visitor');
         return;
       case 'rating':
-        if (conversation.session?.id === frame.sessionId) this.#setSession(visitorId, { ...conversation.session, rated: true });
+        // As the reference backend does: the thanks goes into the conversation.
+        if (conversation.session?.id === frame.sessionId) this.#setSession(visitorId, { ...conversation.session, rated: true }, { kind: 'rated', score: frame.score });
         return;
       case 'handoff':
         if (this.#availability.agents && this.#availability.open) {
