@@ -13,6 +13,8 @@ const MAX_TEXT_LENGTH = 4000;
 /** The server closes the agent socket with this code when the agent's sign-in ended. */
 const CLOSE_SIGNED_OUT = 4401;
 const NAME_KEY = 'natter-inbox-name';
+/** Where the inbox keeps "Away": a reload comes back away, without announcing the agent available first. */
+const AWAY_KEY = 'natter-inbox-away';
 /** Our "typing" is repeated at most this often while the agent types… */
 const TYPING_REPEAT_MS = 3000;
 /** …and "stopped" follows this long after the last keystroke. */
@@ -56,8 +58,8 @@ const ui = {
 
 const state = {
   name: initialName(),
-  /** What the agent chose; re-announced in every hello so a reconnect does not flip it. */
-  available: true,
+  /** What the agent chose; re-announced in every hello so a reconnect (or a reload) does not flip it. */
+  available: !storedAway(),
   connected: false,
   /** @type {Map<string, {meta: any, items: any[]}>} */
   conversations: new Map(),
@@ -274,6 +276,14 @@ function select(id) {
   ui.input.focus();
 }
 
+function storedAway() {
+  try {
+    return localStorage.getItem(AWAY_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
 function initialName() {
   const fromQuery = new URLSearchParams(location.search).get('name')?.trim();
   if (fromQuery) return fromQuery.slice(0, 200);
@@ -302,6 +312,12 @@ function rename() {
 
 function toggleAvailability() {
   state.available = !state.available;
+  try {
+    if (state.available) localStorage.removeItem(AWAY_KEY);
+    else localStorage.setItem(AWAY_KEY, '1');
+  } catch {
+    // Storage may be off: "Away" still holds for this page and its reconnections.
+  }
   sendFrame({ type: 'status', available: state.available });
   render();
 }
