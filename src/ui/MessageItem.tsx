@@ -46,7 +46,7 @@ export function timeOf(message: Message): number {
 export function MessageItem({ ui: { client, strings, dates }, message, connection, first, latest }: Props) {
   if (message.unreadable) {
     return (
-      <div class="msg msg--system" data-testid="message" data-role="system" data-natter-unreadable="">
+      <div class="msg msg--system" data-testid="message" data-key={message.key} data-role="system" data-natter-unreadable="">
         <div class="body">
           <div class="bubble">{strings.unreadable}</div>
         </div>
@@ -62,7 +62,7 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
   // The visitor's side and notices are told apart by place; screen readers still hear who wrote.
   const nameVisible = first && team;
   const item = (
-    <div class={`msg msg--${role}`} data-testid="message" data-role={role} data-status={status}>
+    <div class={`msg msg--${role}`} data-testid="message" data-key={message.key} data-role={role} data-status={status}>
       {team && <Avatar name={first ? (name ?? (role === 'bot' ? strings.bot : strings.agent)) : undefined} />}
       <div class="body">
         {(author || role === 'bot') && (

@@ -37,18 +37,36 @@ describe('a long history', () => {
     // happy-dom lays nothing out: a tall list, scrolled to its top.
     Object.defineProperty(log, 'scrollHeight', { get: () => 100 * t.messages().length, configurable: true });
     Object.defineProperty(log, 'clientHeight', { get: () => 500, configurable: true });
-    // Scrolling to the top: 40 more from memory each time, then pages from storage.
-    for (let i = 0; i < 6; i++) {
-      const before = t.messages().length;
+    const numbers = () => t.messages().map((m) => Number(/^message (\d+)$/.exec(m.querySelector('.bubble')!.textContent!)![1]));
+    // Scrolling to the top: 40 older each time, from memory (the newest 200 were read), then pages of 40 from storage.
+    for (let i = 0; i < 8; i++) {
+      const oldest = numbers()[0]!;
       log.scrollTop = 0;
       fireEvent.scroll(log);
-      await until(() => t.messages().length > before, `more messages (round ${i + 1})`);
+      await until(() => numbers()[0]! < oldest, `older messages (round ${i + 1})`);
+      // Never more than a bounded window in the DOM, however far back the reader goes.
+      expect(t.messages().length).toBeLessThanOrEqual(180 + 60);
     }
     expect(t.client.getState().messages.length).toBeGreaterThan(200);
-    const numbers = t.messages().map((m) => Number(/^message (\d+)$/.exec(m.querySelector('.bubble')!.textContent!)![1]));
-    expect(numbers.at(-1)).toBe(1000);
-    // The order is the stored order, without a gap.
-    expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+    const far = numbers();
+    expect(far[0]).toBe(641); // 901, 861, 821, 801 (the first in memory), then 761 … 641 from storage
+    expect(far.at(-1)).toBe(1000); // the live region keeps the newest
+    // Each block is in the stored order, without a gap inside it: the older block, then the newest 60.
+    const split = far.findIndex((n, i) => i > 0 && n !== far[i - 1]! + 1);
+    expect(far.slice(0, split)).toEqual(far.slice(0, split).map((_, i) => far[0]! + i));
+    expect(far.slice(split)).toEqual(Array.from({ length: 60 }, (_, i) => 941 + i));
+    // Coming back down: the older block slides towards the newest until there is no gap left.
+    const gap = () => t.widget.root.querySelector<HTMLElement>('.gap');
+    for (let i = 0; i < 20 && gap(); i++) {
+      Object.defineProperty(gap()!, 'offsetTop', { value: 0, configurable: true });
+      log.scrollTop = 1000;
+      fireEvent.scroll(log);
+      await until(() => !gap() || numbers()[0]! > far[0]! + 40 * i, `the block sliding down (round ${i + 1})`);
+    }
+    expect(gap()).toBeNull();
+    const back = numbers();
+    expect(back).toEqual(back.map((_, i) => back[0]! + i));
+    expect(back.at(-1)).toBe(1000);
   });
 
   it('puts only a window of a burst of 500 in the DOM while the reader is at the bottom, all in the live region', () => {
