@@ -60,11 +60,17 @@ export class Component {
     return new Promise((resolve, reject) => this.#connect(resolve, reject));
   }
 
-  stop(): void {
+  /** Closes the stream after what was sent so far (waiting up to a second for the server), and stays closed. */
+  async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#retry);
-    this.#socket?.end('</stream:stream>');
-    this.#socket?.destroy();
+    const socket = this.#socket;
+    if (!socket || socket.destroyed) return;
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.end('</stream:stream>');
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    await closed;
+    clearTimeout(timer);
   }
 
   /** Sends a stanza (its `from` must be in the component's domain); dropped with a log line while offline. */

@@ -7,7 +7,7 @@
 import type { Component } from './component.ts';
 import { isSelfPresence, joinRoom, configureRoom, occupantJid, ROUTER_NICK } from './muc.ts';
 import { bareJid, parseJid } from './names.ts';
-import type { XmlElement } from './xml.ts';
+import { el, type XmlElement } from './xml.ts';
 
 export interface Occupant {
   nick: string;
@@ -60,6 +60,14 @@ export class Rooms {
       state.ready = undefined;
       state.occupants.clear();
       this.ensure(room, name).catch((error: unknown) => this.#log(`XMPP router: could not re-enter ${room}: ${(error as Error).message}`));
+    }
+  }
+
+  /** Leaves every room (the router is stopping), so occupants see it go. */
+  leaveAll(): void {
+    for (const [room, state] of this.#rooms) {
+      if (state.ready) this.#component.send(el('presence', { type: 'unavailable', from: this.#component.domain, to: `${room}/${ROUTER_NICK}` }));
+      state.ready = undefined;
     }
   }
 

@@ -47,6 +47,8 @@ export interface RouterOptions {
 export interface RunningRouter {
   readonly component: Component;
   readonly store: ConversationStore;
+  /** Agents available for chats now (bare JIDs). */
+  availableAgents(): string[];
   stop(): Promise<void>;
 }
 
@@ -105,7 +107,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   try {
     await component.start();
   } catch (error) {
-    component.stop();
+    await component.stop();
     desk.stop();
     store.close();
     throw error;
@@ -113,8 +115,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   return {
     component,
     store,
+    availableAgents: () => presence.available(),
     async stop() {
-      component.stop();
+      rooms.leaveAll();
+      await component.stop();
       desk.stop();
       store.flush();
       store.close();

@@ -53,8 +53,18 @@ export class XmppClient {
     return client;
   }
 
-  /** A connected, logged-in client; registers the account first when `register` is set. */
-  static async login(url: string, domain: string, username: string, password: string, options: { register?: boolean; resource?: string } = {}): Promise<XmppClient> {
+  /**
+   * A connected, logged-in client; registers the account first when `register` is set. It then sends initial
+   * presence (unless `presence: false`): a server delivers messages addressed to the bare account (the
+   * router's pushes, invitations) only to resources that are available.
+   */
+  static async login(
+    url: string,
+    domain: string,
+    username: string,
+    password: string,
+    options: { register?: boolean; resource?: string; presence?: boolean } = {},
+  ): Promise<XmppClient> {
     if (options.register) {
       const registering = await XmppClient.connect(url, domain);
       await registering.register(username, password);
@@ -62,6 +72,7 @@ export class XmppClient {
     }
     const client = await XmppClient.connect(url, domain);
     await client.auth(username, password, options.resource);
+    if (options.presence !== false) client.send(el('presence'));
     return client;
   }
 

@@ -27,6 +27,7 @@ export class RouterFixture {
   readonly logs: string[] = [];
   router: RunningRouter | undefined;
   readonly #clients: XmppClient[] = [];
+  readonly #registered = new Set<string>();
 
   agentJid(name: string): string {
     return `${name}@${this.prosody.domain}`;
@@ -62,21 +63,25 @@ export class RouterFixture {
   }
 
   /** A registered, logged-in account. */
-  async login(username: string, password: string, register = true): Promise<XmppClient> {
+  async login(username: string, password: string, register = !this.#registered.has(username)): Promise<XmppClient> {
     const client = await XmppClient.login(this.prosody.websocketUrl, this.prosody.domain, username, password, { register });
+    this.#registered.add(username);
     this.#clients.push(client);
     return client;
   }
 
-  async visitor(secret: string, register = true): Promise<XmppClient> {
+  async visitor(secret: string): Promise<XmppClient> {
     const { username, password } = visitorAccount(secret);
-    return this.login(username, password, register);
+    return this.login(username, password);
   }
 
   /** An agent, logged in and available to the router (directed presence). */
   async agent(name: string): Promise<XmppClient> {
     const client = await this.login(name, `password-of-${name}`);
     client.send(el('presence', { to: this.prosody.router }));
+    // The presence reaches the router on another stream than the test's next stanza: wait until it counts.
+    for (let i = 0; i < 100 && !this.router?.availableAgents().includes(this.agentJid(name)); i++) await new Promise((r) => setTimeout(r, 20));
+    if (!this.router?.availableAgents().includes(this.agentJid(name))) throw new Error(`the router did not see ${name}'s presence`);
     return client;
   }
 

@@ -38,7 +38,7 @@ test("hello creates the visitor's members-only, persistent, archived, hidden roo
 test('a second hello (another tab) gets the same room, and the visitor stays a member', async () => {
   const tab1 = await f.visitor('secret-two');
   const first = await f.hello(tab1);
-  const tab2 = await f.visitor('secret-two', false);
+  const tab2 = await f.visitor('secret-two');
   const second = await f.hello(tab2);
   expect(second.room).toBe(first.room);
   await enterRoom(tab2, String(second.room), 'Visitor');
