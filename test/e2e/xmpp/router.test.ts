@@ -108,3 +108,20 @@ test('requests from non-visitors are refused and logged; malformed frames get an
   const bad = await visitor.iq(el('iq', { type: 'set', to: f.prosody.router }, el('frame', { xmlns: 'urn:natter:router:0' }, '{not json')));
   expect(frameJson(bad)).toMatchObject({ type: 'error', code: 'invalid_frame', message: 'the frame is not JSON' });
 });
+
+test('identify is stored; handoff with nobody available goes to the inbox with a system line, and quiets the bot', async () => {
+  const visitor = await f.visitor('secret-handoff');
+  const { room } = (await f.hello(visitor)) as { room: string };
+  await enterRoom(visitor, room, 'Visitor');
+  expect(await f.request(visitor, { type: 'identify', user: { name: 'Chris', email: 'chris@example.com' } })).toEqual({ type: 'ok' });
+  expect(f.router!.store.findByVisitor(visitor.jid.split('/')[0]!)?.meta.user).toEqual({ name: 'Chris', email: 'chris@example.com' });
+  expect(await f.request(visitor, { type: 'handoff' })).toEqual({ type: 'ok' });
+  const line = await visitor.waitFor(isRoomMessage(room, (body) => body === 'A person will reply here as soon as possible'), { what: 'handoff line' });
+  expect(frameJson(line, 'natter')).toEqual({ author: { role: 'system' }, event: { kind: 'handoff', to: 'messaging' } });
+  visitor.send(roomMessage(room, 'h-1', 'What about shipping?'));
+  await visitor.waitFor(isRoomMessage(room, (body) => body === 'What about shipping?'), { what: 'reflection' });
+  // The bot stays quiet until an agent has replied, as on the reference backend.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const fromNatter = visitor.received.filter(isRoomMessage(room, (_body, s) => s.attrs.from === `${room}/Natter`));
+  expect(fromNatter.map((s) => s.childText('body'))).toEqual(['A person will reply here as soon as possible']);
+});
