@@ -3,8 +3,8 @@
  * `jabber:component:accept`, and the handshake `sha1(streamId + secret)`. The server then routes every
  * stanza for the component's domain here, and takes any stanza the component sends from that domain.
  *
- * It reconnects by itself (1 s, doubling to 30 s) and calls `onOnline` after every handshake, so the router
- * can rejoin its rooms. IQs get an answer or a timeout; nothing waits for ever.
+ * It reconnects by itself (1 s, doubling to 30 s; to the next endpoint, so a cluster node going down moves the
+ * router to another) and calls `onOnline` after every handshake, so the router can rejoin its rooms. IQs get an answer or a timeout; nothing waits for ever.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
@@ -12,8 +12,8 @@ import { el, type XmlElement } from './xml.ts';
 import { XmlParser } from './xml-parser.ts';
 
 export interface ComponentOptions {
-  host: string;
-  port: number;
+  /** The server's component listeners, tried in turn (one per cluster node): on a drop the next one is used. */
+  endpoints: Array<{ host: string; port: number }>;
   /** The component's domain, e.g. `router.example.com`. */
   domain: string;
   secret: string;
@@ -37,6 +37,7 @@ export class Component {
   #online = false;
   #stopped = false;
   #retryMs = 1000;
+  #endpoint = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
   readonly #pending = new Map<string, { resolve: (iq: XmlElement) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
@@ -98,7 +99,8 @@ export class Component {
 
   #connect(resolve?: () => void, reject?: (error: Error) => void): void {
     const o = this.#o;
-    const socket = connect(o.port, o.host);
+    const { host, port } = o.endpoints[this.#endpoint % o.endpoints.length]!;
+    const socket = connect(port, host);
     this.#socket = socket;
     socket.setEncoding('utf8');
     let authenticated = false;
@@ -114,7 +116,7 @@ export class Component {
             authenticated = true;
             this.#online = true;
             this.#retryMs = 1000;
-            o.log(`XMPP router: connected as ${o.domain} to ${o.host}:${o.port}`);
+            o.log(`XMPP router: connected as ${o.domain} to ${host}:${port}`);
             resolve?.();
             this.onOnline();
           } else {
@@ -159,8 +161,10 @@ export class Component {
     }
     if (this.#stopped) return clearInterval(this.#keepAlive);
     if (wasAuthenticated) this.#o.log('XMPP router: disconnected; reconnecting');
-    this.#retry = setTimeout(() => this.#connect(), this.#retryMs);
-    this.#retryMs = Math.min(30_000, this.#retryMs * 2);
+    this.#endpoint++;
+    // A drop after a working connection: try the next endpoint at once; failures back off.
+    this.#retry = setTimeout(() => this.#connect(), wasAuthenticated ? 100 : this.#retryMs);
+    if (!wasAuthenticated) this.#retryMs = Math.min(30_000, this.#retryMs * 2);
   }
 
   #dispatch(stanza: XmlElement): void {

@@ -2,8 +2,9 @@
  * `node demo/xmpp/router.ts`: the Natter routing service for an XMPP server (docs/xmpp.md), configured
  * from the environment:
  *
- *     XMPP_COMPONENT_HOST   the server's address (default 127.0.0.1)
- *     XMPP_COMPONENT_PORT   its component port (Prosody's default 5347)
+ *     XMPP_COMPONENT_HOST   the server's address (default 127.0.0.1); on a cluster, every node's, comma-separated,
+ *                           each `host` or `host:port` — the router moves to the next when its node goes
+ *     XMPP_COMPONENT_PORT   the component port where a host names none (Prosody's default 5347)
  *     XMPP_COMPONENT_DOMAIN the router's domain, e.g. router.example.com
  *     XMPP_COMPONENT_SECRET the component secret in the server's configuration
  *     XMPP_VISITORS         the visitors' host (default: the router's domain without its first label)
@@ -37,9 +38,15 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv): RouterOptions {
   if (reply !== undefined && !(Number.isSafeInteger(reply) && reply >= 0)) throw configError(`REPLY_MINUTES must be a whole number of minutes, got "${env.REPLY_MINUTES}".`);
   const bot = (env.BOT ?? 'on').trim().toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0', ''].includes(bot)) throw configError(`BOT must be "on" or "off", got "${env.BOT}".`);
+  const endpoints = (env.XMPP_COMPONENT_HOST?.trim() || '127.0.0.1').split(',').map((entry) => {
+    const match = /^\s*([^\s:]+)(?::(\d{1,5}))?\s*$/.exec(entry);
+    if (!match) throw configError(`XMPP_COMPONENT_HOST: "${entry}" is not a host or host:port.`);
+    return { host: match[1]!, port: match[2] === undefined ? port : Number(match[2]) };
+  });
   const options: RouterOptions = {
-    componentHost: env.XMPP_COMPONENT_HOST?.trim() || '127.0.0.1',
-    componentPort: port,
+    componentHost: endpoints[0]!.host,
+    componentPort: endpoints[0]!.port,
+    moreEndpoints: endpoints.slice(1),
     domain: required(env, 'XMPP_COMPONENT_DOMAIN', 'router.example.com'),
     secret: required(env, 'XMPP_COMPONENT_SECRET', '<the component_secret in the server configuration>'),
     rooms: required(env, 'XMPP_ROOMS', 'rooms.example.com'),

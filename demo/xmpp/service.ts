@@ -23,6 +23,8 @@ export interface RouterOptions {
   /** The server's component port (XEP-0114), on `componentHost` (default 127.0.0.1). */
   componentHost?: string;
   componentPort: number;
+  /** More component listeners (other cluster nodes), tried in turn after the first. */
+  moreEndpoints?: Array<{ host: string; port: number }>;
   /** The router's domain, e.g. `router.example.com`, and its secret, as in the server's configuration. */
   domain: string;
   secret: string;
@@ -58,7 +60,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
   const teamName = options.teamName ?? DEFAULT_TEAM_NAME;
   const names = new Names(options.visitors ?? options.domain.replace(/^[^.]+\./, ''), options.rooms);
-  const component = new Component({ host: options.componentHost ?? '127.0.0.1', port: options.componentPort, domain: options.domain, secret: options.secret, log });
+  const endpoints = [{ host: options.componentHost ?? '127.0.0.1', port: options.componentPort }, ...(options.moreEndpoints ?? [])];
+  const component = new Component({ endpoints, domain: options.domain, secret: options.secret, log });
   const store = ConversationStore.open(options.dataDir, log);
   const presence = new AgentPresence(options.agents);
   const roomOf = (conversationId: string): string | undefined => {
