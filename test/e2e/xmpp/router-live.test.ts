@@ -96,6 +96,10 @@ test('with the router stopped, visitor and agent still write and read in the roo
   await visitor.waitFor(isRoomMessage(room, (body) => body === 'Yes, still here.'), { what: 'agent message, router down' });
   const archived = (await visitor.mam(room)).items.map((item) => item.message.childText('body'));
   expect(archived.slice(-2)).toEqual(['Still there?', 'Yes, still here.']);
+  // Nobody speaks as the router or as the visitor, even while they are out: those nicks are reserved.
+  const second = await f.login('ben', 'password-of-ben');
+  await expect(enterRoom(second, room, 'Natter')).rejects.toThrow('conflict');
+  await expect(enterRoom(second, room, 'Visitor')).rejects.toThrow('conflict');
 
   await f.startRouter(['ana', 'ben', 'cy']);
   expect(await f.hello(visitor)).toMatchObject({ type: 'welcome', room });
