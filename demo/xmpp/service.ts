@@ -100,7 +100,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
   const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, log });
   const requests = new Requests({ component, names, store, desk, rooms, teamName, dispatch: () => assigner.dispatch(), log });
-  component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, log });
+  component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
   component.onOnline = () => {
     presence.clear();
     rooms.rejoinAll(teamName);
