@@ -106,6 +106,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     rooms.rejoinAll(teamName);
     // Agents subscribed to the router answer a probe with their presence; the others send it again themselves.
     for (const agent of presence.agents()) component.send(el('presence', { type: 'probe', from: component.domain, to: agent }));
+    // Whoever has not answered by then is gone: visitors hear it if that changes availability.
+    setTimeout(() => desk.refreshAvailability(), 5000).unref();
   };
   try {
     await component.start();
