@@ -3,7 +3,7 @@
  * ejabberd 23.01, Mnesia). A visitor on node A and an agent on node B chat through a room the router made;
  * then node A stops: the router moves to B, the visitor reconnects to B, and the room's history is intact
  * and writable. `CLUSTER_DB=pgsql` puts both nodes on one PostgreSQL (Debian's postgresql-15 and
- * erlang-p1-pgsql), as production would. Not part of `npm test` (it needs ejabberd, and 20–45 s).
+ * erlang-p1-pgsql), as production would. `npm test` runs it on Mnesia (test/e2e/xmpp/cluster.test.ts).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
