@@ -34,6 +34,7 @@ export class Inbound {
         const message = c.timeline.get(frame.clientId);
         if (!message) return c.warn(`ignored a refusal for unknown message ${frame.clientId}`);
         c.outbox.settle(frame.clientId);
+        c.uploads.refused(frame.clientId);
         c.update({ ...message, status: 'failed', rejected: true, error: frame.reason });
         c.fail(new NatterError('transport', `Natter: the server refused a message (${frame.reason}).`));
         return;
@@ -52,6 +53,10 @@ export class Inbound {
       case 'identity':
         c.fail(new NatterError('identity', frame.message));
         return;
+      case 'slot':
+        return void c.uploads.granted(frame.clientId, frame.put, frame.get);
+      case 'files':
+        return c.store.setState({ files: { maxBytes: frame.maxBytes, types: frame.types } });
       case 'team':
         if (!c.options.teamName) c.store.setState({ teamName: frame.name });
         return;
@@ -80,6 +85,7 @@ export class Inbound {
       ...(inbound.quickReplies?.length && { quickReplies: inbound.quickReplies }),
       ...(inbound.event && { event: inbound.event }),
       ...(inbound.unreadable && { unreadable: true }),
+      ...(inbound.file && { file: inbound.file }),
     };
     if (inbound.clientId) c.outbox.settle(inbound.clientId);
     if (message.author.role !== 'visitor' && c.store.getState().typing) c.store.setState({ typing: undefined });

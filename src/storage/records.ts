@@ -36,6 +36,16 @@ const messageFields = {
   quickReplies: opt(arr(text)),
   event: opt(systemEvent),
   context: opt(text),
+  file: opt(
+    obj({
+      name: text,
+      size: num(0),
+      type: text,
+      url: opt(text),
+      // By its face, not `instanceof`: a Blob read back from storage may come from another realm (a test's Node).
+      blob: opt(is<Blob>((v) => typeof (v as Blob | null)?.slice == 'function', 'must be a Blob')),
+    }),
+  ),
 };
 
 /** One message of the timeline, format 2. */
