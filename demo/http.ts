@@ -164,6 +164,9 @@ const routes = new Map<string, Route>(Object.entries({
   '/inbox-list.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox-list.js')));
   },
+  '/inbox-files.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-files.js')));
+  },
   '/inbox-thread.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox-thread.js')));
   },
