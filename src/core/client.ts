@@ -175,7 +175,7 @@ export class NatterClient {
     await this.start();
     const limits = this.#store.getState().files;
     const problem = fileProblem(file, limits);
-    if (problem) throw this.#invalid(`Natter.sendFile: ${problem === 'none' ? 'the backend takes no files' : problem === 'empty' ? 'the file is empty' : problem === 'size' ? `the file has ${file.size} bytes; the limit is ${limits!.maxBytes}` : `the backend does not take files of type "${file.type}"`}.`);
+    if (problem) throw this.#invalid(`Natter.sendFile: file refused (${problem}); state.files says what the backend takes.`);
     const text = fileName(name);
     return this.#conversation.send({ clientId: nanoid(), text, createdAt: Date.now() }, { name: text, size: file.size, type: file.type, blob: file });
   }

@@ -10,9 +10,8 @@ import type { Conversation } from './conversation.ts';
  * only means asking for the slot again (the backend answers the same one for the same client id).
  */
 export class Uploads {
-  /** Uploads this tab started, by message key: aborting one cancels it. */
-  readonly #running = new Map<string, AbortController>();
-  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Uploads this tab started, by message key: aborting one cancels it; its timer waits for the slot. */
+  readonly #running = new Map<string, [AbortController, ReturnType<typeof setTimeout>]>();
 
   constructor(readonly conversation: Conversation) {}
 
@@ -21,32 +20,30 @@ export class Uploads {
     const c = this.conversation;
     const { file, key } = message;
     if (this.#running.has(key)) return true;
-    const sent = c.options.transport.upload && c.transmit({ type: 'slot', clientId: message.clientId ?? key, name: file!.name, size: file!.size, mediaType: file!.type });
-    if (!sent) return false;
-    this.#running.set(key, new AbortController());
-    this.#progress(key, 0);
+    if (!c.options.transport.upload || !c.transmit({ type: 'slot', clientId: key, name: file!.name, size: file!.size, mediaType: file!.type })) return false;
     // A slot that does not come (lost on the way) must not hold the message for ever.
-    this.#timers.set(key, setTimeout(() => this.#failed(key, 'no slot from the server in time'), c.options.ackTimeoutMs ?? 10_000));
+    this.#running.set(key, [new AbortController(), setTimeout(() => this.#failed(key, 'no slot in time'), c.options.ackTimeoutMs ?? 1e4)]);
+    this.#progress(key, 0);
     if (message.status === 'failed') c.update({ ...message, status: 'sending', error: undefined });
     return true;
   }
 
   /** The backend granted a slot: the bytes go there, then the message goes out. */
-  async granted(clientId: string, put: string | undefined, get: string): Promise<void> {
+  async granted(key: string, put: string | undefined, get: string): Promise<void> {
     const c = this.conversation;
-    const abort = this.#running.get(clientId);
-    clearTimeout(this.#timers.get(clientId));
-    const message = c.timeline.get(clientId);
+    const [abort, timer] = this.#running.get(key) ?? [];
+    clearTimeout(timer);
+    const blob = c.timeline.get(key)?.file?.blob;
     // Another tab's upload, or one cancelled: nothing for this tab to do.
-    if (!abort || !message?.file?.blob) return;
+    if (!abort || !blob) return;
     try {
-      if (put) await c.options.transport.upload!(put, message.file.blob, (fraction) => this.#progress(clientId, fraction), abort.signal);
+      if (put) await c.options.transport.upload!(put, blob, (fraction) => this.#progress(key, fraction), abort.signal);
     } catch (error) {
-      return this.#failed(clientId, `the upload failed (${String(error)}); retry to upload it again`);
+      return this.#failed(key, `upload failed (${error}); retry`);
     }
     if (abort.signal.aborted) return;
-    this.#done(clientId);
-    const current = c.timeline.get(clientId);
+    this.refused(key);
+    const current = c.timeline.get(key);
     if (!current) return;
     const { blob: _blob, ...file } = current.file!;
     const uploaded = { ...current, file: { ...file, url: get } };
@@ -54,20 +51,23 @@ export class Uploads {
     c.outbox.offer(uploaded);
   }
 
-  /** The backend refused the file (or the message): the upload, if any, stops. */
-  refused(clientId: string): void {
-    this.#running.get(clientId)?.abort();
-    this.#done(clientId);
+  /** The upload of `key`, if any, stops (the backend refused the file or the message, or it is done). */
+  refused(key: string): void {
+    const [abort, timer] = this.#running.get(key) ?? [];
+    abort?.abort();
+    clearTimeout(timer);
+    this.#running.delete(key);
+    this.#progress(key);
   }
 
   /** The customer took the file back before it was sent: it is gone from the timeline and storage. */
   cancel(key: string): boolean {
     const c = this.conversation;
     const message = c.timeline.get(key);
-    if (!message?.file || message.file.url || message.status === 'sent') return false;
+    if (!message?.file || message.file.url) return false;
     this.refused(key);
     c.outbox.settle(key);
-    c.timeline.removeWhere((m) => m.key === key);
+    c.timeline.removeWhere((m) => m === message);
     c.showTimeline();
     c.save({ remove: [message] });
     return true;
@@ -85,16 +85,10 @@ export class Uploads {
     if (message && message.status !== 'sent') c.update({ ...message, status: 'failed', error });
   }
 
-  #done(key: string): void {
-    clearTimeout(this.#timers.get(key));
-    this.#timers.delete(key);
-    this.#running.delete(key);
-    const { [key]: _gone, ...uploads } = this.conversation.store.getState().uploads;
-    this.conversation.store.setState({ uploads });
-  }
-
-  #progress(key: string, fraction: number): void {
+  /** Shows how far the upload of `key` is (0–1); `undefined`: it is not under way. */
+  #progress(key: string, fraction?: number): void {
     const { store } = this.conversation;
-    store.setState({ uploads: { ...store.getState().uploads, [key]: fraction } });
+    const { [key]: _old, ...uploads } = store.getState().uploads;
+    store.setState({ uploads: fraction === undefined ? uploads : { ...uploads, [key]: fraction } });
   }
 }

@@ -4,7 +4,7 @@ import { h, type RefObject } from 'preact';
 import { useLayoutEffect, useState } from 'preact/hooks';
 import { counted } from '../i18n/index.ts';
 import type { NatterState } from '../core/types.ts';
-import { attach } from './attach.ts';
+import { loadFilesUi } from './files-ui.ts';
 import type { Ui } from './context.ts';
 
 const LIMIT_ID = 'natter-limit';
@@ -18,7 +18,9 @@ const ERROR_ID = 'natter-send-error';
 export function Composer({ ui: { client, strings }, inputRef, files }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null>; files: NatterState['files'] }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<boolean | string>(false);
-  const send = (list: FileList | null | undefined) => list?.length && setError(attach(client, strings, list) || false);
+  // Copied at once: an input's FileList empties when it is reset, before the files part may have loaded.
+  const send = (list: FileList | null | undefined, picked = [...(list ?? [])]) =>
+    picked.length && void loadFilesUi().then((files) => setError(files.attach(client, strings, picked) || false));
   const max = client.maxLength;
   const left = max - text.length;
   const over = left < 0;

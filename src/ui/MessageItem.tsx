@@ -6,7 +6,7 @@ import type { Message } from '../model/types.ts';
 import { Avatar } from './Avatar.tsx';
 import type { Ui } from './context.ts';
 import { eventText } from './event-text.ts';
-import { FileView } from './FileView.tsx';
+import { FileSlot } from './FileSlot.tsx';
 import { Linkified } from './Linkified.tsx';
 
 interface Props {
@@ -77,7 +77,7 @@ export function MessageItem({ ui, message, connection, first, latest, progress }
           </div>
         )}
         <div class="bubble" dir="auto">
-          {message.file ? <FileView ui={ui} message={message} progress={progress} /> : <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />}
+          {message.file ? <FileSlot ui={ui} message={message} progress={progress} /> : <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />}
         </div>
         <div class="meta">
           <time dateTime={new Date(at).toISOString()}>
