@@ -94,7 +94,7 @@ export class TabTransport implements Transport {
 
   /** An upload is plain HTTP to a slot: any tab puts its own file there, leader or not. */
   get upload(): Transport['upload'] {
-    return this.inner.upload;
+    return this.inner.upload?.bind(this.inner);
   }
 
   send(frame: OutboundFrame): boolean {

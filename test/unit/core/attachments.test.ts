@@ -170,3 +170,36 @@ describe('delivery', () => {
     expect(backend.files.size).toBe(0);
   });
 });
+
+describe('tabs', () => {
+  it("a follower tab's file goes through the leader's connection: slot, upload and message, once", async () => {
+    const { FakeLocks, uniqueName } = await import('../tabs/helpers');
+    const { openTabLink } = await import('../../../src/tabs/tab-link');
+    const { TabTransport } = await import('../../../src/tabs/tab-transport');
+    const { openTabBus } = await import('../../../src/tabs/tab-bus');
+    let tabs = 0;
+    const backend = new MemoryBackend();
+    const kv = memoryKeyValue();
+    const locks = new FakeLocks();
+    const name = uniqueName();
+    const tab = (id = `tab${++tabs}`) =>
+      new NatterClient({
+        transport: new TabTransport(new MemoryTransport(backend, 10), () => openTabLink(name, { locks: locks.manager }), 100),
+        storage: () => new History(kv, () => {}),
+        tabs: () => openTabBus(`${name}-bus`, id, { locks: locks.manager }),
+      });
+    const leader = tab();
+    await connected(leader);
+    const follower = tab();
+    await connected(follower);
+    await follower.sendFile(png(), 'from-follower.png');
+    await until(() => follower.getState().messages[0]?.status === 'sent', "the follower's file to be sent");
+    await until(() => leader.getState().messages.length === 1, 'the leader to show it');
+    // Each tab greeted the backend before they agreed on one visitor: the file is in that one's conversation.
+    expect(backend.visitorIds().flatMap((id) => backend.messages(id).map((m) => m.text))).toEqual(['from-follower.png']);
+    expect([...backend.files.values()].map((f) => f.uploads)).toEqual([1]);
+    expect(leader.getState().messages[0]!.file).toMatchObject({ name: 'from-follower.png', url: expect.stringContaining('/files/') });
+    leader.stop();
+    follower.stop();
+  });
+});
