@@ -49,6 +49,11 @@ export interface ClientSettings {
    * README), for a page that renders it; the same as `identify({ token })`. Sent, never stored.
    */
   userToken?: string;
+  /**
+   * The site's limits on files, within the backend's (`state.files` is both together): `false` takes none;
+   * `maxBytes`, `types` (such as `['image/png', 'image/jpeg']`), `maxCount` (at a time; default 5).
+   */
+  files?: false | { maxBytes?: number; types?: string[]; maxCount?: number };
 }
 
 /** What a {@link NatterClient} is built from: its settings and its ports (storage, journal, tabs). */

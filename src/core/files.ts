@@ -4,12 +4,21 @@
  * customer an upload bound to fail, and say why in words the widget translates.
  * @module
  */
+import type { ClientSettings } from './client.ts';
+import type { NatterState } from './types.ts';
 
 /** Why a file cannot be sent: `none` (the backend takes no files), `empty`, `size` (too big), `type`. */
 export type FileProblem = 'none' | 'empty' | 'size' | 'type';
 
 /** Whether `type` is among `types` (`image/*` covers every image type). */
-const accepts = (types: readonly string[], type: string) => types.some((t) => t === type || (t.endsWith('/*') && type.startsWith(t.slice(0, -1))));
+export const accepts = (types: readonly string[], type: string) => types.some((t) => t === type || (t.endsWith('/*') && type.startsWith(t.slice(0, -1))));
+
+/** What both the backend (`backend`) and the site (the `files` setting) take: the narrower of each limit. */
+export function fileLimits(backend: { maxBytes: number; types: string[] }, site: ClientSettings['files']): NatterState['files'] {
+  if (site === false) return undefined;
+  const types = site?.types?.filter((type) => accepts(backend.types, type)) ?? backend.types;
+  return { maxBytes: Math.min(backend.maxBytes, site?.maxBytes ?? Infinity), types, ...(site?.maxCount && { maxCount: site.maxCount }) };
+}
 
 /** What keeps `file` from being sent under `limits`, or `undefined`. */
 export function fileProblem(file: Blob, limits: { maxBytes: number; types: readonly string[] } | undefined): FileProblem | undefined {

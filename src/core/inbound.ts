@@ -1,6 +1,7 @@
 import type { Message } from '../model/types.ts';
 import type { Conversation } from './conversation.ts';
 import { NatterError } from './errors.ts';
+import { fileLimits } from './files.ts';
 import type { InboundFrame, InboundMessage } from './transport.ts';
 
 /** How long the customer is asked to slow down, and a refused message waits, when the backend gives no time. */
@@ -56,7 +57,7 @@ export class Inbound {
       case 'slot':
         return void c.uploads.granted(frame.clientId, frame.put, frame.get);
       case 'files':
-        return c.store.setState({ files: { maxBytes: frame.maxBytes, types: frame.types } });
+        return c.store.setState({ files: fileLimits(frame, c.options.files) });
       case 'team':
         if (!c.options.teamName) c.store.setState({ teamName: frame.name });
         return;

@@ -51,7 +51,7 @@ export interface NatterState {
   /** The backend asked the customer to slow down (rate limits): the widget says so; nothing is lost. */
   slowDown: boolean;
   /** The files the backend takes (`undefined`: none, or it has not said yet). */
-  files: { maxBytes: number; types: readonly string[] } | undefined;
+  files: { maxBytes: number; types: readonly string[]; maxCount?: number } | undefined;
   /** Uploads under way: how far each is (0–1), by message key. */
   uploads: Readonly<Record<string, number>>;
   /**

@@ -2,7 +2,7 @@ import type { NatterClient } from '../core/client.ts';
 import { fileName, fileProblem } from '../core/files.ts';
 import { format, type Strings } from '../i18n/index.ts';
 
-/** How many files one pick, paste or drop may send. */
+/** How many files one pick, paste or drop may send, unless the site's `files.maxCount` says otherwise. */
 export const MAX_FILES = 5;
 
 /** A size as people read it, in their language: "980 kB", "2.5 MB". */
@@ -15,8 +15,9 @@ export const fileSize = (bytes: number): string =>
  * here, before anything is stored or uploaded, so the customer learns it at once, in their language.
  */
 export function attach(client: NatterClient, strings: Strings, files: ArrayLike<File>): string {
-  if (files.length > MAX_FILES) return format(strings.fileCount, { count: MAX_FILES });
   const limits = client.getState().files;
+  const count = limits?.maxCount ?? MAX_FILES;
+  if (files.length > count) return format(strings.fileCount, { count });
   const problems: string[] = [];
   for (const file of Array.from(files)) {
     const problem = fileProblem(file, limits);

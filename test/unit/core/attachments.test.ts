@@ -5,7 +5,9 @@
 import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { NatterClient } from '../../../src/core/client';
-import { fileName, fileProblem } from '../../../src/core/files';
+import { fileLimits, fileName, fileProblem } from '../../../src/core/files';
+import { parseSettings } from '../../../src/embed/settings';
+import { createNatter } from '../../../src/natter';
 import { History } from '../../../src/storage/history';
 import { memoryKeyValue, type KeyValue } from '../../../src/storage/kv';
 import { MemoryTransport } from '../../../src/transports/memory';
@@ -36,6 +38,24 @@ describe('checks before upload', () => {
     expect(fileProblem(new Blob(['x'], { type: 'image/png' }), undefined)).toBe('none');
     expect(fileProblem(new Blob([new Uint8Array(100)], { type: 'image/webp' }), limits)).toBeUndefined();
     expect(fileProblem(new Blob(['%PDF'], { type: 'application/pdf' }), limits)).toBeUndefined();
+  });
+
+  it("narrows the backend's limits by the site's `files` setting", () => {
+    const backend = { maxBytes: 1_000_000, types: ['image/*', 'application/pdf'] };
+    expect(fileLimits(backend, undefined)).toEqual(backend);
+    expect(fileLimits(backend, false)).toBeUndefined();
+    expect(fileLimits(backend, { maxBytes: 500_000, types: ['image/png', 'text/plain'], maxCount: 2 })).toEqual({ maxBytes: 500_000, types: ['image/png'], maxCount: 2 });
+    expect(fileLimits(backend, { maxBytes: 5_000_000 })).toEqual(backend);
+  });
+
+  it('checks the `files` setting in createNatter and the script tag', () => {
+    const transport = new MemoryTransport(new MemoryBackend());
+    expect(() => createNatter({ transport, files: { maxBytes: 0 } })).toThrow(/option files.maxBytes: must be at least 1/);
+    expect(() => createNatter({ transport, files: true as unknown as false })).toThrow(/option files/);
+    expect(createNatter({ transport, files: false })).toBeInstanceOf(NatterClient);
+    const endpoint = 'wss://chat.example.com/natter';
+    expect(parseSettings({ endpoint, files: { types: ['image/png'], maxCount: 3 } })).toMatchObject({ ok: true, settings: { files: { types: ['image/png'], maxCount: 3 } } });
+    expect(parseSettings({ endpoint, files: { maxCount: 99 } })).toMatchObject({ ok: false, error: expect.stringMatching(/"files"/) });
   });
 
   it('makes names harmless text: no path, no bidi or control characters', () => {
