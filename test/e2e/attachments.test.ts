@@ -139,11 +139,14 @@ test('an HTML page renamed .png is refused from its bytes and never runs; a host
   // Nothing of it was shown from the server, and a retry fails the same way: the bytes do not change.
   await messages().last().getByTestId('retry').click();
   await expect.poll(async () => (await shown()).at(-1)).toBe('visitor: Cancel [img] (failed)');
+  const before = await messages().count();
   await fileInput().setInputFiles({ name, mimeType: 'image/png', buffer: PNG });
+  await expect.poll(() => messages().count()).toBe(before + 1);
   // Sent, it takes its place in the server's order, before the failed one (which is still unsent).
   await expect.poll(async () => (await shown()).slice(-2)).toEqual(['visitor: [img] (sent)', 'visitor: Cancel [img] (failed)']);
-  const count = await messages().count();
-  expect(await messages().nth(count - 2).locator('img').getAttribute('alt')).toBe('<img src=x onerror=alert(3)>gnp.exe.png');
+  const hostile = panel().locator('img[alt="<img src=x onerror=alert(3)>gnp.exe.png"]');
+  expect(await hostile.count()).toBe(1);
+  expect(await messages().nth(before - 1).locator('img').getAttribute('alt')).toBe('<img src=x onerror=alert(3)>gnp.exe.png');
   // The customer takes the refused file back: it is gone.
   await messages().last().getByTestId('cancel').click();
   await expect.poll(async () => (await shown()).length).toBe(8);
