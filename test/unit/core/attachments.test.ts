@@ -223,3 +223,18 @@ describe('tabs', () => {
     follower.stop();
   });
 });
+
+describe('storage', () => {
+  it('keeps a file message as format 3, which an older release skips instead of rewriting it without its file', async () => {
+    const backend = new MemoryBackend();
+    const kv = memoryKeyValue();
+    const natter = client(backend, kv);
+    await connected(natter);
+    backend.online = false;
+    await natter.sendFile(png());
+    await natter.send('and a text');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const out = (await kv.getUnder(['visitor'])).filter((r) => r.key[2] === 'out').map((r) => r.value as { v: number; text: string });
+    expect(out.map((r) => [r.text, r.v]).sort()).toEqual([['and a text', 2], ['mug.png', 3]]);
+  });
+});
