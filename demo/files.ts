@@ -32,6 +32,8 @@ interface StoredFile {
 }
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
+/** Slots granted and not uploaded yet, per conversation: a visitor cannot pile up unused ones. */
+const MAX_WAITING_SLOTS = 20;
 const random = () => randomBytes(16).toString('base64url');
 const sameKey = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -64,6 +66,9 @@ export class FileStore {
     if (known) return known;
     if (size > this.limits.maxBytes) return `The file has ${size} bytes; the limit is ${this.limits.maxBytes}.`;
     if (!this.limits.types.includes(claimed)) return `Files of type "${claimed}" are not taken here; send one of ${this.limits.types.join(', ')}.`;
+    let waiting = 0;
+    for (const file of this.#byId.values()) if (file.conversationId === conversationId && file.type === undefined) waiting++;
+    if (waiting >= MAX_WAITING_SLOTS) return `${waiting} files of this conversation are waiting to be uploaded: upload them (or wait) before asking for more.`;
     const file: StoredFile = { id: random().slice(0, 22), conversationId, clientId, name: cleanName(name), size, claimed, putKey: random(), readKey: random() };
     this.#keep(file);
     return file;

@@ -124,6 +124,14 @@ describe('slots, uploads and downloads', () => {
     expect(await b.peer.type('error')).toMatchObject({ code: 'file_refused', clientId: 'steal' });
   });
 
+  it('grants at most 20 slots waiting for their bytes per conversation', async () => {
+    const { peer } = await backend.visitor('visitor-slots-0001');
+    for (let i = 0; i < 20; i++) expect(await slot(peer, `w${i}`, PNG.length, 'image/png')).toMatchObject({ type: 'slot' });
+    expect(await slot(peer, 'w20', PNG.length, 'image/png')).toMatchObject({ type: 'error', code: 'file_refused', message: expect.stringMatching(/20 files of this conversation are waiting/) });
+    // Asking again for one of them is still answered: it is the same slot.
+    expect(await slot(peer, 'w3', PNG.length, 'image/png')).toMatchObject({ type: 'slot' });
+  });
+
   it('lets an agent reply with a file through a slot of its own', async () => {
     const v = await backend.visitor('visitor-agent-0001');
     v.peer.send({ type: 'send', clientId: 'hello', text: 'my mug is chipped', createdAt: 0 });
