@@ -16,7 +16,8 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 const HTML = Buffer.from('<html><script>alert(document.cookie)</script></html>');
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 
-const backend = new TestBackend({ files: { maxBytes: 1000, types: DEFAULT_FILE_LIMITS.types } });
+// Slots count as messages: room for the 20 asked for in one test.
+const backend = new TestBackend({ files: { maxBytes: 1000, types: DEFAULT_FILE_LIMITS.types }, limits: { messagesPerMinute: 100, addressMessagesPerMinute: 200 } });
 // An agent account locks the team side, as on a real deployment (an open one serves this machine as an agent).
 beforeAll(async () => {
   await backend.account('Ana');
