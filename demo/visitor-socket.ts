@@ -230,7 +230,8 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       fail('file_refused', 'This server takes no files.', frame.clientId);
       return;
     }
-    if (!store.hasClientId(id, frame.clientId) && !mayWrite(id, true, frame.clientId)) return;
+    // A message's worth of the limits; not a new conversation (nothing is stored in it until the `send`).
+    if (!store.hasClientId(id, frame.clientId) && !mayWrite(id, false, frame.clientId)) return;
     const granted = ctx.files.slot(id, frame.clientId, frame.name, frame.size, frame.mediaType);
     if (typeof granted === 'string') fail('file_refused', granted, frame.clientId);
     else sendFrame(socket, { type: 'slot', clientId: frame.clientId, ...ctx.files.urls(ctx.origin, granted) });
