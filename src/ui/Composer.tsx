@@ -20,7 +20,12 @@ export function Composer({ ui: { client, strings }, inputRef, files }: { ui: Ui;
   const [error, setError] = useState<boolean | string>(false);
   // Copied at once: an input's FileList empties when it is reset, before the files part may have loaded.
   const send = (list: FileList | null | undefined, picked = [...(list ?? [])]) =>
-    picked.length && void loadFilesUi().then((files) => setError(files.attach(client, strings, picked) || false));
+    picked.length &&
+    loadFilesUi().then(
+      (files) => setError(files.attach(client, strings, picked) || false),
+      // The files part could not be loaded (the network): nothing was sent, and the customer is told.
+      () => setError(true),
+    );
   const max = client.maxLength;
   const left = max - text.length;
   const over = left < 0;

@@ -10,7 +10,8 @@ import { filesUi, loadFilesUi } from './files-ui.ts';
  */
 export class FileSlot extends Component<FileProps> {
   override componentDidMount(): void {
-    if (!filesUi()) void loadFilesUi().then(() => this.forceUpdate());
+    // Not loaded (offline): the name stays, as text, until the next time a file is shown.
+    if (!filesUi()) loadFilesUi().then(() => this.forceUpdate(), () => {});
   }
 
   override render(props: FileProps) {
