@@ -59,7 +59,7 @@ const expected: Record<string, string> = {
   persist: '"always", "after-consent" or "never"',
   retentionDays: 'a whole number of days, 1 or more',
   userToken: 'a signed token (JWT) of 1–4096 characters from your server',
-  files: 'false, or { maxBytes, types, maxCount } (set it in window.NatterSettings)',
+  files: 'false or { maxBytes, types, maxCount }',
 };
 
 const wsUrl = is<string>((value) => {
