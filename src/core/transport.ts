@@ -154,7 +154,8 @@ export interface Transport {
   close(): void;
   /**
    * Puts `file` at a slot's `put` address, reporting progress (0–1); rejects if it failed or `signal`
-   * aborted it. Absent: this transport sends no files. A slot may be used again after a failure.
+   * aborted it, with `refused: true` on the error when the backend will never take these bytes (the message
+   * then fails for good). Absent: this transport sends no files. A slot may be used again after a failure.
    */
   upload?(put: string, file: Blob, progress: (fraction: number) => void, signal: AbortSignal): Promise<void>;
 }

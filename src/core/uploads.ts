@@ -39,7 +39,7 @@ export class Uploads {
     try {
       if (put) await c.options.transport.upload!(put, blob, (fraction) => this.#progress(key, fraction), abort.signal);
     } catch (error) {
-      return this.#failed(key, `upload failed (${error}); retry`);
+      return this.#failed(key, `upload failed (${error})`, (error as { refused?: boolean }).refused);
     }
     if (abort.signal.aborted) return;
     this.refused(key);
@@ -78,11 +78,12 @@ export class Uploads {
     for (const key of [...this.#running.keys()]) this.refused(key);
   }
 
-  #failed(key: string, error: string): void {
+  /** The upload of `key` failed: shown as failed, and for good (`rejected`) when the backend refused the bytes. */
+  #failed(key: string, error: string, rejected?: boolean): void {
     const c = this.conversation;
     this.refused(key);
     const message = c.timeline.get(key);
-    if (message && message.status !== 'sent') c.update({ ...message, status: 'failed', error });
+    if (message && message.status !== 'sent') c.update({ ...message, status: 'failed', error, ...(rejected && { rejected }) });
   }
 
   /** Shows how far the upload of `key` is (0–1); `undefined`: it is not under way. */

@@ -54,6 +54,8 @@ export class MemoryBackend {
   readonly files = new Map<string, { blob: Blob; uploads: number }>();
   /** How many of the next uploads fail (after half the progress), to stage a broken upload. */
   failUploads = 0;
+  /** Refuse every upload for good (`refused: true`), as a backend does with bytes that are not what they claim. */
+  refuseUploads = false;
   #availability: Availability = { agents: true, open: true };
   #forced: Mode | null = null;
   #online = true;
@@ -227,6 +229,7 @@ export class MemoryBackend {
   async put(at: string, blob: Blob, progress: (fraction: number) => void): Promise<void> {
     progress(0.5);
     await Promise.resolve();
+    if (this.refuseUploads) throw Object.assign(new Error('HTTP 415'), { refused: true });
     if (this.failUploads > 0) {
       this.failUploads--;
       throw new Error('connection reset');

@@ -180,6 +180,24 @@ describe('delivery', () => {
     expect(backend.files.size).toBe(0);
   });
 
+  it('bytes the backend refuses fail for good: not uploaded again at every reconnection', async () => {
+    const backend = new MemoryBackend();
+    backend.refuseUploads = true;
+    const natter = client(backend, memoryKeyValue());
+    await connected(natter);
+    await natter.sendFile(png());
+    await until(() => natter.getState().messages[0]?.rejected === true, 'the refusal');
+    expect(natter.getState().messages[0]).toMatchObject({ status: 'failed', error: 'upload failed (Error: HTTP 415)' });
+    backend.online = false;
+    await until(() => natter.getState().connection !== 'open', 'the link to drop');
+    backend.refuseUploads = false;
+    backend.online = true;
+    await until(() => natter.getState().connection === 'open', 'the link back');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(backend.files.size).toBe(0);
+    expect(natter.getState().messages[0]!.status).toBe('failed');
+  });
+
   it('a refused file fails for good', async () => {
     const backend = new MemoryBackend();
     const natter = client(backend, memoryKeyValue());
