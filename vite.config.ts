@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { minify } from 'terser';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -126,13 +127,24 @@ const stages: Record<string, { entry: string; file: string }> = {
   app: { entry: 'src/embed/app.ts', file: 'natter-app.js' },
   'app-de': { entry: 'src/embed/app.ts', file: 'natter-app-de.js' },
   'app-nl': { entry: 'src/embed/app.ts', file: 'natter-app-nl.js' },
+  files: { entry: 'src/embed/files.ts', file: 'natter-files.js' },
 };
+
+/**
+ * In the second stage, the files part of the widget and its upload are the lazy loaders of `src/embed/`:
+ * they come from `natter-files.js` on first use (see `src/ui/files-ui.ts`).
+ */
+const lazyFiles = [
+  { find: /^\.{1,2}\/(?:.*\/)?files-ui\.ts$/, replacement: fileURLToPath(new URL('src/embed/files-lazy.ts', import.meta.url)) },
+  { find: /^\.{1,2}\/(?:.*\/)?http-upload\.ts$/, replacement: fileURLToPath(new URL('src/embed/upload-lazy.ts', import.meta.url)) },
+];
 
 export default defineConfig(({ mode }) => {
   const stage = stages[mode];
   const script = stage !== undefined;
   return {
     plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false }), ...(script ? [zodWithoutGlobals(), terserPass()] : [])],
+    resolve: { alias: mode.startsWith('app') ? lazyFiles : [] },
     build: {
       target: 'es2022',
       sourcemap: true,

@@ -8,6 +8,7 @@ import { leaveIfSignedOut, loadAccess, showAccess } from './inbox-account.js';
 import { dateAndTime, el, isVerified, modeOf, modeText, timeElement, verifiedBadge, visitorLabel } from './inbox-dom.js';
 import { ConversationList } from './inbox-list.js';
 import { ThreadView } from './inbox-thread.js';
+import { slotAnswered, uploadFile } from './inbox-files.js';
 
 const MAX_TEXT_LENGTH = 4000;
 /** The server closes the agent socket with this code when the agent's sign-in ended. */
@@ -40,6 +41,7 @@ const ui = {
   form: /** @type {HTMLFormElement} */ ($('reply-form')),
   input: /** @type {HTMLTextAreaElement} */ ($('reply-input')),
   send: /** @type {HTMLButtonElement} */ ($('reply-send')),
+  file: /** @type {HTMLInputElement} */ ($('reply-file')),
   teamStatus: $('team-status'),
   forceMode: /** @type {HTMLSelectElement} */ ($('force-mode')),
   queue: $('queue'),
@@ -151,7 +153,7 @@ function handleFrame(frame) {
       for (const [clientId, pending] of state.outbox) {
         const stored = state.conversations.get(pending.conversationId)?.items.some((i) => i.clientId === clientId);
         if (stored) state.outbox.delete(clientId);
-        else sendFrame({ type: 'reply', conversationId: pending.conversationId, clientId, text: pending.text });
+        else sendFrame({ type: 'reply', conversationId: pending.conversationId, clientId, text: pending.text, ...(pending.file && { file: pending.file }) });
       }
       if (state.selectedId === null || !state.conversations.has(state.selectedId)) {
         state.selectedId = sortedConversations()[0]?.meta.id ?? null;
@@ -213,7 +215,11 @@ function handleFrame(frame) {
       state.outbox.delete(frame.clientId);
       scheduleRender();
       return;
+    case 'slot':
+      slotAnswered(frame);
+      return;
     case 'error': {
+      if (frame.clientId && slotAnswered(frame)) return;
       const pending = frame.clientId ? state.outbox.get(frame.clientId) : undefined;
       if (pending) {
         // Refused for good: give the text back instead of losing it.
@@ -259,6 +265,23 @@ function sendReply() {
   sendFrame({ type: 'reply', conversationId, clientId, text });
   render();
   ui.input.focus();
+}
+
+/** Sends the file the agent picked as a reply of its own, once uploaded. */
+async function sendFile() {
+  const conversationId = state.selectedId;
+  const file = ui.file.files?.[0];
+  ui.file.value = '';
+  if (!conversationId || !file) return;
+  const clientId = newClientId();
+  try {
+    const uploaded = await uploadFile(file, conversationId, clientId, sendFrame);
+    state.outbox.set(clientId, { conversationId, text: uploaded.name, createdAt: Date.now(), file: uploaded });
+    sendFrame({ type: 'reply', conversationId, clientId, text: uploaded.name, file: uploaded });
+    render();
+  } catch (error) {
+    showNotice(`File not sent: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** crypto.randomUUID needs a secure context; the inbox may be opened over plain http on a LAN address. */
@@ -575,6 +598,7 @@ ui.form.addEventListener('submit', (event) => {
   sendReply();
 });
 ui.input.addEventListener('input', noteTyping);
+ui.file.addEventListener('change', () => void sendFile());
 ui.input.addEventListener('blur', () => {
   if (ui.input.value.trim() === '') stopTyping();
 });

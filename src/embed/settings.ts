@@ -1,5 +1,5 @@
 import { bool, check, int, is, obj, oneOf, opt, str, UNKNOWN } from '../model/check.ts';
-import { token } from '../model/schemas.ts';
+import { fileSettings, token } from '../model/schemas.ts';
 import type { Strings } from '../i18n/en.ts';
 import { MAX_TEXT_LENGTH } from '../protocol/constants.ts';
 import { PERSIST, type Persist } from '../core/client.ts';
@@ -43,6 +43,8 @@ export interface NatterSettings {
   retentionDays?: number;
   /** The logged-in customer's identity token, signed by the site's server (`identify({ token })`). */
   userToken?: string;
+  /** The site's limits on files, within the backend's: `false` (none) or `{ maxBytes, types, maxCount }`. */
+  files?: false | { maxBytes?: number; types?: string[]; maxCount?: number };
 }
 
 /** For each setting, what it must be: the error message quotes it. */
@@ -57,6 +59,7 @@ const expected: Record<string, string> = {
   persist: '"always", "after-consent" or "never"',
   retentionDays: 'a whole number of days, 1 or more',
   userToken: 'a signed token (JWT) of 1–4096 characters from your server',
+  files: 'false or { maxBytes, types, maxCount }',
 };
 
 const wsUrl = is<string>((value) => {
@@ -79,6 +82,7 @@ const settingsCheck = obj(
     persist: opt(oneOf(PERSIST)),
     retentionDays: opt(int(1)),
     userToken: opt(token),
+    files: fileSettings,
   },
   true,
 );

@@ -5,6 +5,6 @@
  * @module
  */
 export const STRING_KEYS =
-  'launcherOpen unreadOne unread launcherClose title online away connecting reconnecting messages you agent bot system sending sent waiting failed retry unreadable slowDown storageProblem composerLabel composerPlaceholder send charactersLeftOne charactersLeft charactersOverOne charactersOver greeting replyTime queued queuePosition queueWait live startLive leaveQueue endLive handoff typing rateTitle starsOne stars rateComment rateThanks awayMessage emailLabel emailSave emailInvalid emailSaved joined ended handoffLive handoffMessaging rated newMessage keepAsk keepYes keepNo'.split(
+  'launcherOpen unreadOne unread launcherClose title online away connecting reconnecting messages you agent bot system sending sent waiting failed retry unreadable slowDown storageProblem composerLabel composerPlaceholder send charactersLeftOne charactersLeft charactersOverOne charactersOver greeting replyTime queued queuePosition queueWait live startLive leaveQueue endLive handoff typing rateTitle starsOne stars rateComment rateThanks awayMessage emailLabel emailSave emailInvalid emailSaved joined ended handoffLive handoffMessaging rated newMessage keepAsk keepYes keepNo attach fileEmpty fileTooBig fileType fileCount cancel'.split(
     ' ',
   );

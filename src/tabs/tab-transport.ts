@@ -92,6 +92,11 @@ export class TabTransport implements Transport {
     this.#awaitLeader();
   }
 
+  /** An upload is plain HTTP to a slot: any tab puts its own file there, leader or not. */
+  get upload(): Transport['upload'] {
+    return this.inner.upload?.bind(this.inner);
+  }
+
   send(frame: OutboundFrame): boolean {
     // Kept for a handover, as the other transports keep it for their reconnections.
     if (frame.type === 'identify' && this.#options) this.#options = { ...this.#options, user: frame.user, ...(frame.token && { token: frame.token }) };

@@ -20,6 +20,8 @@ interface Props {
   onReply: (text: string) => void;
   /** Whether older messages are stored than the first in `messages`. */
   hasOlder?: boolean;
+  /** How far each upload is, by message key. */
+  uploads?: Readonly<Record<string, number>>;
   /** The site's invitation waiting for the customer's answer: the newest thing in the conversation. */
   invitation?: string | undefined;
 }
@@ -41,7 +43,7 @@ type ItemProps = Parameters<typeof MessageItem>[0];
 class Item extends Component<ItemProps> {
   override shouldComponentUpdate(next: ItemProps): boolean {
     const now = this.props;
-    return next.message !== now.message || next.connection !== now.connection || next.first !== now.first || next.latest !== now.latest;
+    return next.message !== now.message || next.connection !== now.connection || next.first !== now.first || next.latest !== now.latest || next.progress !== now.progress;
   }
   override render(props: ItemProps) {
     return MessageItem(props);
@@ -62,7 +64,7 @@ function sameAuthor(a: Message, b: Message): boolean {
  * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
  * The quick replies of the last message sit under it, and go as soon as anything newer arrives.
  */
-export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder, invitation }: Props) {
+export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder, invitation, uploads }: Props) {
   const { strings, dates, client } = ui;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -186,6 +188,7 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
         connection={connection}
         first={newDay || !sameAuthor(previous!, message)}
         latest={message.key === latestVisitor}
+        progress={uploads?.[message.key]}
       />,
     );
     shown.push(message.key);

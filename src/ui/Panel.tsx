@@ -73,6 +73,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
         messages={state.messages}
         hasOlder={state.hasOlder}
         invitation={state.invitation}
+        uploads={state.uploads}
         connection={state.connection}
         ready={state.ready}
         open={state.isOpen}
@@ -149,7 +150,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
           {strings.storageProblem}
         </p>
       )}
-      <Composer ui={ui} inputRef={inputRef} />
+      <Composer ui={ui} inputRef={inputRef} files={state.files} />
     </div>
   );
 }

@@ -16,7 +16,8 @@ const FIRST_STAGE_GZIP = 8 * 1024;
 const TOTAL_GZIP = 35 * 1024;
 /** The second stage is built once per language; a visitor loads the first stage and one of these. */
 const SECOND_STAGES = ['natter-app.js', 'natter-app-de.js', 'natter-app-nl.js'];
-const STAGES = ['natter.js', ...SECOND_STAGES];
+/** The files part (`natter-files.js`) is loaded by the second stage on first use: no eval there either. */
+const STAGES = ['natter.js', ...SECOND_STAGES, 'natter-files.js'];
 const gzipOf = (file: string) => gzipSync(readFileSync(path.join(root, 'dist', file)), { level: 9 }).length;
 
 test(`the first stage, dist/natter.js, stays within ${FIRST_STAGE_GZIP / 1024} KB gzip`, () => {
