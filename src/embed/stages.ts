@@ -30,4 +30,4 @@ export const pageLanguage = (settings: NatterSettings): string =>
  * `natter-app-xmpp.js` …), so a visitor downloads only their own.
  */
 export const appFile = (language: string, transport?: string): string =>
-  `natter-app${transport == 'xmpp' ? '-xmpp' : ''}${language == 'de' || language == 'nl' ? `-${language}` : ''}.js`;
+  `natter-app${transport ? `-${transport}` : ''}${language == 'de' || language == 'nl' ? `-${language}` : ''}.js`;
