@@ -1,0 +1,74 @@
+/**
+ * What the router does to group-chat rooms (XEP-0045), through its component connection: join (which
+ * creates a room on a server where the router may create rooms), configure, grant affiliations, invite
+ * (XEP-0249), and post. Every request is an ordinary stanza any MUC service understands.
+ */
+import type { Component } from './component.ts';
+import { el, type XmlElement } from './xml.ts';
+
+export const MUC_NS = 'http://jabber.org/protocol/muc';
+export const MUC_USER_NS = 'http://jabber.org/protocol/muc#user';
+const MUC_OWNER_NS = 'http://jabber.org/protocol/muc#owner';
+const MUC_ADMIN_NS = 'http://jabber.org/protocol/muc#admin';
+
+/** The router's nick in every room. */
+export const ROUTER_NICK = 'Natter';
+
+/**
+ * A conversation's room: members-only (only the visitor, invited agents and the router get in), persistent
+ * (it outlives its occupants), archived (MAM is the history), not listed, real addresses visible only to
+ * moderators (the router), and nobody but the owner changes the subject or invites.
+ * `muc#roomconfig_enablearchiving` is Prosody's archive switch, `mam` ejabberd's; each ignores the other.
+ */
+const ROOM_CONFIG: Record<string, string> = {
+  'muc#roomconfig_persistentroom': '1',
+  'muc#roomconfig_membersonly': '1',
+  'muc#roomconfig_publicroom': '0',
+  'muc#roomconfig_whois': 'moderators',
+  'muc#roomconfig_changesubject': '0',
+  'muc#roomconfig_allowinvites': '0',
+  'muc#roomconfig_enablearchiving': '1',
+  mam: '1',
+};
+
+/** Enters the room as `Natter` without history; creates it if the server lets the router create rooms. */
+export function joinRoom(component: Component, room: string): void {
+  component.send(
+    el('presence', { from: component.domain, to: `${room}/${ROUTER_NICK}` }, el('x', { xmlns: MUC_NS }, el('history', { maxstanzas: '0' }))),
+  );
+}
+
+/** Submits the room configuration (the router is the room's owner). */
+export async function configureRoom(component: Component, room: string, name: string): Promise<void> {
+  const fields = [field('FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig'), field('muc#roomconfig_roomname', name)];
+  for (const [key, value] of Object.entries(ROOM_CONFIG)) fields.push(field(key, value));
+  await component.iq(
+    el('iq', { type: 'set', from: component.domain, to: room }, el('query', { xmlns: MUC_OWNER_NS }, el('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...fields))),
+  );
+}
+
+/** Gives `jid` (bare) an affiliation: `member` lets a visitor or agent into the members-only room. */
+export async function setAffiliation(component: Component, room: string, jid: string, affiliation: 'member' | 'admin' | 'none'): Promise<void> {
+  await component.iq(el('iq', { type: 'set', from: component.domain, to: room }, el('query', { xmlns: MUC_ADMIN_NS }, el('item', { affiliation, jid }))));
+}
+
+/** A direct invitation (XEP-0249), with a body for clients that do not show invitations. */
+export function invite(component: Component, to: string, room: string, reason: string): void {
+  component.send(
+    el('message', { from: component.domain, to }, el('body', {}, `${reason} — join ${room}`), el('x', { xmlns: 'jabber:x:conference', jid: room, reason })),
+  );
+}
+
+/** The occupant's real address from a room presence (`<x xmlns="…muc#user"><item jid=…/>`), if the room shows it. */
+export function occupantJid(presence: XmlElement): string | undefined {
+  return presence.child('x', MUC_USER_NS)?.child('item')?.attrs.jid;
+}
+
+/** Whether a room presence is about the receiver itself (status 110). */
+export function isSelfPresence(presence: XmlElement): boolean {
+  return presence.child('x', MUC_USER_NS)?.elements('status').some((status) => status.attrs.code === '110') ?? false;
+}
+
+function field(name: string, value: string): XmlElement {
+  return el('field', { var: name }, el('value', {}, value));
+}
