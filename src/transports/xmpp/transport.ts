@@ -171,7 +171,9 @@ export class XmppTransport implements Transport {
   /** Says `hello` to the router; the room from its `welcome`, or (router down) the one already known. */
   async #greet(link: Link): Promise<void> {
     clearTimeout(this.#helloTimer);
-    const { visitorId, user, locale, token } = this.#hello!;
+    const { user, locale, token } = this.#hello!;
+    // The router knows the visitor by their account; the secret stays in the browser (v1 requires the field).
+    const visitorId = (await this.#credentials!).username;
     const answer = await this.#ask(link, { type: 'hello', v: PROTOCOL_VERSION, visitorId, ...(user && { user }), ...(locale && { locale }), ...(token && { token }) });
     if (answer?.type !== 'welcome') {
       if (answer) this.#answer(answer);

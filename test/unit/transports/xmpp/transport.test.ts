@@ -35,7 +35,9 @@ describe('XmppTransport: accounts and the router', () => {
     expect(username).toMatch(/^v[0-9a-f]{40}$/);
     expect(password).toMatch(/^[\w-]{43}$/);
     expect(server.accounts.get(username)).toBe(password);
-    expect(server.routerFrames[0]).toEqual({ type: 'hello', v: 1, visitorId: 'visitor-secret', locale: 'de' });
+    // The secret never leaves the browser: the router knows the visitor by their account.
+    expect(server.routerFrames[0]).toEqual({ type: 'hello', v: 1, visitorId: username, locale: 'de' });
+    expect(server.sent.join('')).not.toContain('visitor-secret');
     expect(frames).toContainEqual({ type: 'team', name: 'Acme' });
     // Every stanza carries its namespace itself (Prosody ends the stream otherwise).
     for (const frame of server.sent.filter((text) => /^<(iq|message|presence)\b/.test(text))) expect(frame).toContain('xmlns="jabber:client"');
