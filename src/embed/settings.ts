@@ -51,6 +51,8 @@ export interface NatterSettings {
 const expected: Record<string, string> = {
   ...widgetOptionExpectations,
   endpoint: 'a ws:// or wss:// URL such as "wss://chat.example.com/natter"',
+  // Also what makes `data-transport` a setting (settingsFromDataset reads only the keys named here).
+  transport: '"xmpp"',
   siteId: '1–64 letters, digits, dots, dashes or underscores',
   maxLength: `a whole number from 1 to ${MAX_TEXT_LENGTH}`,
   open: 'true or false',
