@@ -12,4 +12,5 @@
  * ```
  * @module
  */
-export { XmppTransport, type XmppTransportOptions } from './transports/xmpp/transport.ts';
+export { XmppTransport } from './transports/xmpp/transport.ts';
+export type { XmppTransportOptions } from './transports/xmpp/options.ts';

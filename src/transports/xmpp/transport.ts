@@ -1,35 +1,15 @@
 import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from '../../core/transport.ts';
-import { check } from '../../model/check.ts';
-import { id as idCheck } from '../../model/schemas.ts';
-import { toJson } from '../../model/json.ts';
 import { PROTOCOL_VERSION } from '../../protocol/constants.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../backoff.ts';
+import { backoffDelay, DEFAULT_BACKOFF } from '../backoff.ts';
 import { credentials, type Credentials } from './account.ts';
-import { cursorOf, nextPosition, orderOf, parseCursor, readResult, type Position } from './archive.ts';
+import { parseCursor } from './archive.ts';
+import { CatchUp } from './catch-up.ts';
 import { LinkError, Link } from './link.ts';
 import { login } from './login.ts';
-import { readFrame, type RouterFrame } from './router.ts';
-import { child, condition, esc, NS, tag } from './xml.ts';
-
-/** Options of {@link XmppTransport}. */
-export interface XmppTransportOptions {
-  /** The XMPP server's WebSocket (RFC 7395), such as `wss://chat.example.com/xmpp-websocket`. */
-  url: string;
-  /** The visitors' XMPP domain; default: the URL's host name. */
-  domain?: string;
-  /** The routing service's JID; default `router.` + domain. */
-  router?: string;
-  /** Reconnection delays; see {@link DEFAULT_BACKOFF}. */
-  backoff?: BackoffOptions;
-  /** The WebSocket class to use; defaults to the global one. */
-  WebSocket?: typeof WebSocket;
-  /** How long the server may take to answer a request before the link is taken for dead, ms. Default 15 s. */
-  answerTimeoutMs?: number;
-  /** How often the server is pinged (XEP-0199), ms. Default 30 s; it must answer within 10 s. */
-  pingIntervalMs?: number;
-}
-
-const MUC = 'http://jabber.org/protocol/muc';
+import type { XmppTransportOptions } from './options.ts';
+import { ask, passOn, readFrame } from './router.ts';
+import { bounced, checkArchive, joinStanza, liveMessage, messageStanza, typingStanza } from './room.ts';
+import { child, condition, NS, tag } from './xml.ts';
 
 /**
  * Natter over XMPP (docs/xmpp.md): the visitor is an account derived from their secret, the conversation a
@@ -63,15 +43,9 @@ export class XmppTransport implements Transport {
   /** The room (bare JID, lower case) and the visitor's nick in it, from the `welcome` or the cursor. */
   #room = '';
   #nick = '';
-  /** The last archive item seen. */
-  #last: Position | undefined;
   /** Settles when the visitor's presence in the room is confirmed (or refused). */
   #joined: [() => void, (error: LinkError) => void] | undefined;
-  /** The catch-up under way, and whether another must follow it (something new came meanwhile). */
-  #catching: Promise<void> | undefined;
-  #again = false;
-  #queryId: string | undefined;
-  #results: Element[] = [];
+  #archive: CatchUp | undefined;
 
   constructor(options: XmppTransportOptions) {
     this.#options = options;
@@ -87,7 +61,8 @@ export class XmppTransport implements Transport {
     const cursor = parseCursor(options.cursor);
     const [room, nick = ''] = cursor ? splitJid(cursor.occupant) : [''];
     [this.#room, this.#nick] = [room, nick];
-    this.#last = cursor?.position;
+    this.#archive = new CatchUp(sink);
+    this.#archive.last = cursor?.position;
     this.#stopped = false;
     this.#attempt = 0;
     globalThis.addEventListener?.('online', this.#retryNow);
@@ -101,16 +76,16 @@ export class XmppTransport implements Transport {
     if (!this.#ready || !link) return false;
     switch (frame.type) {
       case 'message':
-        return link.send(tag('message', { type: 'groupchat', to: this.#room, id: frame.clientId }, tag('body', {}, esc(frame.text)) + tag('origin-id', { xmlns: NS.sid, id: frame.clientId })));
+        return link.send(messageStanza(this.#room, frame.clientId, frame.text));
       case 'typing':
-        return link.send(tag('message', { type: 'groupchat', to: this.#room }, tag(frame.typing ? 'composing' : 'paused', { xmlns: NS.chatStates }) + tag('no-store', { xmlns: 'urn:xmpp:hints' })));
+        return link.send(typingStanza(this.#room, frame.typing));
       case 'resync':
-        void this.#catchUp(link).catch(() => {});
+        this.#catchUp(link);
         this.#ping(link);
         return true;
       default:
         // The protocol's names for two frames (docs/protocol.md): `rating` is `rate`.
-        void this.#ask(link, frame.type === 'rating' ? { ...frame, type: 'rate' } : frame).then((answer) => answer && this.#answer(answer));
+        void this.#ask(link, frame.type === 'rating' ? { ...frame, type: 'rate' } : frame).then((answer) => answer && passOn(answer, this.#sink!));
         return true;
     }
   }
@@ -147,17 +122,13 @@ export class XmppTransport implements Transport {
     link.send(tag('presence', {}));
     await this.#greet(link);
     if (!this.#room) throw new LinkError(`the routing service ${this.#router} does not answer, and no conversation is known yet; retrying`);
-    const info = await link.iq('get', this.#room, tag('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), timeout);
-    if (info.getAttribute('type') !== 'result') throw new LinkError(`the room ${this.#room} cannot be reached (${condition(info)}); retrying`);
-    if (!Array.from(child(info, 'query')?.children ?? []).some((feature) => feature.getAttribute('var') === NS.mam)) {
-      throw new LinkError(`the room ${this.#room} keeps no archive (XEP-0313 ${NS.mam}), which is Natter's history. Enable it: Prosody modules_enabled = { "muc_mam" } on the group-chat component with muc_log_all_rooms = true; ejabberd mod_mam with the room option mam: true`, true);
-    }
+    checkArchive(await link.iq('get', this.#room, tag('query', { xmlns: 'http://jabber.org/protocol/disco#info' }), timeout), this.#room);
     await new Promise<void>((resolve, reject) => {
       this.#joined = [resolve, reject];
-      link.send(tag('presence', { to: `${this.#room}/${this.#nick}` }, tag('x', { xmlns: MUC }, tag('history', { maxstanzas: '0' }))));
+      link.send(joinStanza(this.#room, this.#nick));
       setTimeout(() => reject(new LinkError(`no answer from the room ${this.#room}`)), timeout);
     });
-    await this.#catchUp(link);
+    await this.#archive!.run(link, this.#room, this.#nick, this.#timeout);
     this.#ready = true;
     this.#attempt = 0;
     this.#sink!.state('open');
@@ -176,103 +147,25 @@ export class XmppTransport implements Transport {
     const visitorId = (await this.#credentials!).username;
     const answer = await this.#ask(link, { type: 'hello', v: PROTOCOL_VERSION, visitorId, ...(user && { user }), ...(locale && { locale }), ...(token && { token }) });
     if (answer?.type !== 'welcome') {
-      if (answer) this.#answer(answer);
+      if (answer) passOn(answer, this.#sink!);
       // Down, or refusing: the room goes on working without it; it is asked again later.
       this.#helloTimer = setTimeout(() => this.#link === link && this.#ready && void this.#greet(link).catch(() => {}), 30_000);
       return;
     }
     const room = answer.room.toLowerCase();
-    if (this.#room && (room !== this.#room || answer.nick !== this.#nick) && this.#last) {
+    if (this.#room && (room !== this.#room || answer.nick !== this.#nick) && this.#archive!.last) {
       this.#sink!.warn(`the router's conversation ${room} is not this browser's (${this.#room}); starting over from its archive`);
-      this.#last = undefined;
+      this.#archive!.last = undefined;
       this.#sink!.frame({ type: 'reset' });
     }
     [this.#room, this.#nick] = [room, answer.nick];
-    const sink = this.#sink!;
-    if (answer.team) sink.frame({ type: 'team', name: answer.team });
-    if (answer.availability) sink.frame({ type: 'availability', availability: answer.availability });
-    if (answer.mode !== undefined) sink.frame({ type: 'mode', mode: answer.mode });
-    if (answer.session !== undefined) sink.frame({ type: 'session', session: answer.session, restore: true });
-  }
-
-  /** Sends a client frame to the router; its answer, or `undefined` (with a warning) when it is not there. */
-  async #ask(link: Link, frame: object): Promise<RouterFrame | undefined> {
-    try {
-      const answer = await link.iq('set', this.#router, tag('frame', { xmlns: NS.router }, esc(toJson(frame))), this.#timeout, true);
-      if (answer.getAttribute('type') === 'result') return readFrame(answer, this.#warn);
-      this.#warn(`the routing service ${this.#router} is not there (${condition(answer)})`);
-    } catch (error) {
-      this.#warn(`the routing service ${this.#router}: ${(error as Error).message}`);
-    }
-    return undefined;
+    passOn(answer, this.#sink!);
   }
 
   readonly #warn = (message: string): void => this.#sink?.warn(message);
 
-  /** A router answer or push, as the core's frames (errors as the WebSocket transport maps them). */
-  #answer(frame: RouterFrame): void {
-    const sink = this.#sink!;
-    if (frame.type === 'availability' || frame.type === 'mode' || frame.type === 'session') sink.frame(frame);
-    else if (frame.type === 'error') {
-      if (frame.code === 'rate_limited') sink.frame({ type: 'slow' });
-      else if (frame.code === 'unverified') sink.frame({ type: 'identity', message: frame.message });
-      else sink.warn(`the routing service reported ${frame.code}: ${frame.message}`);
-    } else if (frame.type !== 'ok') sink.warn(`ignored an unexpected router "${frame.type}" frame`);
-  }
-
-  /**
-   * Queries the archive after the last item seen, page after page, and delivers what it finds. Calls made
-   * while one runs are folded into one more round after it.
-   */
-  #catchUp(link: Link): Promise<void> {
-    if (this.#catching) {
-      this.#again = true;
-      return this.#catching;
-    }
-    const run = async () => {
-      try {
-        do {
-          this.#again = false;
-          await this.#query(link);
-        } while (this.#again && this.#link === link);
-      } finally {
-        if (this.#catching === running) this.#catching = undefined;
-      }
-    };
-    const running = run();
-    return (this.#catching = running);
-  }
-
-  async #query(link: Link): Promise<void> {
-    for (let page = 0; page < 10_000; page++) {
-      const after = this.#last?.id;
-      const queryId = (this.#queryId = link.id());
-      this.#results = [];
-      const rsm = tag('set', { xmlns: NS.rsm }, tag('max', {}, '100') + (after ? tag('after', {}, esc(after)) : ''));
-      const answer = await link.iq('set', this.#room, tag('query', { xmlns: NS.mam, queryid: queryId }, rsm), this.#timeout);
-      const results = this.#results;
-      this.#queryId = undefined;
-      if (this.#link !== link) return;
-      if (answer.getAttribute('type') !== 'result') {
-        if (condition(answer) === 'item-not-found' && after) {
-          // The archive does not know the cursor: it lost data, or it is another archive.
-          this.#sink!.warn(`the archive of ${this.#room} does not know item ${after}; starting over from its start`);
-          this.#last = undefined;
-          this.#sink!.frame({ type: 'reset' });
-          continue;
-        }
-        throw new LinkError(`the archive of ${this.#room} refused a query (${condition(answer)})`);
-      }
-      for (const result of results) this.#deliver(result);
-      if (child(answer, 'fin', NS.mam)?.getAttribute('complete') === 'true' || this.#last?.id === after) return;
-    }
-  }
-
-  #deliver(result: Element): void {
-    const item = readResult(result, this.#room, this.#nick, this.#warn);
-    if (!item) return;
-    const position = (this.#last = nextPosition(this.#last, item.id, item.stamp ?? this.#last?.stamp ?? 0));
-    if (item.message) this.#sink!.frame({ type: 'message', message: item.message, order: orderOf(position), cursor: cursorOf(`${this.#room}/${this.#nick}`, position) });
+  #ask(link: Link, frame: object) {
+    return ask(link, this.#router, frame, this.#timeout, this.#warn);
   }
 
   /** A stanza after the login: from the room, the router or the server; anything else is ignored. */
@@ -289,7 +182,9 @@ export class XmppTransport implements Transport {
     } else if (this.#room && bare === this.#room) this.#fromRoom(link, stanza, splitJid(from)[1] ?? '', resource !== undefined);
     else if (bare === this.#router && kind === 'message') {
       const frame = readFrame(stanza, this.#warn);
-      if (frame) this.#answer(frame);
+      // Pushes are server frames; an answer's frame (`welcome`, `ok`) is not one.
+      if (frame?.type === 'welcome' || frame?.type === 'ok') this.#warn(`ignored a pushed "${frame.type}" frame`);
+      else if (frame) passOn(frame, this.#sink!);
     } else if (!own) this.#warn(`ignored a <${kind}> from ${from}: not the server, the router or the conversation's room`);
   }
 
@@ -306,29 +201,20 @@ export class XmppTransport implements Transport {
     if (stanza.localName !== 'message') return;
     const result = child(stanza, 'result', NS.mam);
     if (result) {
-      if (occupant || !this.#queryId || result.getAttribute('queryid') !== this.#queryId) return this.#warn('ignored an archive result that no query asked for');
-      this.#results.push(result);
-    } else if (type === 'error') this.#refused(link, stanza);
-    else if (type === 'groupchat' && occupant) {
-      if (child(stanza, 'body') || child(stanza, 'natter', NS.natter)) {
-        // Live messages carry no archive order: the archive gives it (and the time), in one query for many.
-        if (this.#ready) void this.#catchUp(link).catch(() => {});
-        else this.#again = true;
-      } else if (!self) {
-        const state = Array.from(stanza.children).find((element) => element.namespaceURI === NS.chatStates)?.localName;
-        if (state) this.#sink!.frame({ type: 'typing', author: nick === 'Natter' ? { role: 'bot' } : { role: 'agent', name: nick }, typing: state === 'composing' });
-      }
+      if (occupant || !this.#archive!.take(result)) this.#warn('ignored an archive result that no query asked for');
+      return;
     }
+    // Live messages carry no archive order: the archive gives it (and the time), in one query for many.
+    const meaning = type === 'error' ? bounced(stanza) : type === 'groupchat' && occupant ? liveMessage(stanza, nick, self) : undefined;
+    if (meaning === 'fetch') this.#catchUp(link);
+    else if (meaning === 'rejoin') this.#lost(link, new LinkError(`the room ${this.#room} no longer counts the visitor in`));
+    else if (meaning) this.#sink!.frame(meaning);
+    else if (type === 'error') this.#warn(`the room ${this.#room} reported ${condition(stanza)}`);
   }
 
-  /** The room bounced a message of the visitor's: slow down, reject it, or join again. */
-  #refused(link: Link, stanza: Element): void {
-    const clientId = check(idCheck, stanza.getAttribute('id'));
-    const why = condition(stanza) ?? 'unknown';
-    if (why === 'not-acceptable') return this.#lost(link, new LinkError(`the room ${this.#room} no longer counts the visitor in`));
-    if (!clientId.ok) return this.#warn(`the room ${this.#room} reported ${why}`);
-    if (why === 'resource-constraint' || why === 'policy-violation') this.#sink!.frame({ type: 'slow', clientId: clientId.value });
-    else this.#sink!.frame({ type: 'reject', clientId: clientId.value, reason: `the room refused it: ${why}` });
+  /** Asks for what came after the last item seen (a failure ends the link, which retries). */
+  #catchUp(link: Link): void {
+    this.#archive!.run(link, this.#room, this.#nick, this.#timeout).catch(() => {});
   }
 
   #ping(link: Link): void {
@@ -350,7 +236,7 @@ export class XmppTransport implements Transport {
     this.#ready = false;
     this.#joined?.[1](new LinkError('closed'));
     this.#joined = undefined;
-    this.#catching = undefined;
+    this.#archive?.stop();
     clearInterval(this.#pingTimer);
     clearTimeout(this.#helloTimer);
     link?.close();

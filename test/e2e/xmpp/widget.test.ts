@@ -123,6 +123,8 @@ test('Prosody restarting mid-conversation loses nothing and doubles nothing', as
   await f.prosody.stop('SIGKILL');
   await says(shop, 'Do you ship to Belgium?');
   await f.prosody.start();
+  // The outbox goes out once the transport is back; the agent answers what they have read.
+  await expect.poll(() => statuses(shop), { timeout: 30_000 }).toEqual(['sent', 'sent', 'sent', 'sent']);
   await anaBack();
   ana.send(roomMessage(room, 'ana-3', 'We do.'));
   const expected = [
