@@ -38,13 +38,18 @@ export function joinRoom(component: Component, room: string): void {
   );
 }
 
-/** Submits the room configuration (the router is the room's owner). */
+/**
+ * Configures the room (the router is its owner). It asks for the room's form first and submits only the
+ * fields the server offers: ejabberd refuses a form with a field it does not know (Prosody's archive switch).
+ */
 export async function configureRoom(component: Component, room: string, name: string): Promise<void> {
-  const fields = [field('FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig'), field('muc#roomconfig_roomname', name)];
-  for (const [key, value] of Object.entries(ROOM_CONFIG)) fields.push(field(key, value));
-  await component.iq(
-    el('iq', { type: 'set', from: component.domain, to: room }, el('query', { xmlns: MUC_OWNER_NS }, el('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...fields))),
-  );
+  const query = (type: 'get' | 'set', ...children: XmlElement[]) =>
+    el('iq', { type, from: component.domain, to: room }, el('query', { xmlns: MUC_OWNER_NS }, ...children));
+  const form = await component.iq(query('get'));
+  const offered = new Set(form.child('query')?.child('x', 'jabber:x:data')?.elements('field').map((f) => f.attrs.var) ?? []);
+  const fields = [field('FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig')];
+  for (const [key, value] of Object.entries({ 'muc#roomconfig_roomname': name, ...ROOM_CONFIG })) if (offered.has(key)) fields.push(field(key, value));
+  await component.iq(query('set', el('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...fields)));
 }
 
 /** Gives `jid` (bare) an affiliation: `member` lets a visitor or agent into the members-only room. */
@@ -64,9 +69,13 @@ export function occupantJid(presence: XmlElement): string | undefined {
   return presence.child('x', MUC_USER_NS)?.child('item')?.attrs.jid;
 }
 
-/** Whether a room presence is about the receiver itself (status 110). */
+/** Whether a room presence carries a status code (110: about the receiver itself; 332: the room's node shut down). */
+export function hasStatus(presence: XmlElement, code: string): boolean {
+  return presence.child('x', MUC_USER_NS)?.elements('status').some((status) => status.attrs.code === code) ?? false;
+}
+
 export function isSelfPresence(presence: XmlElement): boolean {
-  return presence.child('x', MUC_USER_NS)?.elements('status').some((status) => status.attrs.code === '110') ?? false;
+  return hasStatus(presence, '110');
 }
 
 function field(name: string, value: string): XmlElement {

@@ -5,7 +5,7 @@
  * tells the visitor and agents apart by account, never by nick.
  */
 import type { Component } from './component.ts';
-import { isSelfPresence, joinRoom, configureRoom, occupantJid, ROUTER_NICK } from './muc.ts';
+import { configureRoom, hasStatus, isSelfPresence, joinRoom, occupantJid, ROUTER_NICK } from './muc.ts';
 import { bareJid, parseJid } from './names.ts';
 import { el, type XmlElement } from './xml.ts';
 
@@ -33,6 +33,8 @@ export class Rooms {
   readonly #events: RoomEvents;
   readonly #log: (line: string) => void;
   readonly #rooms = new Map<string, RoomState>();
+  /** The rooms' name (the team's), for re-entering on the router's own initiative. */
+  #name = '';
 
   constructor(component: Component, events: RoomEvents, log: (line: string) => void) {
     this.#component = component;
@@ -42,6 +44,7 @@ export class Rooms {
 
   /** Enters (creating if needed) and configures the room, once per connection. Rejects when the server refuses. */
   ensure(room: string, name: string): Promise<void> {
+    this.#name = name;
     const state = this.#state(room);
     if (!state.ready) {
       joinRoom(this.#component, room);
@@ -92,8 +95,15 @@ export class Rooms {
       return;
     }
     if (isSelfPresence(stanza) || nick === ROUTER_NICK) {
-      // The router left (kicked, room destroyed): enter again at the next hello.
-      if (stanza.attrs.type === 'unavailable') (state.ready = undefined), state.occupants.clear();
+      if (stanza.attrs.type !== 'unavailable') return;
+      // The router is out (kicked, room destroyed): it enters again at the next hello or post. When the room
+      // went down with its cluster node (status 332), enter again at once: another node serves it.
+      state.ready = undefined;
+      state.occupants.clear();
+      if (hasStatus(stanza, '332')) {
+        const retry = setTimeout(() => this.ensure(room, this.#name).catch((error: unknown) => this.#log(`XMPP router: could not re-enter ${room}: ${(error as Error).message}`)), 1000);
+        retry.unref();
+      }
       return;
     }
     if (stanza.attrs.type === 'unavailable') {

@@ -46,7 +46,9 @@ export function routeStanza(stanza: XmlElement, c: RouteContext): void {
         if (stanza.attrs.type !== 'error') c.log(`XMPP router: ignored presence from ${from || 'nobody'}: not an agent (XMPP_AGENTS)`);
         return;
       case 'subscribe':
+        // Approve, and ask back: the server then sends the router the agent's presence at every login.
         c.component.send(el('presence', { type: 'subscribed', from: c.component.domain, to: bareJid(from) }));
+        c.component.send(el('presence', { type: 'subscribe', from: c.component.domain, to: bareJid(from) }));
         c.component.send(el('presence', { from: c.component.domain, to: bareJid(from) }));
         return;
       case 'probe':

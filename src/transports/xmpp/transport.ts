@@ -128,6 +128,7 @@ export class XmppTransport implements Transport {
       link.send(joinStanza(this.#room, this.#nick));
       setTimeout(() => reject(new LinkError(`no answer from the room ${this.#room}`)), timeout);
     });
+    this.#joined = undefined;
     await this.#archive!.run(link, this.#room, this.#nick, this.#timeout);
     this.#ready = true;
     this.#attempt = 0;
@@ -193,9 +194,12 @@ export class XmppTransport implements Transport {
     const self = occupant && nick === this.#nick;
     if (stanza.localName === 'presence') {
       if (!self) return;
-      if (type === 'error') this.#joined?.[1](new LinkError(`the room ${this.#room} refused the visitor (${condition(stanza)}); retrying`));
-      else if (type === 'unavailable') this.#lost(link, new LinkError(`the visitor left the room ${this.#room}`));
-      else this.#joined?.[0]();
+      const refused = new LinkError(`the room ${this.#room} refused the visitor (${condition(stanza)}); retrying`);
+      // Out of the room (ejabberd: its cluster node shut down, status 332): enter again, then catch up.
+      if (type === 'unavailable') link.send(joinStanza(this.#room, this.#nick));
+      else if (type === 'error') this.#joined ? this.#joined[1](refused) : this.#lost(link, refused);
+      else if (this.#joined) this.#joined[0]();
+      else if (this.#ready) this.#catchUp(link);
       return;
     }
     if (stanza.localName !== 'message') return;

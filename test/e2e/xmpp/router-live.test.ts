@@ -10,7 +10,7 @@ import { el, type XmppClient } from './client.ts';
 import { enterRoom, frameJson, isPush, isRoomMessage, RouterFixture, roomMessage } from './router-fixture.ts';
 
 const f = new RouterFixture();
-beforeAll(() => f.start(['ana', 'ben']));
+beforeAll(() => f.start(['ana', 'ben', 'cy']));
 afterAll(() => f.stop());
 
 const isInvitation = (room: string) => (s: { name: string; child: XmppClient['received'][number]['child'] }) =>
@@ -97,6 +97,22 @@ test('with the router stopped, visitor and agent still write and read in the roo
   const archived = (await visitor.mam(room)).items.map((item) => item.message.childText('body'));
   expect(archived.slice(-2)).toEqual(['Still there?', 'Yes, still here.']);
 
-  await f.startRouter(['ana', 'ben']);
+  await f.startRouter(['ana', 'ben', 'cy']);
   expect(await f.hello(visitor)).toMatchObject({ type: 'welcome', room });
+});
+
+test('an agent who subscribed to the router once is seen at every later login without directed presence', async () => {
+  const first = await f.login('cy', 'password-of-cy');
+  // Pre-approve the router's request back, then subscribe (docs/xmpp.md, "Agents' clients").
+  first.send(el('presence', { type: 'subscribed', to: f.prosody.router }));
+  first.send(el('presence', { type: 'subscribe', to: f.prosody.router }));
+  await first.waitFor((s) => s.name === 'presence' && s.attrs.from === f.prosody.router && s.attrs.type === undefined, { what: "the router's presence" });
+  for (let i = 0; i < 100 && !f.router!.availableAgents().includes(f.agentJid('cy')); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(f.router!.availableAgents()).toContain(f.agentJid('cy'));
+  first.close();
+  for (let i = 0; i < 100 && f.router!.availableAgents().includes(f.agentJid('cy')); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(f.router!.availableAgents()).not.toContain(f.agentJid('cy'));
+  await f.login('cy', 'password-of-cy');
+  for (let i = 0; i < 100 && !f.router!.availableAgents().includes(f.agentJid('cy')); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(f.router!.availableAgents()).toContain(f.agentJid('cy'));
 });

@@ -290,6 +290,20 @@ describe('XmppTransport: live traffic', () => {
     transport.close();
   });
 
+  it('enters the room again when the room drops the visitor (status 332), and catches up', async () => {
+    const server = new FakeServer();
+    const { transport, states, messages } = start(server);
+    await opened(states);
+    const joins = () => server.sent.filter((text) => text.startsWith('<presence') && text.includes(`${ROOM}/Visitor`)).length;
+    expect(joins()).toBe(1);
+    server.archive.push({ id: 'z1', stamp: '2026-01-01T10:00:00Z', nick: 'Ana', body: 'while you were out' });
+    server.last.push(`<presence xmlns="jabber:client" type="unavailable" from="${ROOM}/Visitor"><x xmlns="http://jabber.org/protocol/muc#user"><status code="110"/><status code="332"/></x></presence>`);
+    await vi.waitFor(() => expect(messages().map((frame) => frame.message.text)).toEqual(['while you were out']));
+    expect(joins()).toBe(2);
+    expect(server.sockets).toHaveLength(1);
+    transport.close();
+  });
+
   it('answers the server\'s pings, and sends router frames with the protocol\'s names', async () => {
     const server = new FakeServer();
     const { transport, states } = start(server);
