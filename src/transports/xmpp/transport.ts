@@ -57,7 +57,7 @@ export class XmppTransport implements Transport {
     this.close();
     this.#hello = options;
     this.#sink = sink;
-    this.#credentials = credentials(options.visitorId);
+    this.#credentials = globalThis.crypto?.subtle && credentials(options.visitorId);
     const cursor = parseCursor(options.cursor);
     const [room, nick = ''] = cursor ? splitJid(cursor.occupant) : [''];
     [this.#room, this.#nick] = [room, nick];
@@ -116,6 +116,9 @@ export class XmppTransport implements Transport {
   /** Logs in, asks the router, joins the room, catches up with its archive, then says `open`. */
   async #start(link: Link): Promise<void> {
     const timeout = this.#timeout;
+    if (!globalThis.crypto?.subtle) {
+      throw new LinkError('the XMPP transport derives the visitor\'s account with crypto.subtle, which browsers offer only on https:// pages (and http://localhost); serve the page over https', true);
+    }
     await login(link, await this.#credentials!, timeout);
     link.onStanza = (stanza) => this.#stanza(link, stanza);
     // Available, so that the router's pushes to the bare JID reach this resource.
@@ -154,13 +157,16 @@ export class XmppTransport implements Transport {
       return;
     }
     const room = answer.room.toLowerCase();
-    if (this.#room && (room !== this.#room || answer.nick !== this.#nick) && this.#archive!.last) {
+    const moved = this.#room && (room !== this.#room || answer.nick !== this.#nick);
+    if (moved && this.#archive!.last) {
       this.#sink!.warn(`the router's conversation ${room} is not this browser's (${this.#room}); starting over from its archive`);
       this.#archive!.last = undefined;
       this.#sink!.frame({ type: 'reset' });
     }
     [this.#room, this.#nick] = [room, answer.nick];
     passOn(answer, this.#sink!);
+    // The router came back naming another room than the one this link is in: enter that one instead.
+    if (moved && this.#ready) this.#lost(link, new LinkError(`the conversation moved to ${room}`));
   }
 
   readonly #warn = (message: string): void => this.#sink?.warn(message);

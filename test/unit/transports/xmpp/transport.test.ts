@@ -118,6 +118,23 @@ describe('XmppTransport: what the server lacks is said once, with the setting', 
   }
 });
 
+describe('XmppTransport: an insecure page', () => {
+  it('says once that it needs https (crypto.subtle), and does not retry', async () => {
+    vi.stubGlobal('crypto', {});
+    try {
+      const server = new FakeServer();
+      const { transport, states } = start(server);
+      await vi.waitFor(() => expect(states.at(-1)?.[0]).toBe('closed'));
+      expect(states.at(-1)![1]).toMatch(/crypto.subtle.*serve the page over https/);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(server.sockets).toHaveLength(1);
+      transport.close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
 describe('XmppTransport: the archive is the history, the order and the cursor', () => {
   it('orders items of one stamp by their place in the archive, and resumes a group mid-way', async () => {
     const server = new FakeServer();
