@@ -144,7 +144,10 @@ export class Component {
       o.log(`XMPP router: ${error.message}`);
       if (!authenticated) reject?.(error), (reject = undefined), (resolve = undefined);
     });
-    socket.on('close', () => this.#closed(socket, authenticated));
+    socket.on('close', () => {
+      if (!authenticated) reject?.(new Error(`${host}:${port} closed the connection before the component handshake`));
+      this.#closed(socket, authenticated);
+    });
     clearInterval(this.#keepAlive);
     // Whitespace keeps NATs and the server's idle timers from closing a quiet connection.
     this.#keepAlive = setInterval(() => this.#online && socket.write(' '), 60_000);
@@ -168,6 +171,10 @@ export class Component {
   }
 
   #dispatch(stanza: XmlElement): void {
+    if (stanza.name === 'stream:error') {
+      this.#o.log(`XMPP router: the server ends the stream: ${stanza.elements()[0]?.name ?? 'unknown'} ${stanza.childText('text') ?? ''}`);
+      return;
+    }
     const id = stanza.attrs.id;
     const type = stanza.attrs.type;
     if (stanza.name === 'iq' && id && (type === 'result' || type === 'error')) {

@@ -52,9 +52,13 @@ export async function configureRoom(component: Component, room: string, name: st
   await component.iq(query('set', el('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...fields)));
 }
 
-/** Gives `jid` (bare) an affiliation: `member` lets a visitor or agent into the members-only room. */
-export async function setAffiliation(component: Component, room: string, jid: string, affiliation: 'member' | 'admin' | 'none'): Promise<void> {
-  await component.iq(el('iq', { type: 'set', from: component.domain, to: room }, el('query', { xmlns: MUC_ADMIN_NS }, el('item', { affiliation, jid }))));
+/**
+ * Gives `jid` (bare) an affiliation: `member` lets a visitor or agent into the members-only room. With `nick`,
+ * the nick is reserved for that account (Prosody refuses it to anyone else with `conflict`), so nobody can
+ * speak as `Natter` or as the visitor, even while they are out of the room.
+ */
+export async function setAffiliation(component: Component, room: string, jid: string, affiliation: 'owner' | 'member' | 'none', nick?: string): Promise<void> {
+  await component.iq(el('iq', { type: 'set', from: component.domain, to: room }, el('query', { xmlns: MUC_ADMIN_NS }, el('item', { affiliation, jid, nick }))));
 }
 
 /** A direct invitation (XEP-0249), with a body for clients that do not show invitations. */

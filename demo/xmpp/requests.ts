@@ -101,7 +101,7 @@ export class Requests {
     c.store.updateMeta(conversation.meta.id, { user: frame.user, locale: frame.locale });
     const room = c.names.roomOf(visitor);
     await c.rooms.ensure(room, c.teamName);
-    await setAffiliation(c.component, room, visitor, 'member');
+    await setAffiliation(c.component, room, visitor, 'member', VISITOR_NICK);
     const desk = c.desk.welcome(conversation.meta.id);
     return { type: 'welcome', room, nick: VISITOR_NICK, team: c.teamName, availability: desk.availability, mode: desk.mode, session: desk.session };
   }

@@ -5,7 +5,7 @@
  * tells the visitor and agents apart by account, never by nick.
  */
 import type { Component } from './component.ts';
-import { configureRoom, hasStatus, isSelfPresence, joinRoom, occupantJid, ROUTER_NICK } from './muc.ts';
+import { configureRoom, hasStatus, isSelfPresence, joinRoom, occupantJid, ROUTER_NICK, setAffiliation } from './muc.ts';
 import { bareJid, parseJid } from './names.ts';
 import { el, type XmlElement } from './xml.ts';
 
@@ -49,10 +49,12 @@ export class Rooms {
     if (!state.ready) {
       joinRoom(this.#component, room);
       // The server handles the join before this IQ (one stream, in order): the room exists by then.
-      state.ready = configureRoom(this.#component, room, name).catch((error: unknown) => {
-        state.ready = undefined;
-        throw error;
-      });
+      state.ready = configureRoom(this.#component, room, name)
+        .then(() => setAffiliation(this.#component, room, this.#component.domain, 'owner', ROUTER_NICK))
+        .catch((error: unknown) => {
+          state.ready = undefined;
+          throw error;
+        });
     }
     return state.ready;
   }

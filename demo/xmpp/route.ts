@@ -4,6 +4,7 @@
  * with a log line — the component's address is reachable by anyone on the server.
  */
 import type { Desk } from '../desk.ts';
+import { agentCommand, type AgentCommandContext } from './agent-commands.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import type { Assigner } from './assign.ts';
 import type { Component } from './component.ts';
@@ -13,7 +14,7 @@ import { errorIq, type Requests } from './requests.ts';
 import type { Rooms } from './rooms.ts';
 import { el, type XmlElement } from './xml.ts';
 
-export interface RouteContext {
+export interface RouteContext extends AgentCommandContext {
   component: Component;
   names: Names;
   rooms: Rooms;
@@ -62,9 +63,13 @@ export function routeStanza(stanza: XmlElement, c: RouteContext): void {
         return;
     }
   }
+  if (stanza.name === 'message' && stanza.attrs.type !== 'error' && stanza.child('body') && c.presence.isAgent(from)) {
+    agentCommand(stanza, c);
+    return;
+  }
   if (stanza.name === 'message') {
     const what = stanza.attrs.type === 'error' ? `an error (${condition(stanza)})` : 'a message';
-    c.log(`XMPP router: ignored ${what} from ${from || 'nobody'}; the router takes requests as IQs only`);
+    c.log(`XMPP router: ignored ${what} from ${from || 'nobody'}: only agents chat with the router`);
   }
 }
 

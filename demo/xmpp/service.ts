@@ -100,12 +100,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
   const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, log });
   const requests = new Requests({ component, names, store, desk, rooms, teamName, dispatch: () => assigner.dispatch(), log });
-  component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, log });
+  component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
   component.onOnline = () => {
     presence.clear();
     rooms.rejoinAll(teamName);
     // Agents subscribed to the router answer a probe with their presence; the others send it again themselves.
     for (const agent of presence.agents()) component.send(el('presence', { type: 'probe', from: component.domain, to: agent }));
+    // Whoever has not answered by then is gone: visitors hear it if that changes availability.
+    setTimeout(() => desk.refreshAvailability(), 5000).unref();
   };
   try {
     await component.start();

@@ -18,6 +18,8 @@ export interface ClusterSettings {
   rooms: string;
   router: string;
   routerSecret: string;
+  /** PostgreSQL on 127.0.0.1 at this port for everything (`default_db: sql`); absent: Mnesia. */
+  postgresPort?: number;
 }
 
 export function freePort(): Promise<number> {
@@ -88,9 +90,21 @@ export class EjabberdNode {
 
   config(): string {
     const s = this.settings;
+    const sql =
+      s.postgresPort === undefined
+        ? ''
+        : `default_db: sql
+sql_type: pgsql
+sql_server: 127.0.0.1
+sql_port: ${s.postgresPort}
+sql_database: ejabberd
+sql_username: postgres
+sql_password: ""
+new_sql_schema: true
+`;
     return `hosts:
   - ${s.domain}
-loglevel: info
+${sql}loglevel: info
 certfiles: []
 registration_timeout: infinity
 listen:

@@ -2,7 +2,8 @@
  * `npm run test:cluster`: the router and the widget's XMPP mapping on a two-node ejabberd cluster (Debian's
  * ejabberd 23.01, Mnesia). A visitor on node A and an agent on node B chat through a room the router made;
  * then node A stops: the router moves to B, the visitor reconnects to B, and the room's history is intact
- * and writable. Not part of `npm test` (it needs ejabberd, and about a minute).
+ * and writable. `CLUSTER_DB=pgsql` puts both nodes on one PostgreSQL (Debian's postgresql-15 and
+ * erlang-p1-pgsql), as production would. Not part of `npm test` (it needs ejabberd, and 20–45 s).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,14 +13,15 @@ import path from 'node:path';
 import { startRouter, type RunningRouter } from '../../demo/xmpp/service.ts';
 import { el, XmppClient, type XmlElement } from '../e2e/xmpp/client.ts';
 import { EJABBERDCTL, EjabberdNode } from './ejabberd.ts';
+import { Postgres } from './postgres.ts';
 
-const settings = { domain: 'localhost', rooms: 'rooms.localhost', router: 'router.localhost', routerSecret: 'cluster-secret-for-tests' };
+const SETTINGS = { domain: 'localhost', rooms: 'rooms.localhost', router: 'router.localhost', routerSecret: 'cluster-secret-for-tests' };
 const ROUTER_NS = 'urn:natter:router:0';
 const started = Date.now();
 const step = (what: string): void => console.log(`[cluster] ${((Date.now() - started) / 1000).toFixed(1)} s  ${what}`);
 
 async function request(client: XmppClient, frame: object): Promise<Record<string, unknown>> {
-  const result = await client.iq(el('iq', { type: 'set', to: settings.router }, el('frame', { xmlns: ROUTER_NS }, JSON.stringify(frame))), 10_000);
+  const result = await client.iq(el('iq', { type: 'set', to: SETTINGS.router }, el('frame', { xmlns: ROUTER_NS }, JSON.stringify(frame))), 10_000);
   return JSON.parse(result.child('frame')!.text()) as Record<string, unknown>;
 }
 
@@ -39,6 +41,16 @@ const said = (room: string, text: string) => (s: XmlElement): boolean =>
 async function main(): Promise<void> {
   if (!existsSync(EJABBERDCTL)) throw new Error(`${EJABBERDCTL} is missing: apt-get install ejabberd (Debian 12: 23.01)`);
   const base = mkdtempSync(path.join(tmpdir(), 'natter-cluster-'));
+  // CLUSTER_DB=pgsql: the nodes keep everything (accounts, rooms, archives) in PostgreSQL, as in production.
+  const postgres = process.env.CLUSTER_DB === 'pgsql' ? new Postgres() : undefined;
+  if (postgres) {
+    await postgres.start().catch(async (error: unknown) => {
+      await postgres.stop();
+      throw error;
+    });
+    step(`PostgreSQL on 127.0.0.1:${postgres.port} with ejabberd's schema`);
+  }
+  const settings = { ...SETTINGS, ...(postgres && { postgresPort: postgres.port }) };
   const a = new EjabberdNode('ejabA', settings, base);
   const b = new EjabberdNode('ejabB', settings, base);
   const clients: XmppClient[] = [];
@@ -123,6 +135,14 @@ async function main(): Promise<void> {
     agent.send(groupchat(room, 'm4', 'Me too'));
     await again.waitFor(said(room, 'Me too'), { what: 'agent message after failover' });
     step(`visitor reconnected to B: history intact (${after.length} items: ${after.join(' | ')}), both still write`);
+    if (postgres) {
+      const [local] = room.split('@');
+      const rows = await postgres.psql('ejabberd', '-tA', '-c', `SELECT (SELECT count(*) FROM muc_room WHERE name = '${local}'), (SELECT count(*) FROM archive WHERE username = '${room}')`);
+      const [rooms, archived] = rows.trim().split('|').map(Number);
+      assert.equal(rooms, 1, 'the room is stored in PostgreSQL');
+      assert.ok(archived! >= after.length + 2, `the room's archive is in PostgreSQL (${archived} rows)`);
+      step(`PostgreSQL holds the room and ${archived} archived messages`);
+    }
     ok = true;
   } finally {
     for (const client of clients) client.close();
@@ -131,8 +151,13 @@ async function main(): Promise<void> {
     await a.stop();
     // The nodes started epmd; stop it unless it was there before.
     if (!epmdWasRunning) spawnSync('epmd', ['-kill'], epmd);
-    if (ok) rmSync(base, { recursive: true, force: true });
-    else console.error(`[cluster] logs kept in ${base}`);
+    await postgres?.stop();
+    const dirs = postgres ? [base, postgres.dir] : [base];
+    if (ok) {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    } else {
+      console.error(`[cluster] logs kept in ${dirs.join(' and ')}`);
+    }
   }
 }
 

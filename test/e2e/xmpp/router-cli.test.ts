@@ -39,4 +39,6 @@ test('the router started from the command line answers a visitor, and a wrong se
   expect(output).toContain(`XMPP router: connected as ${f.prosody.router}`);
   const visitor = await f.visitor('cli-visitor');
   expect(await f.hello(visitor)).toMatchObject({ type: 'welcome', team: 'Shop on XMPP', nick: 'Visitor' });
+  // Prosody takes one connection per component: a second router is refused, and says why.
+  await expect(f.startRouter([])).rejects.toThrow('conflict');
 });

@@ -67,6 +67,32 @@ test('agents\' presence makes the team available; live start queues, invites one
   await visitor.waitFor(isPush('availability', (frame) => !(frame.availability as { agents: boolean }).agents), { what: 'availability: nobody', since: visitor.received.length });
 });
 
+test('an agent ends the chat by telling the router "end"; "queue" lists who waits', async () => {
+  const ana = await f.agent('ana');
+  const visitor = await f.visitor('ended-by-agent');
+  const { room } = (await f.hello(visitor)) as { room: string };
+  await enterRoom(visitor, room, 'Visitor');
+  const chat = (text: string) => ana.send(el('message', { type: 'chat', to: f.prosody.router }, el('body', {}, text)));
+  const answer = (test: (body: string) => boolean) =>
+    ana.waitFor((s) => s.name === 'message' && s.attrs.type === 'chat' && s.attrs.from === f.prosody.router && test(s.childText('body') ?? ''), { what: 'the router\'s answer' });
+  expect(await f.request(visitor, { type: 'live', action: 'start' })).toEqual({ type: 'ok' });
+  chat('queue');
+  expect((await answer((body) => body.startsWith('Waiting'))).childText('body')).toContain(`1. ${room}`);
+  await ana.waitFor(isInvitation(room), { what: 'invitation' });
+  await enterRoom(ana, room, 'Ana');
+  await visitor.waitFor(isPush('session', (frame) => (frame.session as { state: string }).state === 'live'), { what: 'live session' });
+  chat('end');
+  const ended = await visitor.waitFor(isPush('session', (frame) => (frame.session as { state: string }).state === 'ended'), { what: 'ended session' });
+  expect(frameJson(ended).session).toMatchObject({ state: 'ended', endedBy: 'agent', rated: false });
+  await visitor.waitFor(isRoomMessage(room, (body) => body === "Chat ended — write here any time and we'll reply"), { what: 'ended line' });
+  expect((await answer((body) => body.startsWith('Ended'))).childText('body')).toBe(`Ended the chat in ${room}.`);
+  chat('end');
+  await answer((body) => body === 'You have no live chat to end.');
+  chat('what?');
+  await answer((body) => body.startsWith('Commands:'));
+  ana.send(el('presence', { to: f.prosody.router, type: 'unavailable' }));
+});
+
 test('a visitor message in a room without agents is announced to the available agents', async () => {
   const ben = await f.agent('ben');
   const visitor = await f.visitor('notify-visitor');
@@ -96,6 +122,10 @@ test('with the router stopped, visitor and agent still write and read in the roo
   await visitor.waitFor(isRoomMessage(room, (body) => body === 'Yes, still here.'), { what: 'agent message, router down' });
   const archived = (await visitor.mam(room)).items.map((item) => item.message.childText('body'));
   expect(archived.slice(-2)).toEqual(['Still there?', 'Yes, still here.']);
+  // Nobody speaks as the router or as the visitor, even while they are out: those nicks are reserved.
+  const second = await f.login('ben', 'password-of-ben');
+  await expect(enterRoom(second, room, 'Natter')).rejects.toThrow('conflict');
+  await expect(enterRoom(second, room, 'Visitor')).rejects.toThrow('conflict');
 
   await f.startRouter(['ana', 'ben', 'cy']);
   expect(await f.hello(visitor)).toMatchObject({ type: 'welcome', room });

@@ -86,11 +86,13 @@ test("a visitor cannot enter another visitor's room, create rooms, or get the ro
   const owner = await f.visitor('secret-owner');
   const { room } = (await f.hello(owner)) as { room: string };
   const intruder = await f.visitor('secret-intruder');
-  await expect(enterRoom(intruder, room, 'Visitor')).rejects.toThrow('registration-required');
+  await expect(enterRoom(intruder, room, 'Intruder')).rejects.toThrow('registration-required');
+  // The visitor's nick is reserved for the visitor's account.
+  await expect(enterRoom(intruder, room, 'Visitor')).rejects.toThrow('conflict');
   // The router derives the room from the sender alone: a hello names no room, and the intruder gets their own.
   const own = await f.hello(intruder, { visitorId: room, user: { id: room } });
   expect(own.room).not.toBe(room);
-  await expect(enterRoom(intruder, room, 'Visitor')).rejects.toThrow('registration-required');
+  await expect(enterRoom(intruder, room, 'Intruder')).rejects.toThrow('registration-required');
   // Nobody but the router creates rooms.
   await expect(enterRoom(intruder, `v${'0'.repeat(40)}@${f.prosody.rooms}`, 'Visitor')).rejects.toThrow('not-allowed');
 });
