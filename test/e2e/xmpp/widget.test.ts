@@ -158,6 +158,24 @@ test('two tabs show one conversation, each with what the other sends', async () 
   await second.close();
 });
 
+test('what the agent wrote while no page was open comes from the archive after the stored history', async () => {
+  const before = await shown(shop);
+  await shop.close();
+  ana.send(roomMessage(room, 'ana-5', 'Are you still there?'));
+  await ana.waitFor((s) => s.name === 'message' && s.childText('body') === 'Are you still there?', { what: 'the reflection' });
+  shop = await customer.newPage();
+  shop.on('console', (message) => logs.push(`${message.type()}: ${message.text()}`));
+  const queries: string[] = [];
+  shop.on('websocket', (socket) => socket.on('framesent', ({ payload }) => String(payload).includes('urn:xmpp:mam:2') && queries.push(String(payload))));
+  await shop.goto(`${site.url}/xmpp.html`);
+  await openPanel(shop);
+  await expect.poll(() => shown(shop), { timeout: 15_000 }).toEqual([...before, 'agent: Are you still there?']);
+  // Only what came after the stored cursor was asked for.
+  expect(queries.length).toBeGreaterThan(0);
+  for (const query of queries) expect(query).toMatch(/<after>[^<]+<\/after>/);
+  expect(logs.filter((line) => /does not know item|starting over/.test(line))).toEqual([]);
+});
+
 test('a visitor cannot enter, read or write another visitor\'s room', async () => {
   const other = await f.visitor('another-visitor');
   await f.hello(other);
