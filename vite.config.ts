@@ -120,13 +120,17 @@ function terserPass(): Plugin {
 
 /**
  * The script tag's two stages: `natter.js` (the first, small) and the second, everything else, once per
- * language (`src/i18n/index.ts` keeps only the mode's own): the first stage loads the page's.
+ * transport (Natter's WebSocket protocol, XMPP) and language (`src/i18n/index.ts` keeps only the mode's
+ * own): the first stage loads the page's.
  */
 const stages: Record<string, { entry: string; file: string }> = {
   script: { entry: 'src/embed/script.ts', file: 'natter.js' },
   app: { entry: 'src/embed/app.ts', file: 'natter-app.js' },
   'app-de': { entry: 'src/embed/app.ts', file: 'natter-app-de.js' },
   'app-nl': { entry: 'src/embed/app.ts', file: 'natter-app-nl.js' },
+  'app-xmpp': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp.js' },
+  'app-xmpp-de': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-de.js' },
+  'app-xmpp-nl': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-nl.js' },
   files: { entry: 'src/embed/files.ts', file: 'natter-files.js' },
 };
 
@@ -154,7 +158,7 @@ export default defineConfig(({ mode }) => {
       reportCompressedSize: false,
       lib: script
         ? { entry: stage.entry, formats: ['iife'], name: 'NatterScript', fileName: () => stage.file }
-        : { entry: 'src/index.ts', formats: ['es'], fileName: (_format, name) => `${name}.js` },
+        : { entry: { index: 'src/index.ts', xmpp: 'src/xmpp.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
       rolldownOptions: script
         ? {}
         : {

@@ -4,6 +4,7 @@ import type { NatterEvents } from '../core/events.ts';
 import type { ModeSetting } from '../core/modes.ts';
 import type { NatterState } from '../core/types.ts';
 import type { User } from '../model/types.ts';
+import type { Transport } from '../core/transport.ts';
 import { WebSocketTransport } from '../transports/websocket.ts';
 import { NatterError } from '../core/errors.ts';
 import { mountCheckedWidget } from '../ui/mount.ts';
@@ -66,17 +67,20 @@ export interface Booted {
 export function boot(settings: NatterSettings): Booted {
   const parsed = parseSettings(settings as unknown as Record<string, unknown>);
   if (!parsed.ok) throw new NatterError('invalid_settings', parsed.error);
-  return bootChecked(parsed.settings);
+  // XMPP is its own entry, so that this one carries none of it.
+  if (parsed.settings.transport === 'xmpp') throw new NatterError('invalid_settings', 'Natter: boot() speaks Natter\'s WebSocket protocol; for XMPP use createNatter with XmppTransport from "natter/xmpp", and mountWidget.');
+  return bootChecked(parsed.settings, new WebSocketTransport({ url: parsed.settings.endpoint }));
 }
 
 /**
  * {@link boot} for settings that already passed `parseSettings` (the script tag checks them itself, to
- * report a wrong setting on the console instead of throwing).
+ * report a wrong setting on the console instead of throwing), over `transport` (each second stage brings
+ * its own).
  * @internal
  */
-export function bootChecked(settings: NatterSettings, stage?: HTMLElement): Booted {
+export function bootChecked(settings: NatterSettings, transport: Transport, stage?: HTMLElement): Booted {
   // The settings are a superset of both the client's and the widget's options: each takes what it knows.
-  const client = clientFor({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
+  const client = clientFor({ ...settings, transport });
   const widget = mountCheckedWidget(client, settings, stage);
   if (settings.open) client.open();
   const api: NatterApi = {

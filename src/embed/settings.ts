@@ -12,6 +12,8 @@ import { widgetOptionExpectations, widgetOptionsShape } from '../ui/options.ts';
 export interface NatterSettings {
   /** The backend's WebSocket URL (`ws://` or `wss://`). Required. */
   endpoint: string;
+  /** `xmpp` when the endpoint is an XMPP server's WebSocket (RFC 7395); by default it speaks Natter's protocol. */
+  transport?: 'xmpp';
   /** Separates the stored conversations of several Natter sites on one origin. */
   siteId?: string;
   /** The team's name in the header, until the backend names it. */
@@ -51,6 +53,8 @@ export interface NatterSettings {
 const expected: Record<string, string> = {
   ...widgetOptionExpectations,
   endpoint: 'a ws:// or wss:// URL such as "wss://chat.example.com/natter"',
+  // Also what makes `data-transport` a setting (settingsFromDataset reads only the keys named here).
+  transport: '"xmpp"',
   siteId: '1–64 letters, digits, dots, dashes or underscores',
   maxLength: `a whole number from 1 to ${MAX_TEXT_LENGTH}`,
   open: 'true or false',
@@ -75,6 +79,7 @@ const settingsCheck = obj(
   {
     ...widgetOptionsShape,
     endpoint: wsUrl,
+    transport: opt(oneOf(['xmpp'])),
     siteId: opt(str(0, Infinity, /^[\w.-]{1,64}$/)),
     maxLength: opt(int(1, MAX_TEXT_LENGTH)),
     open: opt(bool),

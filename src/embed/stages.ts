@@ -26,7 +26,8 @@ export const pageLanguage = (settings: NatterSettings): string =>
 
 /**
  * The second stage's file, next to the first stage's, wherever the site serves `natter.js` from: one per
- * language (`natter-app.js` in English, `natter-app-de.js`, `natter-app-nl.js`), so a visitor downloads only
- * their own.
+ * transport and language (`natter-app.js` in English, `natter-app-de.js`, `natter-app-nl.js`; for XMPP
+ * `natter-app-xmpp.js` …), so a visitor downloads only their own.
  */
-export const appFile = (language: string): string => `natter-app${language === 'de' || language === 'nl' ? `-${language}` : ''}.js`;
+export const appFile = (language: string, transport?: string): string =>
+  `natter-app${transport ? `-${transport}` : ''}${language == 'de' || language == 'nl' ? `-${language}` : ''}.js`;

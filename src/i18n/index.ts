@@ -13,11 +13,19 @@ export type Locale = 'en' | 'de' | 'nl';
 
 /**
  * The script tag's second stage is built once per language (`natter-app.js`, `natter-app-de.js`,
- * `natter-app-nl.js`; the first stage loads the one for the page) and carries only that language: a
+ * `natter-app-nl.js`, and so for `natter-app-xmpp…`; the first stage loads the one for the page) and carries only that language: a
  * visitor downloads one of the three. The npm build and the tests have all three.
  */
 const mode = import.meta.env.MODE;
-const packs: Partial<Record<Locale, Strings>> = mode === 'app' ? { en } : mode === 'app-de' ? { de } : mode === 'app-nl' ? { nl } : { en, de, nl };
+// Comparisons the minifier folds away (it does not fold `startsWith`), so each stage keeps one language.
+const packs: Partial<Record<Locale, Strings>> =
+  mode === 'app' || mode === 'app-xmpp'
+    ? { en }
+    : mode === 'app-de' || mode === 'app-xmpp-de'
+      ? { de }
+      : mode === 'app-nl' || mode === 'app-xmpp-nl'
+        ? { nl }
+        : { en, de, nl };
 
 /**
  * The widget language for a BCP-47 tag, by its primary subtag; English when the tag is missing or the
