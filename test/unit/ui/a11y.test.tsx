@@ -41,6 +41,7 @@ describe('accessibility of the live chat and away states (axe)', () => {
 
     t.send('One more thing');
     t.backend.setAvailability({ agents: false, open: false });
+    fireEvent.click(await waitFor(() => t.byTestId('email-ask'), 'the email button'));
     const form = await waitFor(() => t.byTestId('email-form'), 'the email form');
     fireEvent.input(form.querySelector('input')!, { target: { value: 'nope' } });
     fireEvent.submit(form);
