@@ -16,6 +16,11 @@ interface Props {
   first: boolean;
   /** Whether this is the visitor's latest message: only that one says "Sent", to keep the list calm. */
   latest: boolean;
+  /**
+   * Whether the time shows: under the last of a run of messages from one author within a few minutes. The
+   * others keep theirs for screen readers, and show it while hovered or focused.
+   */
+  stamp: boolean;
 }
 
 /**
@@ -43,7 +48,7 @@ export function timeOf(message: Message): number {
  * visitor's own, where it is on its way; that element stays in place while its text changes, so the log's
  * `aria-relevant="additions"` does not read every change aloud.
  */
-export function MessageItem({ ui: { client, strings, dates }, message, connection, first, latest }: Props) {
+export function MessageItem({ ui: { client, strings, dates }, message, connection, first, latest, stamp }: Props) {
   if (message.unreadable) {
     return (
       <div class="msg msg--system" data-testid="message" data-role="system" data-natter-unreadable="">
@@ -76,7 +81,7 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
           <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />
         </div>
         <div class="meta">
-          <time dateTime={new Date(at).toISOString()}>
+          <time dateTime={new Date(at).toISOString()} title={dates.full(at)} class={stamp ? undefined : 'sr'}>
             {dates.time(at)}
           </time>
           {role === 'visitor' && (
