@@ -37,7 +37,8 @@ export function AwayNotice({ ui: { client, strings }, message, email, saidInLog,
   useLayoutEffect(() => field.current?.focus(), [asked]);
   return (
     <div class="card away">
-      <p>
+      {/* One line, cut short, until the form is asked for (screen readers hear it all). */}
+      <p class={email || asked ? undefined : 'clip'}>
         <Linkified text={message ?? strings.awayMessage} />
       </p>
       {email ? (

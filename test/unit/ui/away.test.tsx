@@ -32,7 +32,11 @@ describe('away message and email capture', () => {
     t.backend.setAvailability({ agents: false, open: false });
     const ask = await waitFor(() => t.byTestId('email-ask'), 'the email button');
     expect(ask.textContent).toBe('Get the reply by email');
-    expect(ask.closest('.card')!.querySelector('input, form')).toBeNull();
+    const card = ask.closest('.card')!;
+    expect(card.querySelector('input, form')).toBeNull();
+    // The message is cut to one line on screen, whole for screen readers; whole again once asked.
+    expect(card.querySelector('p')!.className).toBe('clip');
+    expect(card.querySelector('p')!.textContent).toBe("We're away right now.");
     fireEvent.click(ask);
     const form = await waitFor(() => t.byTestId('email-form'), 'the email form');
     expect(t.active()).toBe(form.querySelector('input'));
