@@ -1,7 +1,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 import { h } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { counted } from '../i18n/index.ts';
 import type { Ui } from './context.ts';
 import { ChatIcon, CloseIcon } from './icons.tsx';
@@ -76,7 +76,7 @@ export function App({ ui, teamName, position, sound }: Props) {
   const failed = state.messages.filter((message) => message.status === 'failed').length;
   const [said, setSaid] = useState('');
   const before = useRef({ failed, unread });
-  useEffect(() => {
+  useLayoutEffect(() => {
     const text = failed > before.current.failed ? strings.failed : unread > before.current.unread && !isOpen && counted(strings, 'unread', unread);
     before.current = { failed, unread };
     if (text) setSaid((last) => (last === text ? `${text}\u00a0` : text));
