@@ -75,12 +75,14 @@ export function App({ ui, teamName, position, sound }: Props) {
   // same words differs by a no-break space, or it would not be said again.
   const failed = state.messages.filter((message) => message.status === 'failed').length;
   const [said, setSaid] = useState('');
-  const before = useRef({ failed, unread });
+  // Counted from the first render after the stored conversation was read: what it held is not news.
+  const before = useRef({ failed, unread, ready: false });
   useLayoutEffect(() => {
+    const { ready } = before.current;
     const text = failed > before.current.failed ? strings.failed : unread > before.current.unread && !isOpen && counted(strings, 'unread', unread);
-    before.current = { failed, unread };
-    if (text) setSaid((last) => (last === text ? `${text}\u00a0` : text));
-  }, [failed, unread]);
+    before.current = { failed, unread, ready: state.ready };
+    if (ready && text) setSaid((last) => (last === text ? `${text}\u00a0` : text));
+  }, [failed, unread, state.ready]);
 
   const title = state.teamName ?? teamName ?? strings.title;
   return (
