@@ -57,7 +57,7 @@ test('live chat with a queue, typing both ways, a reload mid-session, the end an
 
   await expect.poll(() => visible(inbox, 'accept')).toBe(true);
   await inbox.getByTestId('accept').first().click();
-  await expect.poll(() => panel().locator('header').textContent()).toMatch(/Alex/);
+  await expect.poll(() => panel().locator('.header').textContent()).toMatch(/Alex/);
   await expect.poll(() => timeline()).toContainEqual(expect.stringMatching(/^system: Alex joined/));
 
   // Typing, both ways.
@@ -75,7 +75,7 @@ test('live chat with a queue, typing both ways, a reload mid-session, the end an
   // A reload mid-session: still live, with the same agent.
   await shop.reload();
   await openPanel();
-  await expect.poll(() => panel().locator('header').textContent()).toMatch(/Alex/);
+  await expect.poll(() => panel().locator('.header').textContent()).toMatch(/Alex/);
   await expect.poll(() => visible(shop, 'end-live')).toBe(true);
   await customerSays('It is 12345.');
   await expect.poll(() => inbox.getByTestId('message').last().textContent()).toContain('It is 12345.');
@@ -101,8 +101,10 @@ test('after the chat the customer keeps writing as messaging; away brings the aw
   // The agent goes away.
   await inbox.getByTestId('availability-toggle').click();
   await expect.poll(() => inbox.getByTestId('availability-toggle').textContent()).toMatch(/away/i);
-  await expect.poll(() => visible(shop, 'email-form')).toBe(true);
+  await expect.poll(() => visible(shop, 'email-ask')).toBe(true);
   await expect.poll(() => panel().textContent()).toMatch(/we're away right now/i);
+  await shop.getByTestId('email-ask').click();
+  await expect.poll(() => visible(shop, 'email-form')).toBe(true);
   expect(await visible(shop, 'start-live')).toBe(false);
 
   const email = shop.getByTestId('email-form').getByRole('textbox');
