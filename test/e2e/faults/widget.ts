@@ -82,7 +82,8 @@ interface Shown {
  * widget keeps only the newest page in memory and a bounded window in the DOM, brings older messages (from
  * memory, then from storage) as the list nears its top, and slides its older block back down as the reader
  * comes back. Every message element carries its key (`data-key`); the blocks seen on the way are joined by
- * key, in the order shown. Bounded: at most 300 steps each way. A closed panel is laid out while it is
+ * key, in the order shown. Each step waits for the list to move (a loaded machine renders slowly); bounded:
+ * at most 400 steps each way, 3 s each. A closed panel is laid out while it is
  * read (its `hidden` is lifted, then put back), without opening it: opening would mark messages read.
  */
 export function readList(page: Page): Promise<Shown[]> {
@@ -96,15 +97,25 @@ export function readList(page: Page): Promise<Shown[]> {
     if (closed) panel!.hidden = false;
     const elements = () => [...root.querySelectorAll<HTMLElement>('[data-testid="message"]')];
     const first = () => elements()[0]?.dataset.key;
-    let still = 0;
-    for (let step = 0; step < 300 && still < 3; step++) {
-      const before = first();
-      list.scrollTop = 0;
+    /** Scrolls to `top`, then waits (each frame, at most 3 s: a loaded machine renders slowly) until the list moved. */
+    const scrollAndWait = async (top: number, moved: () => boolean) => {
+      list.scrollTop = top;
       list.dispatchEvent(new Event('scroll'));
-      await frame();
-      await frame();
-      const older = (window as any).Natter?.getState?.().hasOlder === true;
-      still = first() === before && !older ? still + 1 : 0;
+      for (const deadline = performance.now() + 3000; performance.now() < deadline; ) {
+        await frame();
+        if (moved()) return true;
+      }
+      return false;
+    };
+    // At the beginning: the first message in memory is on screen, and nothing older is stored.
+    const atBeginning = () => {
+      const state = (window as any).Natter?.getState?.();
+      return !state || (state.hasOlder !== true && (state.messages.length === 0 || first() === state.messages[0].key));
+    };
+    for (let step = 0, still = 0; step < 400 && still < 3 && !atBeginning(); step++) {
+      const before = first();
+      const moved = await scrollAndWait(0, () => first() !== before || atBeginning());
+      still = moved ? 0 : still + 1;
     }
     const read = (el: HTMLElement) => ({
       key: el.dataset.key ?? '',
@@ -123,15 +134,13 @@ export function readList(page: Page): Promise<Shown[]> {
         seen.push(shown);
       }
     };
-    for (let step = 0; step < 300; step++) {
+    for (let step = 0; step < 400; step++) {
       const gap = root.querySelector<HTMLElement>('.gap');
       if (!gap) break;
       // The older block, up to the messages not in the DOM yet; then the block slides down towards them.
       take(elements().filter((el) => el.compareDocumentPosition(gap) & Node.DOCUMENT_POSITION_FOLLOWING));
-      list.scrollTop = Math.max(0, gap.offsetTop - list.clientHeight);
-      list.dispatchEvent(new Event('scroll'));
-      await frame();
-      await frame();
+      const before = first();
+      await scrollAndWait(Math.max(0, gap.offsetTop - list.clientHeight), () => first() !== before || !root.querySelector('.gap'));
     }
     take(elements());
     if (closed) panel!.hidden = true;
