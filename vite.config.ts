@@ -126,6 +126,9 @@ const stages: Record<string, { entry: string; file: string }> = {
   app: { entry: 'src/embed/app.ts', file: 'natter-app.js' },
   'app-de': { entry: 'src/embed/app.ts', file: 'natter-app-de.js' },
   'app-nl': { entry: 'src/embed/app.ts', file: 'natter-app-nl.js' },
+  'app-fr': { entry: 'src/embed/app.ts', file: 'natter-app-fr.js' },
+  'app-es': { entry: 'src/embed/app.ts', file: 'natter-app-es.js' },
+  'app-ar': { entry: 'src/embed/app.ts', file: 'natter-app-ar.js' },
 };
 
 export default defineConfig(({ mode }) => {

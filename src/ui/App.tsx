@@ -17,13 +17,18 @@ interface Props {
   position: 'right' | 'left';
   /** Chime when the team writes while the panel is closed or the tab is in the background. */
   sound?: boolean;
+  /** The widget's language tag and writing direction, marked on its root: the page's own may differ. */
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  /** `false`: the site opens the panel from its own button. */
+  launcher?: boolean;
 }
 
 /**
  * The whole widget, driven by the client's state: the panel, and the round launcher button in the corner that
  * opens and closes it, with the unread count on it.
  */
-export function App({ ui, teamName, position, sound }: Props) {
+export function App({ ui, teamName, position, sound, lang, dir, launcher }: Props) {
   const { client, strings } = ui;
   const state = useNatterState(client);
   const { isOpen, unread } = state;
@@ -62,25 +67,27 @@ export function App({ ui, teamName, position, sound }: Props) {
 
   const title = state.teamName ?? teamName ?? strings.title;
   return (
-    <div class={`natter natter--${position}`} onPointerDown={unlockSound} onKeyDown={unlockSound}>
+    <div class={`natter natter--${position}`} lang={lang} dir={dir} onPointerDown={unlockSound} onKeyDown={unlockSound}>
       <Panel ui={ui} state={state} title={title} panelRef={panelRef} inputRef={inputRef} onClose={close} />
-      <button
-        ref={launcherRef}
-        type="button"
-        class="launcher"
-        aria-label={isOpen ? strings.launcherClose : badge ? `${strings.launcherOpen}, ${counted(strings, 'unread', badge)}` : strings.launcherOpen}
-        aria-expanded={isOpen}
-        aria-controls={PANEL_ID}
-        onClick={() => client.toggle()}
-      >
-        {isOpen ? <CloseIcon /> : <ChatIcon />}
-        {/* The count is in the button's name already. */}
-        {badge > 0 && !isOpen && (
-          <span class="badge" data-testid="unread" aria-hidden="true">
-            {badge > 9 ? '9+' : badge}
-          </span>
-        )}
-      </button>
+      {launcher !== false && (
+        <button
+          ref={launcherRef}
+          type="button"
+          class="launcher"
+          aria-label={isOpen ? strings.launcherClose : badge ? `${strings.launcherOpen}, ${counted(strings, ui.dates.plural, 'unread', badge)}` : strings.launcherOpen}
+          aria-expanded={isOpen}
+          aria-controls={PANEL_ID}
+          onClick={() => client.toggle()}
+        >
+          {isOpen ? <CloseIcon /> : <ChatIcon />}
+          {/* The count is in the button's name already. */}
+          {badge > 0 && !isOpen && (
+            <span class="badge" data-testid="unread" aria-hidden="true">
+              {badge > 9 ? '9+' : badge}
+            </span>
+          )}
+        </button>
+      )}
     </div>
   );
 }

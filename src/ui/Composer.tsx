@@ -13,7 +13,7 @@ const ERROR_ID = 'natter-send-error';
  * composing (Japanese, Chinese…) only confirms the composition. A text over the length limit is never cut:
  * sending is disabled and the text below says by how much to shorten it.
  */
-export function Composer({ ui: { client, strings }, inputRef }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null> }) {
+export function Composer({ ui: { client, strings, dates }, inputRef }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null> }) {
   const [text, setText] = useState('');
   const [error, setError] = useState(false);
   const max = client.maxLength;
@@ -33,8 +33,8 @@ export function Composer({ ui: { client, strings }, inputRef }: { ui: Ui; inputR
   }, [text]);
 
   let limit: string | undefined;
-  if (over) limit = counted(strings, 'charactersOver', -left);
-  else if (left <= max / 10) limit = counted(strings, 'charactersLeft', left);
+  if (over) limit = counted(strings, dates.plural, 'charactersOver', -left);
+  else if (left <= max / 10) limit = counted(strings, dates.plural, 'charactersLeft', left);
   const describedBy = [limit && LIMIT_ID, error && ERROR_ID].filter(Boolean).join(' ') || undefined;
 
   return (

@@ -13,7 +13,7 @@ const TITLE_ID = 'natter-rate';
  * in any radio group (Tab reaches the group, the arrow keys move and choose) in every browser and screen
  * reader.
  */
-export function Rating({ ui: { client, strings }, rated, onDone }: { ui: Ui; rated: boolean | undefined; onDone: () => void }) {
+export function Rating({ ui: { client, strings, dates }, rated, onDone }: { ui: Ui; rated: boolean | undefined; onDone: () => void }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   if (rated) return <p class="card">{strings.rateThanks}</p>;
@@ -31,7 +31,7 @@ export function Rating({ ui: { client, strings }, rated, onDone }: { ui: Ui; rat
       <div role="radiogroup" aria-labelledby={TITLE_ID}>
         {[1, 2, 3, 4, 5].map((n) => (
           <label class={n <= score ? 'star on' : 'star'}>
-            <input type="radio" name="natter-score" class="sr" aria-label={counted(strings, 'stars', n)} onChange={() => setScore(n)} />★
+            <input type="radio" name="natter-score" class="sr" aria-label={counted(strings, dates.plural, 'stars', n)} onChange={() => setScore(n)} />★
           </label>
         ))}
       </div>

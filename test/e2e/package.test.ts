@@ -15,7 +15,7 @@ const FIRST_STAGE_GZIP = 8 * 1024;
  */
 const TOTAL_GZIP = 35 * 1024;
 /** The second stage is built once per language; a visitor loads the first stage and one of these. */
-const SECOND_STAGES = ['natter-app.js', 'natter-app-de.js', 'natter-app-nl.js'];
+const SECOND_STAGES = ['natter-app.js', ...['de', 'nl', 'fr', 'es', 'ar'].map((language) => `natter-app-${language}.js`)];
 const STAGES = ['natter.js', ...SECOND_STAGES];
 const gzipOf = (file: string) => gzipSync(readFileSync(path.join(root, 'dist', file)), { level: 9 }).length;
 
