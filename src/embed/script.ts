@@ -16,7 +16,8 @@
 import { initialState } from '../core/state.ts';
 import type { NatterApi } from './boot.ts';
 import { showLauncher, type StageLauncher } from './launcher.ts';
-import { parseSettings, settingsFromDataset, type NatterSettings } from './settings.ts';
+import { checkUpdate, parseSettings, settingsFromDataset, type NatterSettings } from './settings.ts';
+import { styleHost } from '../ui/host.ts';
 import { activeKey, appFile, pageLanguage, type AppStage, type Call } from './stages.ts';
 
 type Stub = { q?: Call[] } & Record<string, unknown>;
@@ -39,6 +40,11 @@ function noop(reason: string): NatterApi {
     consent: () => Promise.resolve(),
     invite: refuse,
     getState: () => initialState(),
+    startLive: refuse,
+    rate: refuse,
+    leaveEmail: refuse,
+    update() {},
+    unmount() {},
   };
 }
 
@@ -46,7 +52,7 @@ function noop(reason: string): NatterApi {
  * `window.Natter` until the second stage runs: every call waits in line, in order. Opening, sending and
  * identifying load the second stage at once; their promises settle when it has done them.
  */
-function waitingApi(calls: Call[], load: () => void): NatterApi {
+function waitingApi(calls: Call[], load: () => void, update: (changes: unknown) => void, unmount: () => void): NatterApi {
   const later =
     (method: string, now = false) =>
     (...args: unknown[]) => {
@@ -74,6 +80,12 @@ function waitingApi(calls: Call[], load: () => void): NatterApi {
     off: later('off'),
     setMode: later('setMode'),
     getState: () => initialState(),
+    startLive: promised('startLive'),
+    rate: promised('rate'),
+    leaveEmail: promised('leaveEmail'),
+    // Before the second stage, a change (of language too) is simply the settings it will start with.
+    update,
+    unmount,
   };
 }
 
@@ -160,17 +172,38 @@ function install(): void {
   const result = parseSettings(input);
   if (!result.ok) return fail(result.error);
   if (!jsonWorks()) return fail('Natter: this page replaced JSON.parse or JSON.stringify with functions that do not work like the browser\'s own; the chat stays hidden until they do.');
-  const settings = result.settings;
+  let settings = result.settings;
   let loading: Promise<void> | undefined;
+  /** `Natter.update`, checked here as at load; `apply` passes the checked settings on. */
+  const update =
+    (apply: (next: NatterSettings) => void, loaded?: boolean) =>
+    (changes: unknown): void => {
+      const checked = checkUpdate(settings, changes);
+      if (!checked.ok) return console.error(checked.error);
+      // The second stage speaks the one language it was built for (see stages.ts).
+      if (loaded && appFile(pageLanguage(checked.settings)) != appFile(pageLanguage(settings))) {
+        return console.error(`Natter: setting "locale" can change at run time only within the loaded language, ${pageLanguage(settings)}. Natter.update changed nothing.`);
+      }
+      apply((settings = checked.settings));
+    };
   const load = () => {
     loading ??= loadApp(script, settings)
       .then((app) => app.start(settings, calls, stage!.host))
-      .then(mark, (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
+      .then((api) => mark({ ...api, update: update(api.update, true) }), (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
   };
+  // Unmounted before the second stage came: nothing loads, and the launcher goes.
+  const unmount = () => {
+    loading ??= Promise.resolve();
+    stage?.host.remove();
+    mark(noop('Natter: the widget was unmounted (Natter.unmount()).'));
+  };
+  const early = update((next) => stage && styleHost(stage.host, next.zIndex, next.color));
+  // The loader stub's updates, too, are the settings the second stage starts with.
+  for (const call of calls.splice(0)) call[0] == 'update' ? early(call[1][0]) : calls.push(call);
   // Before anything is on the page: a page whose window.Natter cannot be replaced fails here, with nothing mounted.
-  mark(waitingApi(calls, load));
+  mark(waitingApi(calls, load, early, unmount));
   stage = showLauncher(settings);
-  stage.button.addEventListener('click', () => {
+  stage.button?.addEventListener('click', () => {
     calls.push(['toggle', []]);
     load();
   });
