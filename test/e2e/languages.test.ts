@@ -93,12 +93,16 @@ test.each(CASES)("$path: the bot's greeting, its quick replies and the away mess
 test('the Arabic page is mirrored: launcher and panel on the left, the visitor’s own message on the left', async () => {
   const { tab } = await open('/ar');
   const launcher = tab.getByRole('button', { name: 'فتح المحادثة' });
-  await launcher.waitFor();
-  const before = (await launcher.boundingBox())!;
-  expect(before.x + before.width / 2).toBeLessThan(600);
+  // (Polled: the second stage takes the launcher over from the first, which briefly leaves no box to measure.)
+  await expect.poll(async () => {
+    const box = await launcher.boundingBox();
+    return box && box.x + box.width / 2;
+  }).toBeLessThan(600);
   await launcher.click();
   const panel = tab.getByRole('dialog');
   await expect.poll(async () => (await panel.boundingBox())?.x ?? 9999).toBeLessThan(100);
+  // The send arrow points the way Arabic runs: to the left.
+  expect(await tab.locator('[data-natter-widget] .send svg').evaluate((svg) => getComputedStyle(svg).transform)).toBe('matrix(-1, 0, 0, 1, 0, 0)');
   const box = tab.locator('[data-natter-widget] .composer textarea');
   await box.fill('مرحبا');
   await box.press('Enter');
