@@ -6,7 +6,6 @@ import type { Strings } from './en.ts';
  */
 export const ar: Strings = {
   launcherOpen: 'فتح المحادثة',
-  unread_zero: 'لا رسائل غير مقروءة',
   unread_one: 'رسالة واحدة غير مقروءة',
   unread_two: 'رسالتان غير مقروءتين',
   unread_few: '{count} رسائل غير مقروءة',
@@ -40,7 +39,6 @@ export const ar: Strings = {
   charactersLeft_few: 'تبقّت {count} أحرف',
   charactersLeft_many: 'تبقّى {count} حرفًا',
   charactersLeft_other: 'تبقّى {count} حرف',
-  charactersOver_zero: 'اختصر رسالتك',
   charactersOver_one: 'اختصر رسالتك بحرف واحد',
   charactersOver_two: 'اختصر رسالتك بحرفين',
   charactersOver_few: 'اختصر رسالتك بـ{count} أحرف',
@@ -58,11 +56,9 @@ export const ar: Strings = {
   handoff: 'التحدث إلى شخص',
   typing: '{name} يكتب…',
   rateTitle: 'ما رأيك في هذه المحادثة؟',
-  stars_zero: 'لا نجوم',
   stars_one: 'نجمة واحدة',
   stars_two: 'نجمتان',
   stars_few: '{count} نجوم',
-  stars_many: '{count} نجمة',
   stars_other: '{count} نجمة',
   rateComment: 'تعليق (اختياري)',
   rateThanks: 'شكرًا على ملاحظاتك!',

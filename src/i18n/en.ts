@@ -2,7 +2,8 @@
  * The widget's English texts: the source every other language is translated from. Each key says where the
  * text is shown. `{name}` placeholders are filled in by `format`; keep them in translations.
  * Counted texts have one key per plural category of the language (`unread_one`, `unread_other`; Arabic adds
- * `_zero`, `_two`, `_few`, `_many`), chosen by `Intl.PluralRules`; `_other` is the fallback.
+ * `_zero`, `_two`, `_few`, `_many`), chosen by `Intl.PluralRules`; `_other` is the fallback, so a language
+ * leaves out the categories its counts cannot reach (stars are 1–5; nothing is 0 unread or 0 over).
  * @module
  */
 export const en = {

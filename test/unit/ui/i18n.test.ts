@@ -9,6 +9,15 @@ import { es } from '../../../src/i18n/es';
 import { ar } from '../../../src/i18n/ar';
 import { counted, direction } from '../../../src/i18n/index';
 
+/** The counts each counted text can show: stars 1–5, what is left when at most a tenth of the 4000 is, … */
+const upTo = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const REACHABLE: Record<string, number[]> = {
+  unread: [...upTo(1, 1000), 1_000_000, 2_000_000],
+  stars: upTo(1, 5),
+  charactersLeft: upTo(0, 400),
+  charactersOver: [...upTo(1, 1000), 1_000_000, 2_000_000],
+};
+
 /** `unread` for `unread_one`; undefined for a key that is not counted. */
 const countedBase = (key: string) => /^(\w+)_(zero|one|two|few|many|other)$/.exec(key)?.[1];
 
@@ -36,10 +45,12 @@ describe('i18n', () => {
     ['es', es],
     ['ar', ar],
   ])('%s has every key of English and each plural category of its language, translated, with the same placeholders', (lang, pack) => {
-    const categories = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
-    const bases = [...new Set(Object.keys(en).map(countedBase).filter(Boolean))];
-    expect(bases.sort()).toEqual(['charactersLeft', 'charactersOver', 'stars', 'unread']);
-    const wanted = [...Object.keys(en).filter((key) => !countedBase(key)), ...bases.flatMap((base) => categories.map((category) => `${base}_${category}`))];
+    const rules = new Intl.PluralRules(lang);
+    const bases = [...new Set(Object.keys(en).map(countedBase).filter(Boolean))] as string[];
+    expect(bases.sort()).toEqual(Object.keys(REACHABLE).sort());
+    // Every category the counts can reach in this language, and `_other`, the fallback.
+    const categories = (base: string) => new Set([...REACHABLE[base]!.map((n) => rules.select(n)), 'other']);
+    const wanted = [...Object.keys(en).filter((key) => !countedBase(key)), ...bases.flatMap((base) => [...categories(base)].map((category) => `${base}_${category}`))];
     expect(Object.keys(pack).sort()).toEqual(wanted.sort());
     const texts = pack as Record<string, string>;
     for (const key of Object.keys(pack)) {
@@ -60,7 +71,8 @@ describe('i18n', () => {
     expect(counted(en, plural('en'), 'stars', 0)).toBe('0 stars');
     expect(counted(fr, plural('fr'), 'charactersLeft', 0)).toBe('Encore 0 caractère');
     expect(counted(fr, plural('fr'), 'unread', 1_000_000)).toBe('1000000 de messages non lus');
-    expect([0, 1, 2, 3, 11, 100].map((n) => counted(ar, plural('ar'), 'stars', n))).toEqual(['لا نجوم', 'نجمة واحدة', 'نجمتان', '3 نجوم', '11 نجمة', '100 نجمة']);
+    expect([1, 2, 3, 5].map((n) => counted(ar, plural('ar'), 'stars', n))).toEqual(['نجمة واحدة', 'نجمتان', '3 نجوم', '5 نجوم']);
+    expect([0, 1, 2, 3, 11, 100].map((n) => counted(ar, plural('ar'), 'charactersLeft', n))).toEqual(['لم يتبقَّ أي حرف', 'تبقّى حرف واحد', 'تبقّى حرفان', 'تبقّت 3 أحرف', 'تبقّى 11 حرفًا', 'تبقّى 100 حرف']);
     // A category the site's pack lacks falls back to `_other`.
     expect(counted({ ...en, unread_few: undefined } as never, plural('pl'), 'unread', 3)).toBe('3 unread messages');
   });
