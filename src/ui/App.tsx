@@ -45,24 +45,28 @@ export function App({ ui, teamName, position, sound, lang, dir, launcher }: Prop
 
   // Opening (from the launcher, or `natter.open()` behind the site's own button) puts the visitor in the text
   // box; a panel opened by the page on load, with no click or key behind it, does not steal focus (or pop up
-  // a phone's keyboard). Closing while focus is in the panel hands it back to the launcher, so keyboard users
-  // are never dropped at the top of the page.
+  // a phone's keyboard). Closing while focus is in the panel hands it back to the launcher (with `launcher:
+  // false`, to what had it before opening: the site's own button), so keyboard users are never dropped at the
+  // top of the page.
+  const opener = useRef<HTMLElement | null>(null);
+  const back = () => (launcherRef.current ?? opener.current)?.focus();
   useLayoutEffect(() => {
     if (isOpen === wasOpen.current) return;
     wasOpen.current = isOpen;
     if (isOpen) {
+      opener.current = document.activeElement as HTMLElement | null;
       const activation = (navigator as { userActivation?: { isActive: boolean } }).userActivation;
       if (activation?.isActive !== false) inputRef.current?.focus();
       return;
     }
     const panel = panelRef.current;
     const active = panel && (panel.getRootNode() as Document | ShadowRoot).activeElement;
-    if (active && panel.contains(active)) launcherRef.current?.focus();
+    if (active && panel.contains(active)) back();
   }, [isOpen]);
 
   const close = () => {
     client.close();
-    launcherRef.current?.focus();
+    back();
   };
 
   const title = state.teamName ?? teamName ?? strings.title;

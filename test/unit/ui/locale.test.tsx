@@ -107,11 +107,17 @@ describe('widget language', () => {
     expect(t.screen.getByRole('dialog', { hidden: true }).getAttribute('aria-label')).toBe('Acme');
   });
 
-  it('launcher: false shows no launcher; the site opens the panel itself', async () => {
+  it("launcher: false shows no launcher; the site opens the panel itself, and gets focus back on close", async () => {
+    const own = document.body.appendChild(document.createElement('button'));
     const t = await mountTestWidget({ widget: { launcher: false } });
     expect(t.widget.root.querySelector('.launcher')).toBeNull();
+    own.focus();
     t.client.open();
     await until(() => !t.screen.getByRole('dialog', { hidden: true }).hidden, 'the panel to open');
+    await until(() => t.active() === t.input(), 'focus in the text box');
+    fireEvent.keyDown(t.input(), { key: 'Escape' });
+    await until(() => document.activeElement === own, "focus back on the site's button");
+    own.remove();
   });
 
   it('uses the texts the site overrides', async () => {
