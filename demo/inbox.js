@@ -518,10 +518,12 @@ function renderThread() {
   thread.update(conversation, pending, state.name);
 }
 
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+
 /** "German (de-AT)": the tag in the inbox's own language, and the tag itself. */
 function languageName(tag) {
   try {
-    return `${new Intl.DisplayNames(['en'], { type: 'language' }).of(tag)} (${tag})`;
+    return `${languageNames.of(tag)} (${tag})`;
   } catch {
     return tag; // not a valid tag
   }
