@@ -95,7 +95,8 @@ export type SettingsResult = { ok: true; settings: NatterSettings } | { ok: fals
 
 /**
  * Validates settings from the page. The error names the first wrong setting, what it must be, what it was,
- * and where to set it.
+ * and where to set it. With `changes` (`Natter.update`), validates `input` with `changes` on top (each
+ * setting given replaces the one before, `strings` whole), and the error says that nothing changed.
  *
  * @example
  * ```ts
