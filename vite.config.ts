@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { minify } from 'terser';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -119,7 +120,8 @@ function terserPass(): Plugin {
 
 /**
  * The script tag's two stages: `natter.js` (the first, small) and the second, everything else, once per
- * language (`src/i18n/index.ts` keeps only the mode's own): the first stage loads the page's.
+ * transport (Natter's WebSocket protocol, XMPP) and language (`src/i18n/index.ts` keeps only the mode's
+ * own): the first stage loads the page's.
  */
 const stages: Record<string, { entry: string; file: string }> = {
   script: { entry: 'src/embed/script.ts', file: 'natter.js' },
@@ -129,13 +131,30 @@ const stages: Record<string, { entry: string; file: string }> = {
   'app-fr': { entry: 'src/embed/app.ts', file: 'natter-app-fr.js' },
   'app-es': { entry: 'src/embed/app.ts', file: 'natter-app-es.js' },
   'app-ar': { entry: 'src/embed/app.ts', file: 'natter-app-ar.js' },
+  'app-xmpp': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp.js' },
+  'app-xmpp-de': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-de.js' },
+  'app-xmpp-nl': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-nl.js' },
+  'app-xmpp-fr': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-fr.js' },
+  'app-xmpp-es': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-es.js' },
+  'app-xmpp-ar': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-ar.js' },
+  files: { entry: 'src/embed/files.ts', file: 'natter-files.js' },
 };
+
+/**
+ * In the second stage, the files part of the widget and its upload are the lazy loaders of `src/embed/`:
+ * they come from `natter-files.js` on first use (see `src/ui/files-ui.ts`).
+ */
+const lazyFiles = [
+  { find: /^\.{1,2}\/(?:.*\/)?files-ui\.ts$/, replacement: fileURLToPath(new URL('src/embed/files-lazy.ts', import.meta.url)) },
+  { find: /^\.{1,2}\/(?:.*\/)?http-upload\.ts$/, replacement: fileURLToPath(new URL('src/embed/upload-lazy.ts', import.meta.url)) },
+];
 
 export default defineConfig(({ mode }) => {
   const stage = stages[mode];
   const script = stage !== undefined;
   return {
     plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false }), ...(script ? [zodWithoutGlobals(), terserPass()] : [])],
+    resolve: { alias: mode.startsWith('app') ? lazyFiles : [] },
     build: {
       target: 'es2022',
       sourcemap: true,
@@ -145,7 +164,7 @@ export default defineConfig(({ mode }) => {
       reportCompressedSize: false,
       lib: script
         ? { entry: stage.entry, formats: ['iife'], name: 'NatterScript', fileName: () => stage.file }
-        : { entry: 'src/index.ts', formats: ['es'], fileName: (_format, name) => `${name}.js` },
+        : { entry: { index: 'src/index.ts', xmpp: 'src/xmpp.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
       rolldownOptions: script
         ? {}
         : {

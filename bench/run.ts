@@ -27,6 +27,7 @@ import { burst, oneMore } from './scenarios/receive.ts';
 import { heap } from './scenarios/heap.ts';
 import { firstStage } from './scenarios/first-stage.ts';
 import { sendToAck } from './scenarios/send.ts';
+import { scrollHistory } from './scenarios/scroll.ts';
 
 const scenarios: Record<string, { title: string; run: (ctx: Ctx) => Promise<void> }> = {
   '1': { title: 'latest message on screen after load', run: latestOnScreen },
@@ -36,6 +37,7 @@ const scenarios: Record<string, { title: string; run: (ctx: Ctx) => Promise<void
   '5': { title: 'JS heap with 100,000 stored vs none', run: heap },
   '6': { title: 'first stage: main thread and bytes before the launcher is clickable', run: firstStage },
   '7': { title: 'send → acknowledged vs a raw WebSocket round trip', run: sendToAck },
+  '8': { title: 'scrolling back through 100,000 stored messages', run: scrollHistory },
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, dist: { type: 'string' }, traces: { type: 'string' } } });

@@ -12,6 +12,7 @@ import {
   type WireAvailability,
   type WireItem,
   type WireUser,
+  wireFile,
 } from '../src/protocol/wire.ts';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
@@ -38,6 +39,18 @@ export const agentReplyFrame = z.object({
   conversationId: id,
   clientId: id,
   text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
+  /** A file uploaded to a slot granted for this reply's `clientId` (`url`: the slot's `get`). */
+  file: z.optional(wireFile),
+});
+
+/** A place for the file of reply `clientId`, as a visitor's `slot` (answered with a `slot` or an error). */
+export const agentSlotFrame = z.object({
+  type: z.literal('slot'),
+  conversationId: id,
+  clientId: id,
+  name: z.string().check(z.minLength(1), z.maxLength(255)),
+  size: z.int().check(z.gte(1)),
+  mediaType: z.string().check(z.maxLength(100)),
 });
 
 /** Take a queued live session: the visitor sees "<name> joined" and chats live with this agent. */
@@ -60,6 +73,7 @@ export const agentClientFrame = z.discriminatedUnion('type', [
   agentEndFrame,
   agentTypingFrame,
   agentForceFrame,
+  agentSlotFrame,
 ]);
 
 export type AgentClientFrame = z.infer<typeof agentClientFrame>;
@@ -124,7 +138,7 @@ export interface AgentRating {
   at: number;
 }
 
-export type AgentErrorCode = 'invalid_frame' | 'not_ready' | 'too_long' | 'unknown_conversation' | 'invalid_transition' | 'internal';
+export type AgentErrorCode = 'invalid_frame' | 'not_ready' | 'too_long' | 'unknown_conversation' | 'invalid_transition' | 'file_refused' | 'internal';
 
 /** A mode the server imposes on visitors, or `null`. */
 export type ForcedMode = 'live' | 'messaging' | null;
@@ -148,4 +162,6 @@ export type AgentServerFrame =
   /** The visitor of a conversation is typing (or stopped); only during a live session. Hide after 6 s without news. */
   | { type: 'typing'; conversationId: string; typing: boolean }
   | { type: 'ack'; conversationId: string; clientId: string; id: string; seq: number; sentAt: number }
+  /** The place for the file of reply `clientId`: PUT the bytes to `put` (absent: stored already), then reply with `file.url` = `get`. */
+  | { type: 'slot'; conversationId: string; clientId: string; put?: string; get: string }
   | { type: 'error'; code: AgentErrorCode; message: string; clientId?: string };

@@ -12,6 +12,7 @@ import type { Desk, Outcome } from './desk.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
 import { CLOSE_NO_HELLO } from './visitor-socket.ts';
+import type { FileStore } from './files.ts';
 
 export interface AgentContext {
   store: ConversationStore;
@@ -22,9 +23,13 @@ export interface AgentContext {
   account: () => { name: string } | undefined;
   /** Called for every frame: the agent is using its session. */
   used: () => void;
+  /** Uploaded files, and this server's http(s) origin as the agent reached it. */
+  files?: FileStore;
+  origin?: string;
 }
 
 type ReplyFrame = Extract<AgentClientFrame, { type: 'reply' }>;
+type SlotFrame = Extract<AgentClientFrame, { type: 'slot' }>;
 
 export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
   const { store, hub, desk } = ctx;
@@ -76,10 +81,16 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
       fail('unknown_conversation', `There is no conversation ${frame.conversationId}.`, frame.clientId);
       return;
     }
+    const file = frame.file && ctx.files?.resolve(frame.conversationId, frame.file.url, ctx.origin ?? '');
+    if (frame.file && !file) {
+      fail('file_refused', `The file of reply ${frame.clientId} is not one uploaded to this conversation: ask for a slot and upload it first.`, frame.clientId);
+      return;
+    }
     const { item, created } = store.append(frame.conversationId, {
       clientId: frame.clientId,
       author: { role: 'agent', id: me.id, name: me.name },
-      text: frame.text,
+      text: file ? file.name : frame.text,
+      ...(file && { file }),
     });
     if (created) hub.broadcastItem(frame.conversationId, item);
     if (created) desk.afterAgentReply(frame.conversationId);
@@ -91,6 +102,14 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
       seq: item.seq,
       sentAt: item.sentAt,
     });
+  };
+
+  const slot = (frame: SlotFrame): void => {
+    if (store.get(frame.conversationId) === undefined) return fail('unknown_conversation', `There is no conversation ${frame.conversationId}.`, frame.clientId);
+    if (!ctx.files || !ctx.origin) return fail('file_refused', 'This server takes no files.', frame.clientId);
+    const granted = ctx.files.slot(frame.conversationId, frame.clientId, frame.name, frame.size, frame.mediaType);
+    if (typeof granted === 'string') fail('file_refused', granted, frame.clientId);
+    else sendFrame(socket, { type: 'slot', conversationId: frame.conversationId, clientId: frame.clientId, ...ctx.files.urls(ctx.origin, granted) });
   };
 
   const handle = (raw: unknown): void => {
@@ -139,6 +158,9 @@ export function acceptAgent(socket: WebSocket, ctx: AgentContext): void {
         return;
       case 'force':
         desk.force(frame.mode);
+        return;
+      case 'slot':
+        slot(frame);
         return;
     }
   };

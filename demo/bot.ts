@@ -159,7 +159,9 @@ function answer(topic: Topic, lang: Lang, hours: string | undefined): string {
 
 function quickReplies(lang: Lang, except: readonly Topic[]): string[] {
   const topics = (['shipping', 'returns', 'hours'] as const).filter((t) => !except.includes(t));
-  return [...topics.map((t) => LABELS[lang][t]), LABELS[lang].person];
+  // "Talk to a person" is the widget's own button after a bot's answer: a chip saying it too would be a second
+  // way to the same place. Typed, it still hands over (PERSON).
+  return topics.map((t) => LABELS[lang][t]);
 }
 
 /** What the bot does about one visitor message. Pure: same input, same decision. */

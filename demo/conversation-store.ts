@@ -8,7 +8,7 @@
  * first thing stored in it: opening the chat stores nothing.
  */
 import { randomUUID } from 'node:crypto';
-import type { WireAuthor, WireEvent, WireItem, WireUser } from '../src/protocol/wire.ts';
+import type { WireAuthor, WireEvent, WireFile, WireItem, WireUser } from '../src/protocol/wire.ts';
 import { INITIAL_BOT_STATE, type BotState } from './bot.ts';
 import { GroupCommit } from './group-commit.ts';
 import { openDataDir } from './storage-sqlite.ts';
@@ -31,6 +31,7 @@ export interface ItemDraft {
   text: string;
   quickReplies?: string[];
   event?: WireEvent;
+  file?: WireFile;
 }
 
 interface Entry {
@@ -226,6 +227,7 @@ export class ConversationStore {
       sentAt: Math.max(Date.now(), last?.sentAt ?? 0),
       ...(draft.quickReplies !== undefined && draft.quickReplies.length > 0 && { quickReplies: draft.quickReplies }),
       ...(draft.event !== undefined && { event: draft.event }),
+      ...(draft.file !== undefined && { file: draft.file }),
     };
     this.#write(entry, { type: 'item', conversationId, item });
     entry.items.push(item);

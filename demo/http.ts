@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accessOf, handleAuthRoute, OPEN_ONLY_HERE, type AuthHttpContext } from './auth-http.ts';
 import { DistFiles, distFileName } from './dist-files.ts';
+import { handleFileRoute } from './files-http.ts';
+import type { FileStore } from './files.ts';
 
 const demoDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -19,6 +21,8 @@ export interface HttpOptions {
   fallbackHost: () => string;
   /** Agent sign-in (auth-http.ts): which inbox page to show, and the /inbox/login, /logout, /session routes. */
   auth: AuthHttpContext;
+  /** Uploaded files (`/files/…`: files-http.ts). */
+  files?: FileStore;
 }
 
 export const defaultDistDir = path.resolve(demoDir, '..', 'dist');
@@ -95,6 +99,7 @@ export function createHttpHandler(options: HttpOptions) {
     }
     try {
       if (await handleAuthRoute(req, res, pathname, options.auth)) return;
+      if (options.files && (await handleFileRoute(req, res, pathname, options.files, options.auth.auth))) return;
     } catch (error) {
       console.error(`Natter demo: ${pathname} failed:`, error);
       if (!res.headersSent) send(500, types.text, 'Internal server error\n');
@@ -158,6 +163,9 @@ const routes = new Map<string, Route>(Object.entries({
   },
   '/inbox-list.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox-list.js')));
+  },
+  '/inbox-files.js': async ({ send }) => {
+    send(200, types.js, await readFile(path.join(demoDir, 'inbox-files.js')));
   },
   '/inbox-thread.js': async ({ send }) => {
     send(200, types.js, await readFile(path.join(demoDir, 'inbox-thread.js')));

@@ -116,9 +116,36 @@ export function messageRow(role, label, text, sentAt, seq) {
   return li;
 }
 
+/** Raster images a browser shows without running anything: only these are shown as pictures. */
+const IMAGES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
+/**
+ * A file of an item: a thumbnail that opens the image, or its name and size as a download link. Only an
+ * http(s) address is linked; the name is text.
+ */
+export function fileNode(file) {
+  const link = el('a', 'file');
+  const url = String(file.url);
+  if (/^https?:\/\//.test(url)) link.href = url;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  link.dataset.testid = 'file';
+  if (IMAGES.includes(file.type) && link.href) {
+    const image = el('img', 'thumb');
+    image.src = url;
+    image.alt = String(file.name);
+    link.append(image);
+  } else {
+    link.download = String(file.name);
+    link.textContent = `${file.name} (${Math.ceil(Number(file.size) / 1000)} kB)`;
+  }
+  return link;
+}
+
 /** The row of a stored item: a message, a bot's answer with its quick replies, or a system notice. */
 export function itemRow(item, meta) {
   const row = messageRow(item.author?.role ?? 'system', authorLabel(item, meta), item.text, item.sentAt, item.seq);
+  if (item.file) row.querySelector('.bubble')?.replaceChildren(fileNode(item.file));
   if (item.event?.kind) row.dataset.event = item.event.kind;
   if (Array.isArray(item.quickReplies) && item.quickReplies.length > 0) {
     const replies = el('ul', 'quick-replies');

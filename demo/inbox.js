@@ -8,11 +8,14 @@ import { leaveIfSignedOut, loadAccess, showAccess } from './inbox-account.js';
 import { dateAndTime, el, isVerified, modeOf, modeText, timeElement, verifiedBadge, visitorLabel } from './inbox-dom.js';
 import { ConversationList } from './inbox-list.js';
 import { ThreadView } from './inbox-thread.js';
+import { slotAnswered, uploadFile } from './inbox-files.js';
 
 const MAX_TEXT_LENGTH = 4000;
 /** The server closes the agent socket with this code when the agent's sign-in ended. */
 const CLOSE_SIGNED_OUT = 4401;
 const NAME_KEY = 'natter-inbox-name';
+/** Where the inbox keeps "Away": a reload comes back away, without announcing the agent available first. */
+const AWAY_KEY = 'natter-inbox-away';
 /** Our "typing" is repeated at most this often while the agent types… */
 const TYPING_REPEAT_MS = 3000;
 /** …and "stopped" follows this long after the last keystroke. */
@@ -38,6 +41,7 @@ const ui = {
   form: /** @type {HTMLFormElement} */ ($('reply-form')),
   input: /** @type {HTMLTextAreaElement} */ ($('reply-input')),
   send: /** @type {HTMLButtonElement} */ ($('reply-send')),
+  file: /** @type {HTMLInputElement} */ ($('reply-file')),
   teamStatus: $('team-status'),
   forceMode: /** @type {HTMLSelectElement} */ ($('force-mode')),
   queue: $('queue'),
@@ -59,8 +63,8 @@ const ui = {
 
 const state = {
   name: initialName(),
-  /** What the agent chose; re-announced in every hello so a reconnect does not flip it. */
-  available: true,
+  /** What the agent chose; re-announced in every hello so a reconnect (or a reload) does not flip it. */
+  available: !storedAway(),
   connected: false,
   /** @type {Map<string, {meta: any, items: any[]}>} */
   conversations: new Map(),
@@ -152,7 +156,7 @@ function handleFrame(frame) {
       for (const [clientId, pending] of state.outbox) {
         const stored = state.conversations.get(pending.conversationId)?.items.some((i) => i.clientId === clientId);
         if (stored) state.outbox.delete(clientId);
-        else sendFrame({ type: 'reply', conversationId: pending.conversationId, clientId, text: pending.text });
+        else sendFrame({ type: 'reply', conversationId: pending.conversationId, clientId, text: pending.text, ...(pending.file && { file: pending.file }) });
       }
       if (state.selectedId === null || !state.conversations.has(state.selectedId)) {
         state.selectedId = sortedConversations()[0]?.meta.id ?? null;
@@ -214,7 +218,11 @@ function handleFrame(frame) {
       state.outbox.delete(frame.clientId);
       scheduleRender();
       return;
+    case 'slot':
+      slotAnswered(frame);
+      return;
     case 'error': {
+      if (frame.clientId && slotAnswered(frame)) return;
       const pending = frame.clientId ? state.outbox.get(frame.clientId) : undefined;
       if (pending) {
         // Refused for good: give the text back instead of losing it.
@@ -262,6 +270,23 @@ function sendReply() {
   ui.input.focus();
 }
 
+/** Sends the file the agent picked as a reply of its own, once uploaded. */
+async function sendFile() {
+  const conversationId = state.selectedId;
+  const file = ui.file.files?.[0];
+  ui.file.value = '';
+  if (!conversationId || !file) return;
+  const clientId = newClientId();
+  try {
+    const uploaded = await uploadFile(file, conversationId, clientId, sendFrame);
+    state.outbox.set(clientId, { conversationId, text: uploaded.name, createdAt: Date.now(), file: uploaded });
+    sendFrame({ type: 'reply', conversationId, clientId, text: uploaded.name, file: uploaded });
+    render();
+  } catch (error) {
+    showNotice(`File not sent: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** crypto.randomUUID needs a secure context; the inbox may be opened over plain http on a LAN address. */
 function newClientId() {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -275,6 +300,14 @@ function select(id) {
   state.unread.delete(id);
   render();
   ui.input.focus();
+}
+
+function storedAway() {
+  try {
+    return localStorage.getItem(AWAY_KEY) === '1';
+  } catch {
+    return false;
+  }
 }
 
 function initialName() {
@@ -305,6 +338,12 @@ function rename() {
 
 function toggleAvailability() {
   state.available = !state.available;
+  try {
+    if (state.available) localStorage.removeItem(AWAY_KEY);
+    else localStorage.setItem(AWAY_KEY, '1');
+  } catch {
+    // Storage may be off: "Away" still holds for this page and its reconnections.
+  }
   sendFrame({ type: 'status', available: state.available });
   render();
 }
@@ -581,6 +620,7 @@ ui.form.addEventListener('submit', (event) => {
   sendReply();
 });
 ui.input.addEventListener('input', noteTyping);
+ui.file.addEventListener('change', () => void sendFile());
 ui.input.addEventListener('blur', () => {
   if (ui.input.value.trim() === '') stopTyping();
 });

@@ -17,7 +17,8 @@ import { AgentAccounts, accountsPath } from './auth-accounts.ts';
 import { readTrustProxy } from './auth.ts';
 import { secretProblem } from './identity.ts';
 import { limitsFromEnv } from './limits-env.ts';
-import { DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
+import { fileLimitsFromEnv } from './files.ts';
+import { DEFAULT_FILE_LIMITS, DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
 
 export { startServer, type RunningServer, type ServerOptions } from './start.ts';
 
@@ -68,6 +69,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     forceMode: readForceMode(env.FORCE_MODE),
     bot: readBot(env.BOT),
     limits: limitsFromEnv(env),
+    files: fileLimitsFromEnv(env, DEFAULT_FILE_LIMITS),
   };
   if (env.BUSINESS_HOURS) options.businessHours = env.BUSINESS_HOURS;
   if (env.BUSINESS_TZ) options.businessTimeZone = env.BUSINESS_TZ;

@@ -15,7 +15,9 @@ import { checkTimeZone, parseBusinessHours } from './business-hours.ts';
 import { ConversationStore } from './conversation-store.ts';
 import { Desk } from './desk.ts';
 import { startHeartbeat } from './heartbeat.ts';
-import { createHttpHandler, defaultDistDir } from './http.ts';
+import { createHttpHandler, defaultDistDir, requestHost } from './http.ts';
+import { DEFAULT_FILE_TYPES } from './files-check.ts';
+import { FileStore, type FileLimits } from './files.ts';
 import { Hub } from './hub.ts';
 import { IdentityVerifier, type IdentityOptions } from './identity.ts';
 import { clientAddress, Limits, type LimitOptions } from './limits.ts';
@@ -61,6 +63,8 @@ export interface ServerOptions {
   identity?: IdentityOptions;
   /** `INBOX_ORIGIN`: the origin(s) the inbox is served from, comma-separated. Default: this server's own. */
   inboxOrigin?: string;
+  /** The files visitors and agents may send (`LIMIT_FILE_BYTES`, `LIMIT_FILE_TYPES`). Default 10 MB of images, PDF and text. */
+  files?: FileLimits;
   /** An agent session ends after this long unused. Default 12 hours. */
   sessionIdleMs?: number;
   /** Reached only through a proxy that appends the client to X-Forwarded-For (sign-in throttling). */
@@ -84,6 +88,9 @@ export const DEFAULT_SESSION_TIMEOUT_MS = 15 * 60_000;
 // Comfortably above the largest valid frame: 4000 UTF-16 units can take 6 bytes each as JSON escapes.
 const MAX_PAYLOAD = 64 * 1024;
 const CLOSE_GRACE_MS = 1000;
+
+/** What the reference backend takes unless configured otherwise: 10 MB of raster images, PDF and plain text. */
+export const DEFAULT_FILE_LIMITS: FileLimits = { maxBytes: 10 * 1024 * 1024, types: DEFAULT_FILE_TYPES };
 
 /** The host as it goes into a URL: a wildcard address is reached as localhost, IPv6 needs brackets. */
 export function urlHost(host: string): string {
@@ -113,6 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const grants = new AgentGrants(auth);
   const store = ConversationStore.open(options.dataDir);
   const hub = new Hub(store);
+  const files = new FileStore(options.dataDir, options.files ?? DEFAULT_FILE_LIMITS);
   const limits = new Limits(options.limits);
   const desk = new Desk({
     store,
@@ -144,13 +152,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const address = clientAddress(req);
     const { sendBufferBytes: bytes, slowReaderMs: graceMs } = limits.options;
     attachSocket(socket, { barrier: store, bound: { bytes, graceMs, who: `a visitor at ${address}` } });
-    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs, limits, address, identity });
+    const origin = `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${requestHost(req, `${urlHost(host)}:${port}`)}`;
+    acceptVisitor(socket, { store, hub, desk, teamName: options.teamName ?? DEFAULT_TEAM_NAME, helloTimeoutMs, limits, address, identity, files, origin });
   });
-  agents.on('connection', (socket: WebSocket, _req: IncomingMessage, grant: AgentGrant) => {
+  agents.on('connection', (socket: WebSocket, req: IncomingMessage, grant: AgentGrant) => {
     socket.on('error', onSocketError);
     grants.add(socket, grant);
     attachSocket(socket, { barrier: store });
-    acceptAgent(socket, { store, hub, desk, helloTimeoutMs, account: () => grants.accountOf(socket), used: () => grants.touch(socket) });
+    const origin = `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${requestHost(req, `${urlHost(host)}:${port}`)}`;
+    acceptAgent(socket, { store, hub, desk, helloTimeoutMs, account: () => grants.accountOf(socket), used: () => grants.touch(socket), files, origin });
   });
   const stopHeartbeat = startHeartbeat([visitors, agents], options.heartbeatMs ?? 30_000);
   // Ends agent sockets whose session expired, or whose account, password or token changed.
@@ -160,6 +170,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     distDir: options.distDir ?? defaultDistDir,
     fallbackHost: () => `${urlHost(host)}:${port}`,
     auth: { auth, endSession: (id) => grants.endSession(id) },
+    files,
   });
   const http = createServer((req, res) => void handler(req, res));
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

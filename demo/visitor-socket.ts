@@ -20,6 +20,7 @@ import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts'
 import type { Limits } from './limits.ts';
 import { closeAfterFrames } from './outbound.ts';
 import { VisitorGuard } from './visitor-guard.ts';
+import type { FileStore } from './files.ts';
 
 export interface VisitorContext {
   store: ConversationStore;
@@ -32,6 +33,10 @@ export interface VisitorContext {
   address: string;
   /** Set with `IDENTITY_SECRET`: a claim to a user id needs the site's signed token. */
   identity?: IdentityVerifier | undefined;
+  /** Uploaded files; without, the server takes none. */
+  files?: FileStore | undefined;
+  /** This server's http(s) origin as the visitor reached it: where file slots are. */
+  origin?: string;
 }
 
 /** Close codes of the visitor socket (4000–4999 is the range RFC 6455 leaves to applications). */
@@ -41,6 +46,7 @@ export const CLOSE_UNSUPPORTED_VERSION = 4001;
 type HelloFrame = Extract<ClientFrame, { type: 'hello' }>;
 type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 type IdentifyFrame = Extract<ClientFrame, { type: 'identify' }>;
+type SlotFrame = Extract<ClientFrame, { type: 'slot' }>;
 
 export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   const { store, hub, desk } = ctx;
@@ -151,6 +157,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       seq: lastSeq(store.get(id)!),
       team: { name: ctx.teamName },
       ...desk.welcome(id),
+      ...(ctx.files?.limits.types.length && { files: ctx.files.limits }),
     });
     // Without `after` (another conversation, mid-connection) the client asks for the history itself.
     if (after !== undefined) replay(id, after);
@@ -202,14 +209,33 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   const send = (id: string, frame: SendFrame): void => {
     // A resend of a stored message costs nothing and is answered whatever the limits.
     if (!store.hasClientId(id, frame.clientId) && !mayWrite(id, true, frame.clientId)) return;
+    // A file must be one uploaded to this conversation's slot; its name, size and type are the server's.
+    const file = frame.file && ctx.files?.resolve(id, frame.file.url, ctx.origin ?? '');
+    if (frame.file && !file && !store.hasClientId(id, frame.clientId)) {
+      fail('file_refused', `The file of message ${frame.clientId} is not one uploaded to this conversation: ask for a slot and upload it first.`, frame.clientId);
+      return;
+    }
     const name = store.get(id)?.meta.user.name;
     const author: WireAuthor = name === undefined ? { role: 'visitor' } : { role: 'visitor', name };
-    const { item, created } = store.append(id, { clientId: frame.clientId, author, text: frame.text });
+    const { item, created } = store.append(id, { clientId: frame.clientId, author, text: file ? file.name : frame.text, ...(file && { file }) });
     // Stored above (committed at the end of this turn, and every frame below waits for that commit).
     if (created) hub.broadcastItem(id, item);
     sendFrame(socket, { type: 'ack', clientId: frame.clientId, id: item.id, seq: item.seq, sentAt: item.sentAt });
     // The live session's clock and the bot, after the sender has its ack (a bot answer follows it).
     if (created) desk.afterVisitorMessage(id, item);
+  };
+
+  /** A place for a file (docs/protocol.md, "Files"): counted as a write, checked against the limits by its claims. */
+  const slot = (id: string, frame: SlotFrame): void => {
+    if (!ctx.files || !ctx.origin) {
+      fail('file_refused', 'This server takes no files.', frame.clientId);
+      return;
+    }
+    // A message's worth of the limits; not a new conversation (nothing is stored in it until the `send`).
+    if (!store.hasClientId(id, frame.clientId) && !mayWrite(id, false, frame.clientId)) return;
+    const granted = ctx.files.slot(id, frame.clientId, frame.name, frame.size, frame.mediaType);
+    if (typeof granted === 'string') fail('file_refused', granted, frame.clientId);
+    else sendFrame(socket, { type: 'slot', clientId: frame.clientId, ...ctx.files.urls(ctx.origin, granted) });
   };
 
   const answer = (outcome: Outcome): void => {
@@ -284,6 +310,9 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     switch (frame.type) {
       case 'send':
         send(conversationId, frame);
+        return;
+      case 'slot':
+        slot(conversationId, frame);
         return;
       case 'identify':
         identify(conversationId, frame, verdict);

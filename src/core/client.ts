@@ -3,6 +3,7 @@ import { describeIssues, emailSchema, userSchema, visitorInfo } from '../model/s
 import type { Attributes, Message, User, VisitorInfo } from '../model/types.ts';
 import { check } from '../model/check.ts';
 import { Conversation } from './conversation.ts';
+import { fileName, fileProblem } from './files.ts';
 import { Emitter } from './emitter.ts';
 import { NatterError } from './errors.ts';
 import type { NatterEvents } from './events.ts';
@@ -51,6 +52,11 @@ export interface ClientSettings {
    * README), for a page that renders it; the same as `identify({ token })`. Sent, never stored.
    */
   userToken?: string;
+  /**
+   * The site's limits on files, within the backend's (`state.files` is both together): `false` takes none;
+   * `maxBytes`, `types` (such as `['image/png', 'image/jpeg']`), `maxCount` (at a time; default 5).
+   */
+  files?: false | { maxBytes?: number; types?: string[]; maxCount?: number };
 }
 
 /** What a {@link NatterClient} is built from: its settings and its ports (storage, journal, tabs). */
@@ -159,6 +165,32 @@ export class NatterClient {
     const draft = this.#conversation.journal(nanoid(), text.trim());
     await this.start();
     return this.#conversation.send(draft);
+  }
+
+  /**
+   * Sends a file (an image of a chipped mug, a PDF) as a message of its own. The bytes are stored in the
+   * browser with the message until the server has them, so a reload or an outage does not lose them; they
+   * are uploaded once, to a slot the backend grants, and the message goes out once after that.
+   *
+   * @throws {NatterError} `invalid_input` when the backend takes no files, or this one is empty, too big
+   * or of a type it does not take (`state.files` says which it takes).
+   * @example
+   * ```ts
+   * input.onchange = () => natter.sendFile(input.files[0]);
+   * ```
+   */
+  async sendFile(file: Blob, name = (file as File).name ?? ''): Promise<Message> {
+    await this.start();
+    const limits = this.#store.getState().files;
+    const problem = fileProblem(file, limits);
+    if (problem) throw this.#invalid(`Natter.sendFile: file refused (${problem}); state.files says what the backend takes.`);
+    const text = fileName(name);
+    return this.#conversation.send({ clientId: nanoid(), text, createdAt: Date.now() }, { name: text, size: file.size, type: file.type, blob: file });
+  }
+
+  /** Takes back a file message that is not sent yet (its upload stops); `false` when it is too late. */
+  cancel(key: string): boolean {
+    return this.#conversation.uploads.cancel(key);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Message, User, VisitorInfo } from '../model/types.ts';
+import type { Attachment, Message, User, VisitorInfo } from '../model/types.ts';
 import type { ClientOptions } from './client.ts';
 import type { Emitter } from './emitter.ts';
 import { NatterError } from './errors.ts';
@@ -7,6 +7,7 @@ import { Inbound } from './inbound.ts';
 import { LiveChat } from './live.ts';
 import { initialModeState, type ModeState } from './modes.ts';
 import { Outbox } from './outbox.ts';
+import { Uploads } from './uploads.ts';
 import { Persistence } from './persistence.ts';
 import { ensureVisitor, metaRecord, newPersistence, persistVisitor } from './identity.ts';
 import { restore } from './restore.ts';
@@ -37,6 +38,7 @@ export class Conversation {
   readonly timeline = new Timeline();
   readonly live: LiveChat;
   readonly outbox: Outbox;
+  readonly uploads = new Uploads(this);
   readonly #inbound: Inbound;
   readonly tabs: TabSync | undefined;
   storage: ConversationStorage = noStorage;
@@ -55,6 +57,8 @@ export class Conversation {
   /** Messages this tab journaled and is still sending, which the load must not take as another tab's. */
   readonly journaling = new Set<string>();
   pageVisible = true;
+  /** Hands a frame to the transport if the link is open; `false` otherwise. */
+  readonly transmit: (frame: OutboundFrame) => boolean;
 
   constructor(
     readonly options: ClientOptions,
@@ -63,7 +67,7 @@ export class Conversation {
   ) {
     this.token = options.userToken;
     this.info = { locale: options.locale, attributes: options.attributes };
-    const send = (frame: OutboundFrame) => this.store.getState().connection === 'open' && options.transport.send(frame);
+    const send = (this.transmit = (frame: OutboundFrame) => this.store.getState().connection === 'open' && options.transport.send(frame));
     this.live = new LiveChat({ store, events, send, warn: (message) => this.warn(message), persistMode: (mode) => this.#persistMode(mode) });
     this.outbox = new Outbox(
       {
@@ -71,6 +75,7 @@ export class Conversation {
         find: (key) => this.timeline.get(key),
         pending: () => this.timeline.list.filter((m) => m.author.role === 'visitor' && m.status !== 'sent' && !m.rejected),
         update: (message) => this.update(message),
+        upload: (message) => this.uploads.start(message),
       },
       options.ackTimeoutMs ?? 10_000,
       options.offlineNoticeMs ?? 30_000,
@@ -92,16 +97,20 @@ export class Conversation {
     return draft;
   }
 
-  /** The customer's message, after the load: into the timeline, to the network and to storage at once. */
-  send(draft: Draft): Message {
+  /**
+   * The customer's message, after the load: into the timeline, to the network and to storage at once. With
+   * `file`, the bytes are stored with it (not journaled, and not shown in other tabs before the server has
+   * it: neither can carry them), and uploaded before it goes out.
+   */
+  send(draft: Draft, file?: Attachment): Message {
     this.live.stopTyping();
     if (this.store.getState().mode.phase === 'ended') this.live.apply({ type: 'resume' });
     // The customer answers the site's invitation: it goes along with the answer, and only now.
     const context = this.store.getState().invitation;
-    const message: Message = { key: draft.clientId, clientId: draft.clientId, author: { role: 'visitor' }, text: draft.text, createdAt: draft.createdAt, local: this.nextLocal(), status: 'sending', ...(context && { context }) };
+    const message: Message = { key: draft.clientId, clientId: draft.clientId, author: { role: 'visitor' }, text: draft.text, createdAt: draft.createdAt, local: this.nextLocal(), status: 'sending', ...(context && { context }), ...(file && { file }) };
     if (context) this.store.setState({ invitation: undefined });
     this.add(message);
-    this.post({ k: 'local', visitorId: this.visitorId!, clientId: message.key, text: message.text, createdAt: message.createdAt, local: message.local!, ...(context && { context }) });
+    if (!file) this.post({ k: 'local', visitorId: this.visitorId!, clientId: message.key, text: message.text, createdAt: message.createdAt, local: message.local!, ...(context && { context }) });
     this.connect();
     this.outbox.offer(message);
     return message;
@@ -183,6 +192,7 @@ export class Conversation {
     this.options.transport.close();
     this.#connected = false;
     this.outbox.stop();
+    this.uploads.stop();
     this.setConnection('idle');
   }
 
@@ -287,7 +297,7 @@ export class Conversation {
     this.store.setState({ connection });
     this.events.emit('connection', connection);
     this.outbox.linkChanged(connection === 'open');
-    if (connection !== 'open') return;
+    if (connection !== 'open') return this.uploads.stop();
     const requests = this.#requests;
     this.#requests = [];
     for (const frame of requests) if (!this.options.transport.send(frame)) this.#requests.push(frame);

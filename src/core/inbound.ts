@@ -1,6 +1,7 @@
 import type { Message } from '../model/types.ts';
 import type { Conversation } from './conversation.ts';
 import { NatterError } from './errors.ts';
+import { fileLimits } from './files.ts';
 import type { InboundFrame, InboundMessage } from './transport.ts';
 
 /** How long the customer is asked to slow down, and a refused message waits, when the backend gives no time. */
@@ -34,6 +35,7 @@ export class Inbound {
         const message = c.timeline.get(frame.clientId);
         if (!message) return c.warn(`ignored a refusal for unknown message ${frame.clientId}`);
         c.outbox.settle(frame.clientId);
+        c.uploads.refused(frame.clientId);
         c.update({ ...message, status: 'failed', rejected: true, error: frame.reason });
         c.fail(new NatterError('transport', `Natter: the server refused a message (${frame.reason}).`));
         return;
@@ -52,8 +54,15 @@ export class Inbound {
       case 'identity':
         c.fail(new NatterError('identity', frame.message));
         return;
+      case 'slot':
+        return void c.uploads.granted(frame.clientId, frame.put, frame.get);
+      case 'files':
+        return c.store.setState({ files: fileLimits(frame, c.options.files) });
       case 'team':
-        if (!c.options.teamName) c.store.setState({ teamName: frame.name });
+        if (c.options.teamName) return;
+        c.store.setState({ teamName: frame.name });
+        // Kept with the conversation: a reload with the backend unreachable still shows whose chat this is.
+        if (c.meta?.teamName !== frame.name) c.saveMeta({ teamName: frame.name });
         return;
       default:
         return c.live.receive(frame);
@@ -80,6 +89,7 @@ export class Inbound {
       ...(inbound.quickReplies?.length && { quickReplies: inbound.quickReplies }),
       ...(inbound.event && { event: inbound.event }),
       ...(inbound.unreadable && { unreadable: true }),
+      ...(inbound.file && { file: inbound.file }),
     };
     if (inbound.clientId) c.outbox.settle(inbound.clientId);
     if (message.author.role !== 'visitor' && c.store.getState().typing) c.store.setState({ typing: undefined });

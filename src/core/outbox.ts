@@ -14,6 +14,8 @@ export interface OutboxHost {
   pending(): Message[];
   /** Records a status change (timeline, storage, `status` event). */
   update(message: Message): void;
+  /** Starts uploading the file of `message` (which then comes back through `offer`); `false` when it cannot now. */
+  upload(message: Message): boolean;
 }
 
 /**
@@ -88,8 +90,10 @@ export class Outbox {
   }
 
   #transmit(message: Message): boolean {
-    const { context } = message;
-    const sent = this.host.send({ type: 'message', clientId: message.clientId ?? message.key, text: message.text, createdAt: message.createdAt, ...(context && { context }) });
+    const { context, file } = message;
+    // A file goes up first (no ack timer: an upload takes its time); the message follows once it has its address.
+    if (file && !file.url) return this.host.upload(message);
+    const sent = this.host.send({ type: 'message', clientId: message.clientId ?? message.key, text: message.text, createdAt: message.createdAt, ...(context && { context }), ...(file && { file: { name: file.name, size: file.size, type: file.type, url: file.url! } }) });
     if (!sent) return false;
     if (message.status === 'failed') this.host.update({ ...message, status: 'sending', error: undefined });
     clearTimeout(this.#timers.get(message.key));

@@ -1,14 +1,22 @@
 import type { Message } from '../model/types.ts';
 import type { ConversationMeta, ConversationStorage, ConversationWrite } from './storage.ts';
 
+/**
+ * At most this many messages per transaction: putting a record clones it on the main thread, so a burst of
+ * 500 in one transaction was one task of 50 ms. The meta (with the cursor) rides with the last batch, so the
+ * stored cursor still never runs ahead of the stored items.
+ */
+export const MAX_BATCH = 100;
+
 /** A message's slot in storage: its server order once it has one, its key until then. */
 const slotOf = (message: Message) => (message.order !== undefined ? `i:${message.order}` : `o:${message.key}`);
 
 /**
  * The write queue between the core and its storage. Changes made while a write is in flight are merged and
  * committed together in the next transaction (grouped commit): a burst of 500 items is a handful of
- * transactions, not 500, and the stored cursor never runs ahead of the stored items because both travel in
- * the same transaction, in order. A failed write is kept and merged into the next one.
+ * transactions of at most {@link MAX_BATCH}, not 500, and the stored cursor never runs ahead of the stored
+ * items because it travels with the last of them, in order. A failed write is kept and merged into the next
+ * one.
  */
 export class Persistence {
   #next: Map<string, { put?: Message; remove?: Message }> = new Map();
@@ -51,27 +59,34 @@ export class Persistence {
     // Let the current task add what it is about to add: one transaction for a whole burst.
     await Promise.resolve();
     while (this.#next.size || this.#meta || this.#current || this.#dropPlaced) {
-      const entries = [...this.#next.values()];
+      const batch = [...this.#next].slice(0, MAX_BATCH);
+      for (const [slot] of batch) this.#next.delete(slot);
+      const last = this.#next.size === 0;
+      const entries = batch.map(([, entry]) => entry);
       const write: ConversationWrite = {
         put: entries.flatMap((entry) => (entry.put ? [entry.put] : [])),
         remove: entries.flatMap((entry) => (entry.remove ? [entry.remove] : [])),
-        ...(this.#meta && { meta: this.#meta }),
+        ...(last && this.#meta && { meta: this.#meta }),
         ...(this.#current && { current: true }),
         ...(this.#dropPlaced && { dropPlaced: true }),
       };
-      const waiters = this.#waiters;
-      this.#next = new Map();
-      this.#meta = undefined;
+      // Those waiting are told once what they queued is committed: with the last batch.
+      const waiters = last ? this.#waiters : [];
+      if (last) {
+        this.#meta = undefined;
+        this.#waiters = [];
+      }
       this.#current = false;
       this.#dropPlaced = false;
-      this.#waiters = [];
       try {
         await this.storage.write(this.visitorId, write);
         this.onStored(write.put ?? []);
       } catch (error) {
         this.#restore(write);
         this.onError(error);
-        waiters.forEach((resolve) => resolve());
+        // Everyone waiting has been reported to: what failed is kept and goes again with the next change.
+        [...waiters, ...this.#waiters].forEach((resolve) => resolve());
+        this.#waiters = [];
         break; // the kept write goes again with the next change
       }
       waiters.forEach((resolve) => resolve());

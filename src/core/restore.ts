@@ -30,6 +30,7 @@ export async function restore(c: Conversation): Promise<void> {
       const stored = c.meta!.mode;
       if (stored) c.live.set({ ...c.store.getState().mode, phase: stored.phase, session: stored.session });
       c.store.setState({ email: c.meta!.user?.email, user: c.meta!.user, hasOlder: loaded.hasOlder, unread: c.meta!.unread });
+      if (!c.options.teamName && c.meta!.teamName) c.store.setState({ teamName: c.meta!.teamName });
       c.showTimeline();
     }
   } catch (error) {

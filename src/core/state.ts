@@ -28,6 +28,8 @@ export function initialState(mode: ModeSetting = 'auto', teamName?: string): Nat
     hasOlder: false,
     storageProblem: undefined,
     slowDown: false,
+    files: undefined,
+    uploads: {},
     consent: undefined,
     invitation: undefined,
     notifies: true,

@@ -26,6 +26,8 @@ export interface ConversationMeta {
    * `retentionDays` tells an idle conversation. Format-2 records written before it existed have none.
    */
   lastActiveAt?: number;
+  /** The team's name as the backend last said it, so a reload shows it before the network answers. */
+  teamName?: string;
   /** Where the live session was, so a reload shows it before the network answers. */
   mode?: {
     phase: Phase;

@@ -30,7 +30,7 @@
  */
 import type { Availability, Mode } from '../model/session.ts';
 import type { SessionInfo } from '../model/session.ts';
-import type { Author, SystemEvent, User, VisitorInfo } from '../model/types.ts';
+import type { Attachment, Author, SystemEvent, User, VisitorInfo } from '../model/types.ts';
 
 /**
  * What the core hands a transport when it opens: who the visitor is, and (from {@link VisitorInfo}) their
@@ -60,6 +60,8 @@ export interface InboundMessage {
   quickReplies?: string[];
   /** For system messages: what happened, so the widget can say it in the customer's language. */
   event?: SystemEvent;
+  /** A file sent with the message (uploaded: `url` set, no `blob`). */
+  file?: Attachment;
   /** The backend has an item here that the transport could not read: the core shows a neutral line in its place. */
   unreadable?: boolean;
 }
@@ -101,12 +103,22 @@ export type InboundFrame =
   /** Someone on the team started or stopped typing. */
   | { type: 'typing'; author: Author; typing: boolean }
   /** The backend refused the identity the site vouched for; `message` says what the site must fix. */
-  | { type: 'identity'; message: string };
+  | { type: 'identity'; message: string }
+  /** The files the backend takes: the largest in bytes, and the media types (`image/*` style wildcards allowed). */
+  | { type: 'files'; maxBytes: number; types: string[] }
+  /**
+   * The place for the file of message `clientId` (XEP-0363's slot): the core hands `put` to
+   * {@link Transport.upload} (absent: the backend has the bytes already), then sends the message with
+   * `file.url` = `get`. A backend that refuses the file answers with `reject` for `clientId` instead.
+   */
+  | { type: 'slot'; clientId: string; put?: string; get: string };
 
 /** What the core hands a transport to send. */
 export type OutboundFrame =
   /** `context`: the site's invitation the message answers (see `Message.context`). */
-  | { type: 'message'; clientId: string; text: string; createdAt: number; context?: string }
+  | { type: 'message'; clientId: string; text: string; createdAt: number; context?: string; file?: { name: string; size: number; type: string; url: string } }
+  /** Asks for a place to upload the file of message `clientId` (answered by a `slot` or a `reject`). */
+  | { type: 'slot'; clientId: string; name: string; size: number; mediaType: string }
   | { type: 'identify'; user: User; token?: string }
   /** The customer asks for live chat, or ends it. */
   | { type: 'live'; action: 'start' | 'end' }
@@ -146,4 +158,10 @@ export interface Transport {
   /** Sends `frame` now, or returns `false` if it cannot. */
   send(frame: OutboundFrame): boolean;
   close(): void;
+  /**
+   * Puts `file` at a slot's `put` address, reporting progress (0–1); rejects if it failed or `signal`
+   * aborted it, with `refused: true` on the error when the backend will never take these bytes (the message
+   * then fails for good). Absent: this transport sends no files. A slot may be used again after a failure.
+   */
+  upload?(put: string, file: Blob, progress: (fraction: number) => void, signal: AbortSignal): Promise<void>;
 }

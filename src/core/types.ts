@@ -50,6 +50,10 @@ export interface NatterState {
   storageProblem: string | undefined;
   /** The backend asked the customer to slow down (rate limits): the widget says so; nothing is lost. */
   slowDown: boolean;
+  /** The files the backend takes (`undefined`: none, or it has not said yet). */
+  files: { maxBytes: number; types: readonly string[]; maxCount?: number } | undefined;
+  /** Uploads under way: how far each is (0–1), by message key. */
+  uploads: Readonly<Record<string, number>>;
   /**
    * Whether the conversation may be kept on this device: `true` (the `persist` option is `'always'`, or the
    * customer agreed), `false` (`'never'`, or they declined: it stays in this page's memory), `undefined`

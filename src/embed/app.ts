@@ -1,47 +1,8 @@
 /**
- * The script tag's second stage, built to `dist/natter-app.js`: the client, storage, transport, the widget
- * and its languages. The first stage (`script.ts`) loads it as a classic script next to itself and hands it
- * the checked settings, the calls made so far and the element the launcher is in; it replies with the real
- * `window.Natter`. It defines no global: it finds its caller on its own `<script>` element.
+ * The script tag's second stage, built to `dist/natter-app.js` (once per language): everything but the
+ * launcher, over Natter's own WebSocket protocol. See `hand-over.ts`.
  */
-import { bootChecked, type NatterApi } from './boot.ts';
-import type { NatterSettings } from './settings.ts';
-import { activeKey, type AppStage, type Call } from './stages.ts';
+import { handOver } from './hand-over.ts';
+import { WebSocketTransport } from '../transports/websocket.ts';
 
-function start(settings: NatterSettings, calls: Call[], stage: HTMLElement): NatterApi {
-  const hadFocus = stage.shadowRoot?.activeElement !== null;
-  const { api, client, widget } = bootChecked(settings, stage);
-  if (hadFocus) widget.root.querySelector<HTMLElement>('.launcher')?.focus();
-  const key = activeKey(settings.siteId);
-  client.subscribe(() => {
-    // A conversation going on, and kept on this device (never a trace of one that is not).
-    const { consent, messages } = client.getState();
-    const going = consent === true && messages.length > 0;
-    try {
-      if (going !== (localStorage.getItem(key) === '1')) going ? localStorage.setItem(key, '1') : localStorage.removeItem(key);
-    } catch {
-      // no localStorage: the next page loads this stage when idle, as for a new visitor
-    }
-  });
-  for (const [method, args, done] of calls) {
-    // Own methods only: `toString`, or whatever a page added to Object.prototype, is no method of Natter's.
-    const fn = Object.hasOwn(api, method) && (api as unknown as Record<string, unknown>)[method];
-    if (typeof fn !== 'function') {
-      console.warn(`Natter: ignored a queued call to unknown method "${method}".`);
-      continue;
-    }
-    try {
-      const out = fn(...Array.from(args));
-      const result = out instanceof Promise ? out : Promise.resolve(out);
-      if (done) done(result);
-      else result.catch((error: unknown) => console.error(error));
-    } catch (error) {
-      if (done) done(Promise.reject(error));
-      else console.error(error);
-    }
-  }
-  return api;
-}
-
-const script = document.currentScript as (HTMLScriptElement & { natterApp?: (stage: AppStage) => void }) | null;
-script?.natterApp?.({ start });
+handOver((settings) => new WebSocketTransport({ url: settings.endpoint }));

@@ -4,6 +4,7 @@ import type { NatterEvents } from '../core/events.ts';
 import type { ModeSetting } from '../core/modes.ts';
 import type { NatterState } from '../core/types.ts';
 import type { User } from '../model/types.ts';
+import type { Transport } from '../core/transport.ts';
 import { WebSocketTransport } from '../transports/websocket.ts';
 import { NatterError } from '../core/errors.ts';
 import { mountCheckedWidget } from '../ui/mount.ts';
@@ -81,8 +82,10 @@ export interface Booted {
 export function boot(settings: NatterSettings): Booted {
   const parsed = parseSettings(settings as unknown as Record<string, unknown>);
   if (!parsed.ok) throw new NatterError('invalid_settings', parsed.error);
+  // XMPP is its own entry, so that this one carries none of it.
+  if (parsed.settings.transport === 'xmpp') throw new NatterError('invalid_settings', 'Natter: boot() speaks Natter\'s WebSocket protocol; for XMPP use createNatter with XmppTransport from "natter/xmpp", and mountWidget.');
   let current = parsed.settings;
-  const booted = bootChecked(current);
+  const booted = bootChecked(current, new WebSocketTransport({ url: current.endpoint }));
   const apply = booted.api.update;
   booted.api.update = (changes) => {
     const checked = checkUpdate(current, changes);
@@ -94,13 +97,14 @@ export function boot(settings: NatterSettings): Booted {
 
 /**
  * {@link boot} for settings that already passed `parseSettings` (the script tag checks them itself, to
- * report a wrong setting on the console instead of throwing). Its `api.update` takes settings already
- * checked by `checkUpdate`, whole: `boot` and the script tag's first stage check them.
+ * report a wrong setting on the console instead of throwing), over `transport` (each second stage brings
+ * its own). Its `api.update` takes settings already checked by `checkUpdate`, whole: `boot` and the script
+ * tag's first stage check them.
  * @internal
  */
-export function bootChecked(settings: NatterSettings, stage?: HTMLElement): Booted {
+export function bootChecked(settings: NatterSettings, transport: Transport, stage?: HTMLElement): Booted {
   // The settings are a superset of both the client's and the widget's options: each takes what it knows.
-  const client = clientFor({ ...settings, transport: new WebSocketTransport({ url: settings.endpoint }) });
+  const client = clientFor({ ...settings, transport });
   const widget = mountCheckedWidget(client, settings, stage);
   // The page the customer is on, for the team: now, and on every route change of a single-page app.
   const unwatch = watchPage((page) => client.setVisitor({ page }));

@@ -68,7 +68,7 @@ function waitingApi(calls: Call[], load: () => void, update: (changes: unknown) 
 function loadApp(script: HTMLScriptElement | null, settings: NatterSettings): Promise<AppStage> {
   return new Promise((resolve, reject) => {
     const app = document.createElement('script') as HTMLScriptElement & { natterApp?: (stage: AppStage) => void };
-    app.src = new URL(appFile(pageLanguage(settings)), script?.src || location.href).href;
+    app.src = new URL(appFile(pageLanguage(settings), settings.transport), script?.src || location.href).href;
     if (script?.nonce) app.nonce = script.nonce;
     app.natterApp = resolve;
     // A string: a reason the site can act on (see `fail`).

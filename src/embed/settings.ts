@@ -1,5 +1,5 @@
 import { bool, check, int, is, obj, oneOf, opt, str, UNKNOWN } from '../model/check.ts';
-import { attributes, ATTRIBUTES_RULE, token } from '../model/schemas.ts';
+import { attributes, ATTRIBUTES_RULE, fileSettings, token } from '../model/schemas.ts';
 import type { Attributes } from '../model/types.ts';
 import type { Strings } from '../i18n/en.ts';
 import { MAX_TEXT_LENGTH } from '../protocol/constants.ts';
@@ -13,6 +13,8 @@ import { widgetOptionExpectations, widgetOptionsShape } from '../ui/options.ts';
 export interface NatterSettings {
   /** The backend's WebSocket URL (`ws://` or `wss://`). Required. */
   endpoint: string;
+  /** `xmpp` when the endpoint is an XMPP server's WebSocket (RFC 7395); by default it speaks Natter's protocol. */
+  transport?: 'xmpp';
   /** Separates the stored conversations of several Natter sites on one origin. */
   siteId?: string;
   /** The team's name in the header, until the backend names it. */
@@ -48,12 +50,16 @@ export interface NatterSettings {
   launcher?: boolean;
   /** Custom attributes of the customer shown to the team (plan, cart value…); `Natter.update` changes them. */
   attributes?: Attributes;
+  /** The site's limits on files, within the backend's: `false` (none) or `{ maxBytes, types, maxCount }`. */
+  files?: false | { maxBytes?: number; types?: string[]; maxCount?: number };
 }
 
 /** For each setting, what it must be: the error message quotes it. */
 const expected: Record<string, string> = {
   ...widgetOptionExpectations,
   endpoint: 'a ws:// or wss:// URL such as "wss://chat.example.com/natter"',
+  // Also what makes `data-transport` a setting (settingsFromDataset reads only the keys named here).
+  transport: '"xmpp"',
   siteId: '1–64 letters, digits, dots, dashes or underscores',
   maxLength: `a whole number from 1 to ${MAX_TEXT_LENGTH}`,
   open: 'true or false',
@@ -63,6 +69,7 @@ const expected: Record<string, string> = {
   retentionDays: 'a whole number of days, 1 or more',
   userToken: 'a signed token (JWT) of 1–4096 characters from your server',
   attributes: ATTRIBUTES_RULE,
+  files: 'false or { maxBytes, types, maxCount }',
 };
 
 const wsUrl = is<string>((value) => {
@@ -78,6 +85,7 @@ const settingsCheck = obj(
   {
     ...widgetOptionsShape,
     endpoint: wsUrl,
+    transport: opt(oneOf(['xmpp'])),
     siteId: opt(str(0, Infinity, /^[\w.-]{1,64}$/)),
     maxLength: opt(int(1, MAX_TEXT_LENGTH)),
     open: opt(bool),
@@ -86,6 +94,7 @@ const settingsCheck = obj(
     retentionDays: opt(int(1)),
     userToken: opt(token),
     attributes: opt(attributes),
+    files: fileSettings,
   },
   true,
 );

@@ -29,6 +29,8 @@ export const STAGE_LANGUAGES = ['de', 'nl', 'fr', 'es', 'ar'];
 
 /**
  * The second stage's file, next to the first stage's, wherever the site serves `natter.js` from: one per
- * language (`natter-app.js` in English, `natter-app-de.js`, …), so a visitor downloads only their own.
+ * transport and language (`natter-app.js` in English, `natter-app-de.js`, …; for XMPP `natter-app-xmpp.js`,
+ * `natter-app-xmpp-de.js` …), so a visitor downloads only their own.
  */
-export const appFile = (language: string): string => `natter-app${STAGE_LANGUAGES.includes(language) ? `-${language}` : ''}.js`;
+export const appFile = (language: string, transport?: string): string =>
+  `natter-app${transport ? `-${transport}` : ''}${STAGE_LANGUAGES.includes(language) ? `-${language}` : ''}.js`;

@@ -76,4 +76,10 @@ export const ar: Strings = {
   keepAsk: 'هل تريد الاحتفاظ بهذه المحادثة على هذا الجهاز؟',
   keepYes: 'نعم',
   keepNo: 'لا',
+  attach: 'إرفاق ملفات',
+  fileEmpty: '{name} فارغ.',
+  fileTooBig: '{name} كبير جدًا (الحد الأقصى {max}).',
+  fileType: '{name}: لا يمكن إرسال هذا النوع من الملفات.',
+  fileCount: 'أرسل {count} ملفات كحد أقصى في المرة الواحدة.',
+  cancel: 'إلغاء',
 };

@@ -61,4 +61,10 @@ export const de: Strings = {
   keepAsk: 'Diesen Chat auf diesem Gerät speichern?',
   keepYes: 'Ja',
   keepNo: 'Nein',
+  attach: 'Dateien anhängen',
+  fileEmpty: '{name} ist leer.',
+  fileTooBig: '{name} ist zu groß (max. {max}).',
+  fileType: '{name}: Dateien dieser Art können nicht gesendet werden.',
+  fileCount: 'Bitte höchstens {count} Dateien auf einmal senden.',
+  cancel: 'Abbrechen',
 };

@@ -131,6 +131,18 @@ export const en = {
   keepYes: 'Yes',
   /** Button after `keepAsk`: do not store it (it is gone when the page is closed). */
   keepNo: 'No',
+  /** Accessible name of the paperclip button next to the text box that picks files (images, PDFs) to send. */
+  attach: 'Attach files',
+  /** Under the text box when a picked, pasted or dropped file is empty; nothing was sent. {name} is the file's name. */
+  fileEmpty: '{name} is empty.',
+  /** Under the text box when a file is over the size limit; {max} is the limit such as "10 MB". Nothing was sent. */
+  fileTooBig: '{name} is too big (max. {max}).',
+  /** Under the text box when a file is of a type the team does not take. Nothing was sent. */
+  fileType: "{name}: this type of file can't be sent.",
+  /** Under the text box when more files were picked at once than allowed; {count} is the limit. */
+  fileCount: 'Send up to {count} files at a time.',
+  /** Button on a file that is still uploading: takes it back; it is not sent. */
+  cancel: 'Cancel',
 };
 
 /**

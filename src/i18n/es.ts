@@ -63,4 +63,10 @@ export const es: Strings = {
   keepAsk: '¿Guardar este chat en este dispositivo?',
   keepYes: 'Sí',
   keepNo: 'No',
+  attach: 'Adjuntar archivos',
+  fileEmpty: '{name} está vacío.',
+  fileTooBig: '{name} es demasiado grande (máx. {max}).',
+  fileType: '{name}: este tipo de archivo no se puede enviar.',
+  fileCount: 'Envíe hasta {count} archivos a la vez.',
+  cancel: 'Cancelar',
 };

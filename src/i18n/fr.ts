@@ -66,4 +66,10 @@ export const fr: Strings = {
   keepAsk: 'Garder ce chat sur cet appareil ?',
   keepYes: 'Oui',
   keepNo: 'Non',
+  attach: 'Joindre des fichiers',
+  fileEmpty: '{name} est vide.',
+  fileTooBig: '{name} est trop volumineux (max. {max}).',
+  fileType: "{name} : ce type de fichier ne peut pas être envoyé.",
+  fileCount: 'Envoyez au plus {count} fichiers à la fois.',
+  cancel: 'Annuler',
 };

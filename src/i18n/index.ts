@@ -15,23 +15,24 @@ export type { CountedKey, Strings };
 export type Locale = 'en' | 'de' | 'nl' | 'fr' | 'es' | 'ar';
 
 /**
- * The script tag's second stage is built once per language (`natter-app.js`, `natter-app-de.js`, …; the
- * first stage loads the one for the page) and carries only that language: a visitor downloads one of them.
- * The npm build and the tests have all of them. (Each mode is compared whole, so the bundler drops the others.)
+ * The script tag's second stage is built once per language and transport (`natter-app.js`, `natter-app-de.js`,
+ * …, `natter-app-xmpp-fr.js`; the first stage loads the one for the page) and carries only that language: a
+ * visitor downloads one of them. The npm build and the tests have all of them.
  */
 const mode = import.meta.env.MODE;
+// Comparisons the minifier folds away (it does not fold `startsWith`), so each stage keeps one language.
 const packs: Partial<Record<Locale, Strings>> =
-  mode === 'app'
+  mode === 'app' || mode === 'app-xmpp'
     ? { en }
-    : mode === 'app-de'
+    : mode === 'app-de' || mode === 'app-xmpp-de'
       ? { de }
-      : mode === 'app-nl'
+      : mode === 'app-nl' || mode === 'app-xmpp-nl'
         ? { nl }
-        : mode === 'app-fr'
+        : mode === 'app-fr' || mode === 'app-xmpp-fr'
           ? { fr }
-          : mode === 'app-es'
+          : mode === 'app-es' || mode === 'app-xmpp-es'
             ? { es }
-            : mode === 'app-ar'
+            : mode === 'app-ar' || mode === 'app-xmpp-ar'
               ? { ar }
               : { en, de, nl, fr, es, ar };
 

@@ -7,6 +7,6 @@
  * @module
  */
 export const STRING_KEYS =
-  'launcherOpen unread* launcherClose title online away connecting reconnecting messages you agent bot system sending sent waiting failed retry unreadable slowDown storageProblem composerLabel composerPlaceholder send charactersLeft* charactersOver* greeting replyTime queued queuePosition queueWait live startLive leaveQueue endLive handoff typing rateTitle stars* rateComment rateThanks awayMessage emailLabel emailSave emailInvalid emailSaved joined ended handoffLive handoffMessaging rated newMessage keepAsk keepYes keepNo'
+  'launcherOpen unread* launcherClose title online away connecting reconnecting messages you agent bot system sending sent waiting failed retry unreadable slowDown storageProblem composerLabel composerPlaceholder send charactersLeft* charactersOver* greeting replyTime queued queuePosition queueWait live startLive leaveQueue endLive handoff typing rateTitle stars* rateComment rateThanks awayMessage emailLabel emailSave emailInvalid emailSaved joined ended handoffLive handoffMessaging rated newMessage keepAsk keepYes keepNo attach fileEmpty fileTooBig fileType fileCount cancel'
     .split(' ')
     .flatMap((key) => (key.endsWith('*') ? ['zero', 'one', 'two', 'few', 'many', 'other'].map((category) => `${key.slice(0, -1)}_${category}`) : key));

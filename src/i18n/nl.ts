@@ -61,4 +61,10 @@ export const nl: Strings = {
   keepAsk: 'Deze chat op dit apparaat bewaren?',
   keepYes: 'Ja',
   keepNo: 'Nee',
+  attach: 'Bestanden bijvoegen',
+  fileEmpty: '{name} is leeg.',
+  fileTooBig: '{name} is te groot (max. {max}).',
+  fileType: '{name}: dit soort bestand kan niet worden verzonden.',
+  fileCount: 'Stuur maximaal {count} bestanden tegelijk.',
+  cancel: 'Annuleren',
 };

@@ -6,7 +6,7 @@
  * `test/unit/protocol/agreement.test.ts` holds these to them.
  * @module
  */
-import { int, is, obj, oneOf, opt, schema, str, type Validator } from './check.ts';
+import { arr, int, is, obj, oneOf, opt, schema, str, type Validator } from './check.ts';
 import type { Attributes, VisitorInfo } from './types.ts';
 
 const name = opt(str(0, 200));
@@ -44,6 +44,15 @@ export const systemEvent = obj({
   email: name,
   score: opt(int(1, 5)),
 });
+
+const fileLimits = obj({ maxBytes: opt(int(1)), types: opt(arr(str(1, 100), 50)), maxCount: opt(int(1, 20)) });
+
+/**
+ * The site's own limits on files (the `files` setting): `false` (no files), or narrower than the backend's:
+ * `maxBytes`, `types` (media types such as `image/png`), `maxCount` (files at a time, 1–20).
+ */
+export const fileSettings: Validator<false | { maxBytes?: number; types?: string[]; maxCount?: number } | undefined> = (value, path, issues) =>
+  value === false ? value : opt(fileLimits)(value, path, issues);
 
 /** {@link identifyInput} with zod's `safeParse` face (as `identify` calls it). */
 export const userSchema = schema(identifyInput);

@@ -92,6 +92,25 @@ export interface Message {
    * it so that the team sees what was answered.
    */
   context?: string;
+  /** A file sent with the message. */
+  file?: Attachment;
+}
+
+/**
+ * A file sent with a message. `text` of such a message is the file's name, so that a reader that shows no
+ * files still shows something true.
+ */
+export interface Attachment {
+  /** The name the sender gave it: shown as text only. */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** Its media type, such as `image/png` (the server's finding, once it has the file). */
+  type: string;
+  /** Where it can be downloaded, once uploaded. */
+  url?: string;
+  /** The bytes, kept (in storage too) until they are uploaded; never sent to another tab or the server as such. */
+  blob?: Blob;
 }
 
 /** What a visitor tells about themselves with `identify`. */

@@ -34,6 +34,12 @@ export const availability = obj({
   nextOpenAt: opt(time),
 });
 
+const url = str(0, 2000, /^https?:\/\//, 'must be an http(s) URL');
+const mediaType = str(0, 100);
+
+/** A file attached to an item (`wireFile`). */
+export const file = obj({ name: str(1, 255), size: int(1), type: mediaType, url });
+
 /** A timeline item (`wireItem`). */
 export const item = obj({
   id,
@@ -44,6 +50,7 @@ export const item = obj({
   sentAt: time,
   quickReplies: opt(arr(str(1, 60), 5)),
   event: opt(systemEvent),
+  file: opt(file),
 });
 
 /** The validator of each server frame, by its `type` (`serverFrames` in `wire.ts`). */
@@ -58,6 +65,7 @@ export const serverFrames = {
     availability: opt(availability),
     mode: opt(mode),
     session: opt(nullable(session)),
+    files: opt(obj({ maxBytes: int(1), types: arr(mediaType, 50) })),
   }),
   item: obj({ type: oneOf(['item']), item }),
   ack: obj({ type: oneOf(['ack']), clientId: id, id, seq: int(1), sentAt: time }),
@@ -66,9 +74,10 @@ export const serverFrames = {
   mode: obj({ type: oneOf(['mode']), mode }),
   session: obj({ type: oneOf(['session']), session }),
   typing: obj({ type: oneOf(['typing']), typing: bool, author }),
+  slot: obj({ type: oneOf(['slot']), clientId: id, put: opt(url), get: url }),
   error: obj({
     type: oneOf(['error']),
-    code: oneOf(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'unverified', 'internal']),
+    code: oneOf(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'unverified', 'file_refused', 'internal']),
     message: str(),
     clientId: opt(id),
   }),

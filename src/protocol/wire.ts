@@ -81,6 +81,31 @@ export const wireAvailability = z.object({
   nextOpenAt: z.optional(time),
 });
 
+/** A file's address: an http(s) URL of at most 2000 characters. */
+const url = z.string().check(z.maxLength(2000), z.regex(/^https?:\/\//, 'must be an http(s) URL'));
+/** A file's name as the sender gave it: shown as text only, never used as a path. */
+const fileName = z.string().check(z.minLength(1), z.maxLength(255));
+/** A media type such as `image/png`. */
+const mediaType = z.string().check(z.maxLength(100));
+
+/**
+ * A file attached to an item or a `send` (see "Files" in docs/protocol.md). In an item the server gives
+ * `type` and `size` as it found them in the bytes; in a `send` it takes only `url` (a file it stored for
+ * this conversation) and looks the rest up itself.
+ */
+export const wireFile = z.object({
+  name: fileName,
+  size: int.check(z.gte(1)),
+  type: mediaType,
+  url,
+});
+
+/** The files a server takes (in `welcome`): the largest size in bytes and the media types. */
+export const wireFileLimits = z.object({
+  maxBytes: int.check(z.gte(1)),
+  types: z.array(mediaType).check(z.maxLength(50)),
+});
+
 /** A timeline item as the server stores and replays it. */
 export const wireItem = z.object({
   /** Server id of the item, unique in the conversation. */
@@ -96,6 +121,8 @@ export const wireItem = z.object({
   quickReplies: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(60))).check(z.maxLength(5))),
   /** For `system` items: what happened. */
   event: z.optional(wireEvent),
+  /** A file sent with the item (`text` is then its name, for clients that show no files). */
+  file: z.optional(wireFile),
 });
 
 /** A signed identity token: a compact JWT (three base64url parts), at most 4096 characters. */
@@ -137,6 +164,21 @@ export const sendFrame = z.object({
   createdAt: time,
   /** The site's invitation the visitor answered with this message (`Natter.invite`), if any; a backend may show or store it before the message. */
   context: z.optional(text),
+  /** A file uploaded to a slot granted for this `clientId` (`url`: the slot's `get`). */
+  file: z.optional(wireFile),
+});
+
+/**
+ * Asks for a place to upload a file for the message `clientId` (XEP-0363's slot request). The server checks
+ * the claimed size and type against its limits, answers with a `slot`, or refuses with `file_refused`.
+ * Asking again for the same `clientId` is answered with the same slot.
+ */
+export const slotFrame = z.object({
+  type: z.enum(['slot']),
+  clientId: id,
+  name: fileName,
+  size: int.check(z.gte(1)),
+  mediaType,
 });
 
 /** The visitor told us who they are (`Natter.identify`). */
@@ -193,6 +235,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   emailFrame,
   handoffFrame,
   visitorFrame,
+  slotFrame,
 ]);
 
 // ---- server → client ----------------------------------------------------------------------------
@@ -212,6 +255,8 @@ export const welcomeFrame = z.object({
   mode: z.optional(z.nullable(z.enum(['live', 'messaging']))),
   /** The visitor's current or last live session, so a reload continues it. */
   session: z.optional(z.nullable(wireSession)),
+  /** The files the server takes; absent: none. */
+  files: z.optional(wireFileLimits),
 });
 
 /** One timeline item, new or replayed. */
@@ -225,6 +270,12 @@ export const ackFrame = z.object({
   seq: int.check(z.gte(1)),
   sentAt: time,
 });
+
+/**
+ * The place for the file of message `clientId`: PUT its bytes to `put` (absent when the server has them
+ * already), then `send` the message with `file.url` = `get`. Maps onto XEP-0363's `<slot><put/><get/></slot>`.
+ */
+export const slotGrantFrame = z.object({ type: z.enum(['slot']), clientId: id, put: z.optional(url), get: url });
 
 /** Every item after `hello.after` (or `sync.after`) has been sent; live items follow. */
 export const syncedFrame = z.object({ type: z.enum(['synced']), seq });
@@ -247,7 +298,7 @@ export const agentTypingFrame = z.object({ type: z.enum(['typing']), typing: z.b
  */
 export const errorFrame = z.object({
   type: z.enum(['error']),
-  code: z.enum(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'unverified', 'internal']),
+  code: z.enum(['unsupported_version', 'invalid_frame', 'not_ready', 'too_long', 'rate_limited', 'invalid_transition', 'unverified', 'file_refused', 'internal']),
   message: z.string(),
   clientId: z.optional(id),
 });
@@ -266,6 +317,7 @@ export const serverFrames = {
   mode: modeFrame,
   session: sessionFrame,
   typing: agentTypingFrame,
+  slot: slotGrantFrame,
   error: errorFrame,
 } as const;
 
@@ -279,6 +331,7 @@ export const serverFrame = z.discriminatedUnion('type', [
   modeFrame,
   sessionFrame,
   agentTypingFrame,
+  slotGrantFrame,
   errorFrame,
 ]);
 
@@ -291,3 +344,4 @@ export type ErrorCode = z.infer<typeof errorFrame>['code'];
 export type WireSession = z.infer<typeof wireSession>;
 export type WireAvailability = z.infer<typeof wireAvailability>;
 export type WireEvent = z.infer<typeof wireEvent>;
+export type WireFile = z.infer<typeof wireFile>;

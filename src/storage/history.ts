@@ -3,7 +3,7 @@ import type { ConversationMeta, ConversationStorage, ConversationWrite, StoredCo
 import type { Message } from '../model/types.ts';
 import { describeIssues } from '../model/schemas.ts';
 import type { Key, KeyValue } from './kv.ts';
-import { currentRecord, messageRecord, messageRecordV1, metaRecord, RECORD_VERSION, type MetaRecord } from './records.ts';
+import { currentRecord, FILE_RECORD_VERSION, messageRecord, messageRecordV1, metaRecord, RECORD_VERSION, type MetaRecord } from './records.ts';
 
 /**
  * The conversation history on a {@link KeyValue} store (IndexedDB in the browser). Layout (array keys):
@@ -57,7 +57,7 @@ export class History implements ConversationStorage {
   async write(visitorId: string, write: ConversationWrite): Promise<void> {
     const deletes: Key[] = (write.remove ?? []).map((message) => slotKey(visitorId, message));
     if (write.dropPlaced) deletes.push(...(await this.kv.keysUnder(['visitor', visitorId, 'item'])));
-    const entries: [Key, unknown][] = (write.put ?? []).map((message) => [slotKey(visitorId, message), { v: RECORD_VERSION, ...message }]);
+    const entries: [Key, unknown][] = (write.put ?? []).map((message) => [slotKey(visitorId, message), { v: message.file ? FILE_RECORD_VERSION : RECORD_VERSION, ...message }]);
     const putKeys = new Set(entries.map(([key]) => toJson(key)));
     if (write.meta) entries.push([metaKey(visitorId), { v: RECORD_VERSION, ...write.meta }]);
     if (write.current) entries.push([['current'], { v: 1, visitorId }]);

@@ -7,6 +7,9 @@
  * - Format 2: items the server placed under `['visitor', id, 'item', order]` (key order is the server's
  *   order, so the newest page is one bounded read), the others under `['visitor', id, 'out', key]`; read
  *   state and unread count by order. `['current']` keeps its format-1 shape, which both formats read.
+ * - Format 3: a message with a file (`file`, its bytes kept as a Blob until uploaded), otherwise format 2.
+ *   Only such messages are written as 3: a tab of an older release skips them (and leaves them alone)
+ *   instead of rewriting them without their file, which would send the file's name as a text.
  * @module
  */
 import { arr, bool, is, nullable, num, obj, oneOf, opt, schema, str, type Infer } from '../model/check.ts';
@@ -36,12 +39,25 @@ const messageFields = {
   quickReplies: opt(arr(text)),
   event: opt(systemEvent),
   context: opt(text),
+  file: opt(
+    obj({
+      name: text,
+      size: num(0),
+      type: text,
+      url: opt(text),
+      // By its face, not `instanceof`: a Blob read back from storage may come from another realm (a test's Node).
+      blob: opt(is<Blob>((v) => typeof (v as Blob | null)?.slice == 'function', 'must be a Blob')),
+    }),
+  ),
 };
 
-/** One message of the timeline, format 2. */
+/** The format of a message with a file (see the module documentation). */
+export const FILE_RECORD_VERSION = 3;
+
+/** One message of the timeline, format 2 (or 3, with a file). */
 export const messageRecord = schema(
   obj({
-    v: versionOf(2),
+    v: versionOf(2, 3),
     ...messageFields,
     order: opt(text),
     local: opt(num()),
@@ -81,6 +97,8 @@ const meta = obj({
   /** Added within format 2: older format-2 records have none (and an older tab drops it when it rewrites the meta). */
   lastActiveAt: opt(time),
   mode: opt(modeRecord),
+  /** Added within format 2, like `lastActiveAt`. */
+  teamName: opt(str(0, 200)),
 });
 
 /** Facts about one visitor's conversation, format 1 or 2 (format 1 has `lastReadAt` instead of `readOrder`/`unread`). */

@@ -92,6 +92,11 @@ export class TabTransport implements Transport {
     this.#awaitLeader();
   }
 
+  /** An upload is plain HTTP to a slot: any tab puts its own file there, leader or not. */
+  get upload(): Transport['upload'] {
+    return this.inner.upload?.bind(this.inner);
+  }
+
   send(frame: OutboundFrame): boolean {
     // Kept for a handover, as the other transports keep it for their reconnections.
     if ((frame.type === 'identify' || frame.type === 'visitor') && this.#options) {
@@ -135,11 +140,15 @@ export class TabTransport implements Transport {
     const { visitorId } = options;
     const live = () => generation === this.#generation;
     this.inner.open(options, {
-      // Relayed first, so that a sink that throws cannot keep a frame from the other tabs.
+      // Delivered here first (posting to the other tabs costs a structured clone, on the way to "sent"), and
+      // relayed even when this tab's sink throws.
       frame: (frame) => {
         if (!live()) return;
-        this.#post({ t: 'frame', visitorId, frame });
-        this.#deliver(frame);
+        try {
+          this.#deliver(frame);
+        } finally {
+          this.#post({ t: 'frame', visitorId, frame });
+        }
       },
       state: (state, detail) => {
         if (!live()) return;

@@ -48,6 +48,14 @@ export class MemoryBackend {
   /** Whether the backend gets what visitors send. Turn it off to stage a backend that hears nothing while the link looks fine. */
   receiving = true;
   teamName = 'Memory Team';
+  /** The files it takes (said at connect); `undefined`: none. */
+  fileLimits: { maxBytes: number; types: string[] } | undefined = { maxBytes: 1_000_000, types: ['image/*', 'application/pdf'] };
+  /** The files uploaded, by slot address, and how many uploads each took. */
+  readonly files = new Map<string, { blob: Blob; uploads: number }>();
+  /** How many of the next uploads fail (after half the progress), to stage a broken upload. */
+  failUploads = 0;
+  /** Refuse every upload for good (`refused: true`), as a backend does with bytes that are not what they claim. */
+  refuseUploads = false;
   #availability: Availability = { agents: true, open: true };
   #forced: Mode | null = null;
   #online = true;
@@ -135,6 +143,7 @@ export class MemoryBackend {
     this.#connections.add(connection);
     this.#onDrop.set(connection, onDrop);
     connection.deliver({ type: 'team', name: this.teamName });
+    if (this.fileLimits) connection.deliver({ type: 'files', ...this.fileLimits });
     connection.deliver({ type: 'availability', availability: this.#availability });
     connection.deliver({ type: 'mode', mode: this.#forced });
     connection.deliver({ type: 'session', session: conversation.session ?? null, restore: true });
@@ -177,6 +186,7 @@ export class MemoryBackend {
             author: { role: 'visitor' },
             text: frame.text,
             sentAt: Date.now(),
+            ...(frame.file && { file: frame.file }),
           });
         const seq = conversation.items.find((item) => item.id === stored.id)!.seq;
         if (this.sendAcks) connection.deliver({ type: 'ack', clientId: frame.clientId, id: stored.id, sentAt: stored.sentAt, order: seqOrder(seq) });
@@ -190,7 +200,8 @@ export class MemoryBackend {
         else if (conversation.session && conversation.session.state !== 'ended') this.end(visitorId, 'visitor');
         return;
       case 'rating':
-        if (conversation.session?.id === frame.sessionId) this.#setSession(visitorId, { ...conversation.session, rated: true });
+        // As the reference backend does: the thanks goes into the conversation.
+        if (conversation.session?.id === frame.sessionId) this.#setSession(visitorId, { ...conversation.session, rated: true }, { kind: 'rated', score: frame.score });
         return;
       case 'handoff':
         if (this.#availability.agents && this.#availability.open) {
@@ -203,10 +214,29 @@ export class MemoryBackend {
         conversation.user = { ...conversation.user, email: frame.email };
         this.#append(visitorId, true, this.#system({ kind: 'email', email: frame.email }));
         return;
+      case 'slot': {
+        const limits = this.fileLimits;
+        if (!limits || frame.size > limits.maxBytes) return connection.deliver({ type: 'reject', clientId: frame.clientId, reason: 'file_refused: too big' });
+        const at = `https://memory.invalid/files/${visitorId}/${frame.clientId}`;
+        return connection.deliver({ type: 'slot', clientId: frame.clientId, ...(!this.files.has(at) && { put: at }), get: at });
+      }
       case 'typing':
       case 'resync':
         return;
     }
+  }
+
+  /** @internal Called by {@link MemoryTransport.upload}. */
+  async put(at: string, blob: Blob, progress: (fraction: number) => void): Promise<void> {
+    progress(0.5);
+    await Promise.resolve();
+    if (this.refuseUploads) throw Object.assign(new Error('HTTP 415'), { refused: true });
+    if (this.failUploads > 0) {
+      this.failUploads--;
+      throw new Error('connection reset');
+    }
+    this.files.set(at, { blob, uploads: (this.files.get(at)?.uploads ?? 0) + 1 });
+    progress(1);
   }
 
   #system(event: SystemEvent): InboundMessage {

@@ -78,6 +78,10 @@ export class MemoryTransport implements Transport {
     return this.#send(frame);
   }
 
+  upload(put: string, file: Blob, progress: (fraction: number) => void, signal: AbortSignal): Promise<void> {
+    return signal.aborted ? Promise.reject(new Error('aborted')) : this.backend.put(put, file, progress);
+  }
+
   close(): void {
     clearTimeout(this.#timer);
     if (this.#connection) this.backend.disconnect(this.#connection);

@@ -5,6 +5,7 @@ import { serverFrames } from '../protocol/server-frames.ts';
 import { check, type Validator } from '../model/check.ts';
 import { describeIssues } from '../model/schemas.ts';
 import { seqOrder } from './seq-order.ts';
+import { httpUpload } from './http-upload.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from '../core/transport.ts';
 
@@ -37,6 +38,8 @@ export interface WebSocketTransportOptions {
  */
 export class WebSocketTransport implements Transport {
   readonly name = 'websocket';
+  /** Files go to the slots the backend grants, by HTTP PUT (see "Files" in docs/protocol.md). */
+  readonly upload = httpUpload;
   readonly #options: WebSocketTransportOptions;
   #socket: WebSocket | undefined;
   #sink: TransportSink | undefined;
@@ -258,6 +261,7 @@ export class WebSocketTransport implements Transport {
         if (frame.availability) sink.frame({ type: 'availability', availability: frame.availability });
         if (frame.mode !== undefined) sink.frame({ type: 'mode', mode: frame.mode });
         if (frame.session !== undefined) sink.frame({ type: 'session', session: frame.session, restore: true });
+        if (frame.files) sink.frame({ type: 'files', ...frame.files });
         return;
       case 'item': {
         const { item } = frame;
@@ -296,12 +300,13 @@ export class WebSocketTransport implements Transport {
       case 'mode':
       case 'session':
       case 'typing':
+      case 'slot':
         // The same shape in the protocol and in the core.
         sink.frame(frame);
         return;
       case 'error':
         // Only a refusal of the message itself is final; `rate_limited` or `internal` may pass on a resend.
-        if (frame.clientId && (frame.code === 'too_long' || frame.code === 'invalid_frame')) {
+        if (frame.clientId && (frame.code === 'too_long' || frame.code === 'invalid_frame' || frame.code === 'file_refused')) {
           sink.frame({ type: 'reject', clientId: frame.clientId, reason: `${frame.code}: ${frame.message}` });
         } else if (frame.code === 'rate_limited') sink.frame({ type: 'slow', ...(frame.clientId && { clientId: frame.clientId }) });
         else if (frame.code === 'unverified') sink.frame({ type: 'identity', message: frame.message });

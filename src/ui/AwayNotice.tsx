@@ -16,6 +16,8 @@ interface Props {
   message: string | undefined;
   /** The address the visitor already left, if any. */
   email: string | undefined;
+  /** The log already says the address was saved: the notice does not say it again. */
+  saidInLog?: boolean;
   /** The address was saved. */
   onDone: () => void;
 }
@@ -24,7 +26,7 @@ interface Props {
  * While nobody is there: the team's away message, and a field to get the reply by email. The address is
  * checked here by the core's own rule, so a typo is explained in the visitor's language and nothing is sent.
  */
-export function AwayNotice({ ui: { client, strings }, message, email, onDone }: Props) {
+export function AwayNotice({ ui: { client, strings }, message, email, saidInLog, onDone }: Props) {
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState(false);
   return (
@@ -33,7 +35,7 @@ export function AwayNotice({ ui: { client, strings }, message, email, onDone }: 
         <Linkified text={message ?? strings.awayMessage} />
       </p>
       {email ? (
-        <p data-testid="email-saved">{format(strings.emailSaved, { email })}</p>
+        !saidInLog && <p data-testid="email-saved">{format(strings.emailSaved, { email })}</p>
       ) : (
         <form
           class="email"

@@ -3,6 +3,8 @@
 import { h, type RefObject } from 'preact';
 import { useLayoutEffect, useState } from 'preact/hooks';
 import { counted } from '../i18n/index.ts';
+import type { NatterState } from '../core/types.ts';
+import { loadFilesUi } from './files-ui.ts';
 import type { Ui } from './context.ts';
 
 const LIMIT_ID = 'natter-limit';
@@ -13,9 +15,17 @@ const ERROR_ID = 'natter-send-error';
  * composing (Japanese, Chinese…) only confirms the composition. A text over the length limit is never cut:
  * sending is disabled and the text below says by how much to shorten it.
  */
-export function Composer({ ui: { client, strings, dates }, inputRef }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null> }) {
+export function Composer({ ui: { client, strings, dates }, inputRef, files }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null>; files: NatterState['files'] }) {
   const [text, setText] = useState('');
-  const [error, setError] = useState(false);
+  const [error, setError] = useState<boolean | string>(false);
+  // Copied at once: an input's FileList empties when it is reset, before the files part may have loaded.
+  const send = (list: FileList | null | undefined, picked = [...(list ?? [])]) =>
+    picked.length &&
+    loadFilesUi().then(
+      (files) => setError(files.attach(client, strings, picked) || false),
+      // The files part could not be loaded (the network): nothing was sent, and the customer is told.
+      () => setError(true),
+    );
   const max = client.maxLength;
   const left = max - text.length;
   const over = left < 0;
@@ -40,6 +50,12 @@ export function Composer({ ui: { client, strings, dates }, inputRef }: { ui: Ui;
   return (
     <form
       class="composer"
+      // Files dropped on the composer are sent; a page's own drop handling is not reached.
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={(event) => {
+        event.preventDefault();
+        send(event.dataTransfer?.files);
+      }}
       onSubmit={async (event) => {
         event.preventDefault();
         if (!canSend) return;
@@ -69,6 +85,7 @@ export function Composer({ ui: { client, strings, dates }, inputRef }: { ui: Ui;
           setError(false);
           client.setTyping();
         }}
+        onPaste={(event) => send(event.clipboardData?.files)}
         onKeyDown={(event) => {
           // keyCode 229: Safari ends a composition with an Enter whose isComposing is already false.
           if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
@@ -76,6 +93,14 @@ export function Composer({ ui: { client, strings, dates }, inputRef }: { ui: Ui;
           event.currentTarget.form!.requestSubmit();
         }}
       />
+      {files && (
+        <label class="attach" title={strings.attach}>
+          <input type="file" class="sr" multiple accept={files.types.join()} aria-label={strings.attach} onChange={(event) => (send(event.currentTarget.files), (event.currentTarget.value = ''))} />
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+            <path fill="none" stroke="currentColor" stroke-width="2" d="m20 11-8 8a5 5 0 0 1-7-7l8-8a3.5 3.5 0 0 1 5 5l-8 8a2 2 0 0 1-3-3l7-7" />
+          </svg>
+        </label>
+      )}
       <button type="submit" class="send" aria-label={strings.send} disabled={!canSend}>
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
           <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
@@ -88,7 +113,7 @@ export function Composer({ ui: { client, strings, dates }, inputRef }: { ui: Ui;
       )}
       {error && (
         <p id={ERROR_ID} class="error" role="alert">
-          {strings.failed}
+          {error === true ? strings.failed : error}
         </p>
       )}
     </form>

@@ -42,9 +42,11 @@ export function Header({ ui: { strings, dates }, state, title, onClose }: { ui: 
   } else if (isAway(state)) {
     line = strings.away;
   } else {
-    online = !!state.available;
-    // The reply time in 5-minute steps: "within 5 minutes" is promise enough for a 2-minute average.
-    line = reply! > 0 ? format(strings.replyTime, { time: dates.duration(Math.ceil(reply! / 5) * 5) }) : online ? strings.online : undefined;
+    // One thing at a time: the team's usual reply time when it gives one (in 5-minute steps: "within 5
+    // minutes" is promise enough for a 2-minute average), without the green dot, which would say "now";
+    // else "Online", with it.
+    line = reply! > 0 ? format(strings.replyTime, { time: dates.duration(Math.ceil(reply! / 5) * 5) }) : state.available ? strings.online : undefined;
+    online = !(reply! > 0) && !!state.available;
   }
   if (connection === 'connecting' || connection === 'reconnecting') {
     line = strings[connection];

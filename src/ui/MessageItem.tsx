@@ -6,6 +6,7 @@ import type { Message } from '../model/types.ts';
 import { Avatar } from './Avatar.tsx';
 import type { Ui } from './context.ts';
 import { eventText } from './event-text.ts';
+import { FileSlot } from './FileSlot.tsx';
 import { Linkified } from './Linkified.tsx';
 
 interface Props {
@@ -16,6 +17,8 @@ interface Props {
   first: boolean;
   /** Whether this is the visitor's latest message: only that one says "Sent", to keep the list calm. */
   latest: boolean;
+  /** How far its file's upload is (0–1), while it uploads. */
+  progress?: number | undefined;
 }
 
 /**
@@ -43,10 +46,11 @@ export function timeOf(message: Message): number {
  * visitor's own, where it is on its way; that element stays in place while its text changes, so the log's
  * `aria-relevant="additions"` does not read every change aloud.
  */
-export function MessageItem({ ui: { client, strings, dates }, message, connection, first, latest }: Props) {
+export function MessageItem({ ui, message, connection, first, latest, progress }: Props) {
+  const { client, strings, dates } = ui;
   if (message.unreadable) {
     return (
-      <div class="msg msg--system" data-testid="message" data-role="system" data-natter-unreadable="">
+      <div class="msg msg--system" data-testid="message" data-key={message.key} data-role="system" data-natter-unreadable="">
         <div class="body">
           <div class="bubble">{strings.unreadable}</div>
         </div>
@@ -62,7 +66,7 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
   // The visitor's side and notices are told apart by place; screen readers still hear who wrote.
   const nameVisible = first && team;
   const item = (
-    <div class={`msg msg--${role}`} data-testid="message" data-role={role} data-status={status}>
+    <div class={`msg msg--${role}`} data-testid="message" data-key={message.key} data-role={role} data-status={status}>
       {team && <Avatar name={first ? (name ?? (role === 'bot' ? strings.bot : strings.agent)) : undefined} />}
       <div class="body">
         {(author || role === 'bot') && (
@@ -73,7 +77,7 @@ export function MessageItem({ ui: { client, strings, dates }, message, connectio
           </div>
         )}
         <div class="bubble" dir="auto">
-          <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />
+          {message.file ? <FileSlot ui={ui} message={message} progress={progress} /> : <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />}
         </div>
         <div class="meta">
           <time dateTime={new Date(at).toISOString()}>

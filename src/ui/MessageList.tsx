@@ -20,6 +20,8 @@ interface Props {
   onReply: (text: string) => void;
   /** Whether older messages are stored than the first in `messages`. */
   hasOlder?: boolean;
+  /** How far each upload is, by message key. */
+  uploads?: Readonly<Record<string, number>>;
   /** The site's invitation waiting for the customer's answer: the newest thing in the conversation. */
   invitation?: string | undefined;
 }
@@ -28,6 +30,12 @@ interface Props {
 const WINDOW = 60;
 /** How many more come in (from memory, else from storage) when the reader nears the top. */
 const STEP = 40;
+/**
+ * At most this many older messages in the DOM while the reader scrolls back: the block slides up as they
+ * go back (what leaves is below the screen) and down as they come back (what leaves is above it, and the
+ * reader's place is kept), so going back 1,000 messages never lays out 1,000.
+ */
+const OLDER_MAX = WINDOW * 3;
 
 type ItemProps = Parameters<typeof MessageItem>[0];
 
@@ -35,7 +43,7 @@ type ItemProps = Parameters<typeof MessageItem>[0];
 class Item extends Component<ItemProps> {
   override shouldComponentUpdate(next: ItemProps): boolean {
     const now = this.props;
-    return next.message !== now.message || next.connection !== now.connection || next.first !== now.first || next.latest !== now.latest;
+    return next.message !== now.message || next.connection !== now.connection || next.first !== now.first || next.latest !== now.latest || next.progress !== now.progress;
   }
   override render(props: ItemProps) {
     return MessageItem(props);
@@ -56,13 +64,15 @@ function sameAuthor(a: Message, b: Message): boolean {
  * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
  * The quick replies of the last message sit under it, and go as soon as anything newer arrives.
  */
-export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder, invitation }: Props) {
+export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder, invitation, uploads }: Props) {
   const { strings, dates, client } = ui;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const lastKey = useRef<string | undefined>(undefined);
-  /** The height of the list before older messages were put above, to keep the reader's place. */
-  const heightBefore = useRef<number | undefined>(undefined);
+  /** The message at the top of the screen, and how far below the list's top it was, before the window moved. */
+  const anchor = useRef<{ key: string; top: number } | undefined>(undefined);
+  /** The end of the older block, when messages between it and the live region are not in the DOM. */
+  const gap = useRef<HTMLDivElement>(null);
   const loading = useRef(false);
   // Only a window is in the DOM: the newest messages (from `live` on, in the live region, which only ever
   // grows at its end, so a screen reader announces new messages and nothing else), and older ones the reader
@@ -77,17 +87,24 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
   // Messages that came in above it (another conversation's history after a reset) re-anchor it: else they
   // would stay out of the DOM until the reader scrolled up, in a list too short to scroll.
   if (live < 0 || (firstKey === undefined && messages[live - 1]?.key !== above.current)) live = Math.max(0, messages.length - WINDOW);
+  // At the bottom, the live region keeps only the newest: a burst of 500 puts the newest WINDOW in the DOM,
+  // not 500 (one frame of 50 ms layout), and the others leave from its top, which is never announced.
+  else if (atBottom.current && firstKey === undefined && messages.length - live > WINDOW * 2) live = messages.length - WINDOW;
   const start = Math.min(live, Math.max(0, indexOf(firstKey) < 0 ? live : indexOf(firstKey)));
+  const olderEnd = Math.min(live, start + OLDER_MAX);
+  /** The keys of the messages in the DOM, in order: the nth message element is `shown[n]`. */
+  const shown: string[] = [];
 
   useLayoutEffect(() => {
     const list = ref.current;
     const last = messages.at(-1);
     if (last && last.key !== lastKey.current && last.author.role === 'visitor') atBottom.current = true;
     lastKey.current = last?.key;
-    if (list && heightBefore.current !== undefined) {
-      list.scrollTop += list.scrollHeight - heightBefore.current;
-      heightBefore.current = undefined;
-    }
+    const kept = anchor.current;
+    anchor.current = undefined;
+    const element = kept && list?.querySelectorAll<HTMLElement>('[data-testid="message"]')[shown.indexOf(kept.key)];
+    // The reader's place: the message that was at the top of the screen stays where it was.
+    if (list && element && Math.abs(element.offsetTop - list.scrollTop - kept!.top) > 0.5) list.scrollTop = element.offsetTop - kept!.top;
     if (list && open && atBottom.current) list.scrollTop = list.scrollHeight;
     // After every render, not only on new messages: a card appearing below (the rating, the away notice)
     // shrinks the list, and the newest message must stay in view.
@@ -95,25 +112,42 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
     if (messages[live] && messages[live]!.key !== liveKey) setLiveKey(messages[live]!.key);
   });
 
+  /** Notes the message at the top of the screen, for the next render to keep it in place. */
+  const remember = () => {
+    const list = ref.current!;
+    const elements = list.querySelectorAll<HTMLElement>('[data-testid="message"]');
+    for (const [n, element] of elements.entries()) {
+      if (element.offsetTop + element.offsetHeight <= list.scrollTop) continue;
+      anchor.current = { key: shown[n]!, top: element.offsetTop - list.scrollTop };
+      return;
+    }
+  };
+
   /** Puts older messages above: from memory while there are, then from storage. */
   const showOlder = async () => {
     if (loading.current) return;
     if (start === 0 && hasOlder) {
       loading.current = true;
       await client.loadOlder(STEP).finally(() => (loading.current = false));
-      heightBefore.current = ref.current?.scrollHeight;
+      remember();
       setFirstKey(client.getState().messages[0]?.key);
     } else if (start > 0) {
-      heightBefore.current = ref.current?.scrollHeight;
+      remember();
       setFirstKey(messages[Math.max(0, start - STEP)]!.key);
     }
+  };
+
+  /** Coming back down towards the gap: the older block slides down (its top leaves, above the screen). */
+  const showNewer = () => {
+    remember();
+    setFirstKey(start + STEP < live ? messages[start + STEP]!.key : undefined);
   };
 
   const onScroll = () => {
     const list = ref.current!;
     atBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM;
     if (list.scrollTop < NEAR_BOTTOM * 3) void showOlder();
-    // Back at the bottom, the window shrinks to the newest messages again.
+    else if (gap.current && gap.current.offsetTop - list.scrollTop - list.clientHeight < NEAR_BOTTOM * 3) showNewer();
     else if (atBottom.current && messages.length - start > WINDOW * 2) {
       // Back at the bottom: the window shrinks to the newest messages again (removals, never announced).
       setFirstKey(undefined);
@@ -126,14 +160,18 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
 
   const older: ComponentChild[] = [];
   const items: ComponentChild[] = [];
-  let previous: Message | undefined = messages[start - 1];
-  let previousDay: number | undefined = previous && dayKey(timeOf(previous));
   for (let i = start; i < messages.length; i++) {
+    if (i === olderEnd && olderEnd < live) {
+      // Messages the reader has not scrolled to yet: the block slides down to them as they come near.
+      older.push(<div key="gap" ref={gap} class="gap" />);
+      i = live;
+    }
     const message = messages[i]!;
+    const previous = messages[i - 1];
     const into = i < live ? older : items;
     const at = timeOf(message);
     const day = dayKey(at);
-    const newDay = day !== previousDay;
+    const newDay = !previous || day !== dayKey(timeOf(previous));
     // "Today", "Yesterday" or the date, above the first message of each day.
     if (newDay) {
       into.push(
@@ -150,10 +188,10 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
         connection={connection}
         first={newDay || !sameAuthor(previous!, message)}
         latest={message.key === latestVisitor}
+        progress={uploads?.[message.key]}
       />,
     );
-    previous = message;
-    previousDay = day;
+    shown.push(message.key);
   }
 
   return (

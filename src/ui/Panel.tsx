@@ -31,13 +31,23 @@ interface Props {
 export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) {
   const { client, strings } = ui;
   const { phase, session, availability } = state.mode;
-  // The buttons that move between messaging and live chat: "Chat live with us" while live chat is offered, then
-  // "Leave queue" and "End chat" in the same place (so keyboard focus stays on it), and "Talk to a person" after a
-  // bot has answered, until the conversation is handed over.
+  // One way to reach a person at any moment, in one place (so keyboard focus stays on it): "Talk to a person"
+  // after a bot has answered (to the queue when live chat is offered); else "Chat live with us" while live chat
+  // is offered, then "Leave queue" and "End chat". Neither once a person has answered, until a bot answers
+  // again. Below the rating card, never over it.
   const inLive = phase === 'queued' || phase === 'live';
-  const offered = inLive || state.offeredMode === 'live';
-  const bot =
-    phase === 'messaging' && state.messages.findLast((m) => m.author.role === 'bot' || m.event?.kind === 'handoff')?.author.role === 'bot';
+  const lastTeam = state.messages.findLast(
+    (m) => m.author.role === 'bot' || m.author.role === 'agent' || m.event?.kind === 'handoff' || m.event?.kind === 'joined',
+  );
+  const bot = !inLive && phase !== 'ended' && lastTeam?.author.role === 'bot';
+  const person = lastTeam?.author.role === 'agent' || lastTeam?.event?.kind === 'joined';
+  const offered = inLive || (!bot && state.offeredMode === 'live' && !person);
+  // The log already says "Thanks for rating…" or "We'll email you at…" when the backend wrote it there: the
+  // cards do not say it a second time.
+  const ratedInLog = state.messages.findLast((m) => m.event?.kind === 'rated' || m.event?.kind === 'ended')?.event?.kind === 'rated';
+  // An address given with `identify({ email })` counts as the one left here.
+  const email = state.email ?? state.user?.email;
+  const emailInLog = !!email && state.messages.some((m) => m.event?.kind === 'email' && m.event.email === email);
   // A button that goes away after use hands focus to the text box, where the conversation continues.
   const toInput = () => inputRef.current?.focus();
   useViewportHeight(panelRef, state.isOpen);
@@ -63,6 +73,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
         messages={state.messages}
         hasOlder={state.hasOlder}
         invitation={state.invitation}
+        uploads={state.uploads}
         connection={state.connection}
         ready={state.ready}
         open={state.isOpen}
@@ -86,6 +97,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
           </p>
         )}
       </div>
+      {phase === 'ended' && !(session?.rated && ratedInLog) && <Rating ui={ui} rated={session?.rated} onDone={toInput} />}
       {(offered || bot) && (
         <div class="actions">
           {offered && (
@@ -105,8 +117,9 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
           )}
         </div>
       )}
-      {phase === 'ended' && <Rating ui={ui} rated={session?.rated} onDone={toInput} />}
-      {phase === 'messaging' && isAway(state) && <AwayNotice ui={ui} message={availability?.awayMessage} email={state.email} onDone={toInput} />}
+      {phase === 'messaging' && isAway(state) && (
+        <AwayNotice ui={ui} message={availability?.awayMessage} email={email} saidInLog={emailInLog} onDone={toInput} />
+      )}
       {/* Where the site asks before storing (persist: 'after-consent'), once there is a conversation to keep. */}
       {state.consent === undefined && state.messages.length > 0 && (
         <div class="actions" role="group" aria-labelledby="natter-keep" data-testid="keep">
@@ -137,7 +150,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
           {strings.storageProblem}
         </p>
       )}
-      <Composer ui={ui} inputRef={inputRef} />
+      <Composer ui={ui} inputRef={inputRef} files={state.files} />
     </div>
   );
 }

@@ -20,7 +20,7 @@ describe('decide', () => {
     const first = decide(input('Hello there', { firstVisitorMessage: true, someoneAvailable: false }));
     expect(first.replies).toHaveLength(1);
     expect(first.replies[0]!.text).toMatch(/I'm Natter Bot, an automated assistant — not a person/);
-    expect(first.replies[0]!.quickReplies).toEqual(['Shipping', 'Returns', 'Opening hours', 'Talk to a person']);
+    expect(first.replies[0]!.quickReplies).toEqual(['Shipping', 'Returns', 'Opening hours']);
     expect(first.state).toEqual({ greeted: true, quiet: false });
     expect(decide(input('Hello there', { firstVisitorMessage: true, someoneAvailable: false, state: first.state })).replies).toEqual([]);
     // Someone is there: no greeting, the team answers.
@@ -32,7 +32,7 @@ describe('decide', () => {
   test('answers shipping, returns and hours in English, German and Dutch, with quick replies', () => {
     const shipping = decide(input('How long does delivery take?'));
     expect(shipping.replies[0]!.text).toMatch(/^Shipping:/);
-    expect(shipping.replies[0]!.quickReplies).toEqual(['Returns', 'Opening hours', 'Talk to a person']);
+    expect(shipping.replies[0]!.quickReplies).toEqual(['Returns', 'Opening hours']);
     expect(decide(input('Returns')).replies[0]!.text).toMatch(/^Returns: .*30 days/);
     expect(decide(input('Wann ist der Versand?')).replies[0]).toMatchObject({ text: expect.stringMatching(/^Versand:/), quickReplies: ['Rückgabe', 'Öffnungszeiten', 'Mit einem Menschen sprechen'] });
     expect(decide(input('Ik wil retourneren')).replies[0]!.text).toMatch(/^Retourneren:/);
@@ -92,13 +92,13 @@ describe('over the wire', () => {
     const greeting = (await botItem(peer)).item;
     expect(greeting.author).toEqual({ role: 'bot', id: 'bot', name: 'Natter Bot' });
     expect(greeting.text).toMatch(/Natter Bot, an automated assistant — not a person/);
-    expect(greeting.quickReplies).toContain('Talk to a person');
+    expect(greeting.quickReplies).not.toContain('Talk to a person'); // the widget's own button says it
     expect(greeting.clientId).toBeUndefined();
 
     await say(peer, 'Shipping');
     const answer = (await botItem(peer)).item;
     expect(answer.text).toMatch(/^Shipping:/);
-    expect(answer.quickReplies).toEqual(['Returns', 'Opening hours', 'Talk to a person']);
+    expect(answer.quickReplies).toEqual(['Returns', 'Opening hours']);
 
     await say(peer, 'Talk to a person');
     const handoff = (await peer.type('item', (f) => f.item.event?.kind === 'handoff')).item;

@@ -104,6 +104,13 @@ test('going away is what visitors hear', async () => {
   await inbox.getByTestId('availability-toggle').click();
   expect((await peer.type('availability')).availability.agents).toBe(false);
   await expect.poll(() => text('team-status')).toContain('away');
+  // A reload keeps "Away": visitors are never told the team is there in between.
+  const from = peer.frames.length;
+  await inbox.reload();
+  await expect.poll(() => inbox.getByTestId('availability-toggle').textContent()).toBe('Away');
+  await expect.poll(() => text('team-status')).toContain('away');
+  await peer.none((frame) => frame.type === 'availability' && frame.availability.agents === true, 500);
+  expect(peer.frames.slice(from).filter((frame) => frame.type === 'availability' && frame.availability.agents)).toEqual([]);
   await inbox.getByTestId('availability-toggle').click();
   expect((await peer.type('availability')).availability.agents).toBe(true);
 });

@@ -27,7 +27,8 @@ beforeAll(async () => {
     '/csp': {
       body: page(tag()),
       headers: {
-        'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ws://127.0.0.1:${backend.port}; img-src 'self'`,
+        // The backend's http origin too, for files: their upload (connect-src) and their thumbnails (img-src).
+        'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ws://127.0.0.1:${backend.port} ${backend.url}; img-src 'self' blob: ${backend.url}`,
       },
     },
     '/plain': page(`<button id="own">The page's own button</button>${tag()}`),
@@ -183,6 +184,14 @@ test("works under a strict Content-Security-Policy: no 'unsafe-inline', no 'unsa
   // The stylesheet applied: the launcher wears the default accent colour (#005fcc).
   const accent = await tab.locator('button[aria-expanded]').evaluate((node) => getComputedStyle(node).backgroundColor);
   expect(accent).toBe('rgb(0, 95, 204)');
+  // The files part loads on the first file, from where natter.js came, and its upload and thumbnail pass too.
+  const filesLoaded = () => tab.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/natter-files.js')).length);
+  expect(await filesLoaded()).toBe(0);
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5e2d3e00000000049454e44ae426082', 'hex');
+  await tab.getByRole('dialog').locator('input[type="file"]').setInputFiles({ name: 'mug.png', mimeType: 'image/png', buffer: png });
+  await expect.poll(() => tab.getByTestId('message').last().getAttribute('data-status')).toBe('sent');
+  await expect.poll(() => tab.locator('[data-testid="file"] img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+  expect(await filesLoaded()).toBe(1);
   expect(await tab.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
   await context.close();
 });

@@ -20,7 +20,12 @@ async function bundle(source: string): Promise<string> {
     configFile: false,
     logLevel: 'silent',
     root: dir,
-    resolve: { alias: { natter: path.join(root, 'dist/esm/index.js') } },
+    resolve: {
+      alias: [
+        { find: /^natter\/xmpp$/, replacement: path.join(root, 'dist/esm/xmpp.js') },
+        { find: /^natter$/, replacement: path.join(root, 'dist/esm/index.js') },
+      ],
+    },
     build: { write: false, minify: false, lib: { entry, formats: ['es'], fileName: () => 'app.js' } },
   })) as Rolldown.RolldownOutput[];
   return result.flatMap((output) => output.output).flatMap((chunk) => (chunk.type === 'chunk' ? [chunk.code] : [])).join('\n');
@@ -37,6 +42,21 @@ test('a headless app bundles no Preact, no widget strings and no widget CSS', as
   expect(code).not.toContain('Chat öffnen');
   expect(code).not.toContain('launcherOpen');
   expect(code).not.toContain('.launcher{');
+  // Nor the XMPP transport, which is an entry of its own.
+  expect(code).not.toContain('jabber:client');
+}, 60_000);
+
+test('an app on XMPP imports natter/xmpp: the XMPP transport, without Preact or the WebSocket protocol', async () => {
+  const code = await bundle(`
+    import { createNatter } from 'natter';
+    import { XmppTransport } from 'natter/xmpp';
+    const natter = createNatter({ transport: new XmppTransport({ url: 'wss://example.com/xmpp-websocket' }) });
+    natter.subscribe(() => console.log(natter.getState().messages.length));
+  `);
+  expect(code).toContain('XmppTransport');
+  expect(code).toContain('jabber:client');
+  expect(code).not.toContain('http://www.w3.org/1998/Math/MathML');
+  expect(code).not.toContain('refused protocol v'); // a string of the WebSocket transport's own
 }, 60_000);
 
 test('an app that mounts the widget gets it, with Preact', async () => {

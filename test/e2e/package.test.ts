@@ -15,8 +15,12 @@ const FIRST_STAGE_GZIP = 8 * 1024;
  */
 const TOTAL_GZIP = 35 * 1024;
 /** The second stage is built once per language; a visitor loads the first stage and one of these. */
-const SECOND_STAGES = ['natter-app.js', ...['de', 'nl', 'fr', 'es', 'ar'].map((language) => `natter-app-${language}.js`)];
-const STAGES = ['natter.js', ...SECOND_STAGES];
+const LANGUAGES = ['de', 'nl', 'fr', 'es', 'ar'];
+const SECOND_STAGES = ['natter-app.js', ...LANGUAGES.map((language) => `natter-app-${language}.js`)];
+/** The same for an XMPP server (`data-transport="xmpp"`). */
+const XMPP_STAGES = ['natter-app-xmpp.js', ...LANGUAGES.map((language) => `natter-app-xmpp-${language}.js`)];
+/** The files part (`natter-files.js`) is loaded by the second stage on first use: no eval there either. */
+const STAGES = ['natter.js', ...SECOND_STAGES, ...XMPP_STAGES, 'natter-files.js'];
 const gzipOf = (file: string) => gzipSync(readFileSync(path.join(root, 'dist', file)), { level: 9 }).length;
 
 test(`the first stage, dist/natter.js, stays within ${FIRST_STAGE_GZIP / 1024} KB gzip`, () => {
@@ -30,6 +34,25 @@ test(`both stages together stay within ${TOTAL_GZIP / 1024} KB gzip, in every la
   const totals = SECOND_STAGES.map((file) => [file, first + gzipOf(file)] as const);
   console.info(`script stages: natter.js ${first} B + ${totals.map(([file, total]) => `${file} ${total - first} B (total ${total} B)`).join(', ')} gzip`);
   for (const [, total] of totals) expect(total).toBeLessThanOrEqual(TOTAL_GZIP);
+});
+
+test(`with XMPP, both stages together stay within the same ${TOTAL_GZIP / 1024} KB gzip, in every language`, () => {
+  const first = gzipOf('natter.js');
+  const totals = XMPP_STAGES.map((file, index) => [file, first + gzipOf(file), gzipOf(file) - gzipOf(SECOND_STAGES[index]!)] as const);
+  console.info(`XMPP stages: ${totals.map(([file, total, more]) => `${file} ${total - first} B (total ${total} B, ${more} B more than the default)`).join(', ')} gzip`);
+  for (const [, total] of totals) expect(total).toBeLessThanOrEqual(TOTAL_GZIP);
+});
+
+test('the default second stage carries no XMPP code, and the XMPP stage no Natter WebSocket protocol', () => {
+  for (const file of SECOND_STAGES) {
+    const bundle = readFileSync(path.join(root, 'dist', file), 'utf8');
+    for (const mark of ['urn:xmpp', 'jabber:client', 'xmpp-framing', 'natter:router']) expect(bundle, `${file} has ${mark}`).not.toContain(mark);
+  }
+  for (const file of XMPP_STAGES) {
+    const bundle = readFileSync(path.join(root, 'dist', file), 'utf8');
+    expect(bundle).toContain('jabber:client');
+    expect(bundle).not.toContain('refused protocol v');
+  }
 });
 
 test('the script stages cannot compile code at run time: no eval, no Function constructor (strict CSP)', () => {
@@ -54,7 +77,7 @@ test('the npm module imports in Node (as in server-side rendering) without touch
 
 test('package.json exports resolve to built files with type declarations', () => {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  for (const file of [pkg.exports['.'].import, pkg.exports['.'].types, pkg.exports['./script'].default, pkg.exports['./script'].types]) {
+  for (const file of [pkg.exports['.'].import, pkg.exports['.'].types, pkg.exports['./xmpp'].import, pkg.exports['./xmpp'].types, pkg.exports['./script'].default, pkg.exports['./script'].types]) {
     expect(() => readFileSync(path.join(root, file))).not.toThrow();
   }
   expect(pkg.sideEffects).toBe(false);

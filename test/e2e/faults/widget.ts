@@ -69,57 +69,96 @@ export function waitDisconnected(page: Page): Promise<void> {
   return waitInPage(page, 'disconnected', () => (window as any).Natter.getState().connection !== 'open', undefined);
 }
 
+/** One message as the list shows it. */
+interface Shown {
+  key: string;
+  text: string;
+  status?: string | undefined;
+  unreadable: boolean;
+}
+
 /**
- * Scrolls the widget's message list back to the very beginning, as a reader would: the widget keeps only the
- * newest page in memory and a window of it in the DOM, and brings older messages (from memory, then from
- * storage) as the list nears its top. Bounded: at most 300 steps.
+ * Reads the widget's message list from its very beginning to its end, as a reader scrolling would see it: the
+ * widget keeps only the newest page in memory and a bounded window in the DOM, brings older messages (from
+ * memory, then from storage) as the list nears its top, and slides its older block back down as the reader
+ * comes back. Every message element carries its key (`data-key`); the blocks seen on the way are joined by
+ * key, in the order shown. Bounded: at most 300 steps each way. A closed panel is laid out while it is
+ * read (its `hidden` is lifted, then put back), without opening it: opening would mark messages read.
  */
-export function scrollToBeginning(page: Page): Promise<void> {
+export function readList(page: Page): Promise<Shown[]> {
   return page.evaluate(async () => {
     const root = document.querySelector('[data-natter-widget]')?.shadowRoot;
     const list = root?.querySelector<HTMLElement>('.log');
-    if (!root || !list) return;
-    const count = () => root.querySelectorAll('[data-testid="message"]').length;
+    if (!root || !list) return [];
     const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const panel = root.querySelector<HTMLElement>('.panel');
+    const closed = panel?.hidden === true;
+    if (closed) panel!.hidden = false;
+    const elements = () => [...root.querySelectorAll<HTMLElement>('[data-testid="message"]')];
+    const first = () => elements()[0]?.dataset.key;
     let still = 0;
     for (let step = 0; step < 300 && still < 3; step++) {
-      const before = count();
+      const before = first();
       list.scrollTop = 0;
       list.dispatchEvent(new Event('scroll'));
       await frame();
       await frame();
       const older = (window as any).Natter?.getState?.().hasOlder === true;
-      still = count() === before && !older ? still + 1 : 0;
+      still = first() === before && !older ? still + 1 : 0;
     }
+    const read = (el: HTMLElement) => ({
+      key: el.dataset.key ?? '',
+      text: el.querySelector('.bubble')?.textContent ?? '',
+      status: el.getAttribute('data-status') ?? undefined,
+      unreadable: el.hasAttribute('data-natter-unreadable'),
+    });
+    const seen: ReturnType<typeof read>[] = [];
+    const keys = new Set<string>();
+    const take = (els: HTMLElement[]) => {
+      for (const el of els) {
+        const shown = read(el);
+        // A key shown twice at once is a doubled message: kept, so that the count says so.
+        if (keys.has(shown.key) && !els.some((other) => other !== el && other.dataset.key === shown.key)) continue;
+        keys.add(shown.key);
+        seen.push(shown);
+      }
+    };
+    for (let step = 0; step < 300; step++) {
+      const gap = root.querySelector<HTMLElement>('.gap');
+      if (!gap) break;
+      // The older block, up to the messages not in the DOM yet; then the block slides down towards them.
+      take(elements().filter((el) => el.compareDocumentPosition(gap) & Node.DOCUMENT_POSITION_FOLLOWING));
+      list.scrollTop = Math.max(0, gap.offsetTop - list.clientHeight);
+      list.dispatchEvent(new Event('scroll'));
+      await frame();
+      await frame();
+    }
+    take(elements());
+    if (closed) panel!.hidden = true;
+    return seen;
   });
 }
 
-/** Both views of the widget in `page`, in one go, after scrolling its list back to the beginning. */
+/** Both views of the widget in `page`, in one go, after reading its list from the beginning. */
 export async function readWidget(page: Page): Promise<WidgetView> {
-  await scrollToBeginning(page);
-  return page.evaluate((unreadable) => {
-    const w = window as any;
-    const state = w.Natter?.getState?.();
-    const root = document.querySelector('[data-natter-widget]')?.shadowRoot;
-    const found = root ? [...root.querySelectorAll('[data-testid="message"], [data-natter-unreadable]')] : [];
-    // A message element holding an unreadable line counts once, as that line.
-    const screen = found
-      .filter((el) => el.hasAttribute('data-natter-unreadable') || !el.querySelector('[data-natter-unreadable]'))
-      .map((el) =>
-        el.hasAttribute('data-natter-unreadable')
-          ? { text: unreadable }
-          : { text: el.querySelector('.bubble')?.textContent ?? '', status: el.getAttribute('data-status') ?? undefined },
-      );
-    return {
-      state: (state?.messages ?? []).map((m: any) => ({ text: m.text, status: m.status, key: m.key })),
-      screen,
-      unread: state?.unread ?? -1,
-      connection: state?.connection ?? 'none',
-      errors: w.__faults?.errors ?? [],
-      failed: w.__faults?.failed ?? [],
-      unreadEvents: w.__faults?.unread ?? [],
-    };
-  }, UNREADABLE);
+  const shown = await readList(page);
+  return page.evaluate(
+    ([unreadable, shown]) => {
+      const w = window as any;
+      const state = w.Natter?.getState?.();
+      const screen = shown.map((el) => (el.unreadable ? { text: unreadable } : { text: el.text, status: el.status }));
+      return {
+        state: (state?.messages ?? []).map((m: any) => ({ text: m.text, status: m.status, key: m.key })),
+        screen,
+        unread: state?.unread ?? -1,
+        connection: state?.connection ?? 'none',
+        errors: w.__faults?.errors ?? [],
+        failed: w.__faults?.failed ?? [],
+        unreadEvents: w.__faults?.unread ?? [],
+      };
+    },
+    [UNREADABLE, shown] as const,
+  );
 }
 
 /** Calls `Natter.send` for every text in one task, without waiting in between (like fast typing or a script). */

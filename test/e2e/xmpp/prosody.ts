@@ -101,6 +101,8 @@ export class Prosody {
       '  muc_log_all_rooms = true',
       '  muc_log_expires_after = "never"',
       '  restrict_room_creation = true',
+      // Only the router creates rooms; as an admin of the service it is also every room's owner.
+      `  admins = { ${JSON.stringify(this.router)} }`,
       `Component ${JSON.stringify(this.router)}`,
       `  component_secret = ${JSON.stringify(this.routerSecret)}`,
       '',

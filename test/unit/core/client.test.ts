@@ -137,6 +137,8 @@ describe('history', () => {
       ['visitor', 'Where is my order?', 'sent'],
       ['agent', 'It ships today.', 'sent'],
     ]);
+    // Whose chat this is, too: the team's name is kept with the conversation.
+    expect(reloaded.getState().teamName).toBe('Memory Team');
   });
 
   it('reconciles with the server after a reload without duplicates, fetching only what is new', async () => {

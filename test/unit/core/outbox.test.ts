@@ -18,6 +18,7 @@ function harness(accept = true) {
       messages.set(message.key, message);
       statuses.push(`${message.key}:${message.status}`);
     },
+    upload: () => false,
   };
   const outbox = new Outbox(host, 100, 1000);
   const add = (key: string) => {

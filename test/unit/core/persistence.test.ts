@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Persistence } from '../../../src/core/persistence';
+import { MAX_BATCH, Persistence } from '../../../src/core/persistence';
 import type { ConversationStorage, ConversationWrite } from '../../../src/core/storage';
 import type { Message } from '../../../src/model/types';
 
@@ -24,17 +24,42 @@ function slowStorage(fail = () => false) {
 }
 
 describe('Persistence', () => {
-  it('groups what comes while a write runs into the next transaction: a burst of 500 is two writes', async () => {
+  it('groups a burst of 500 into transactions of at most MAX_BATCH, the cursor with the last of them', async () => {
     const s = slowStorage();
     const persistence = new Persistence(s.storage, 'v', () => {});
-    const done = Array.from({ length: 500 }, (_, i) => persistence.save({ put: [message(`m${i}`, String(i).padStart(16, '0'))], meta: { visitorId: 'v', cursor: `c:${i}`, unread: 0, localSeq: 0, createdAt: 0 } }));
+    let settled = 0;
+    const done = Array.from({ length: 500 }, (_, i) =>
+      persistence.save({ put: [message(`m${i}`, String(i).padStart(16, '0'))], meta: { visitorId: 'v', cursor: `c:${i}`, unread: 0, localSeq: 0, createdAt: 0 } }).then(() => settled++),
+    );
+    await Promise.resolve();
+    for (let i = 0; i < 4; i++) await s.release();
+    expect(settled).toBe(0); // nothing is reported committed before the cursor is
+    for (let i = 0; i < 3; i++) await s.release();
+    await Promise.all(done);
+    expect(s.writes).toHaveLength(500 / MAX_BATCH);
+    expect(s.writes.every((w) => (w.put?.length ?? 0) <= MAX_BATCH)).toBe(true);
+    expect(s.writes.flatMap((w) => w.put ?? []).map((m) => m.key)).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
+    expect(s.writes.slice(0, -1).every((w) => w.meta === undefined)).toBe(true); // the cursor never runs ahead of the items
+    expect(s.writes.at(-1)?.meta?.cursor).toBe('c:499');
+  });
+
+  it('reports a failure to everyone waiting, even with batches still queued, and keeps it all', async () => {
+    let failing = true;
+    const s = slowStorage(() => failing);
+    const errors: unknown[] = [];
+    const persistence = new Persistence(s.storage, 'v', (error) => errors.push(error));
+    const done = Array.from({ length: 150 }, (_, i) => persistence.save({ put: [message(`m${i}`)] }));
     await Promise.resolve();
     await s.release();
-    await s.release();
     await Promise.all(done);
-    expect(s.writes.length).toBeLessThanOrEqual(2);
-    expect(s.writes.flatMap((w) => w.put ?? [])).toHaveLength(500);
-    expect(s.writes.at(-1)?.meta?.cursor).toBe('c:499'); // the newest cursor, with the items it follows
+    expect(errors).toHaveLength(1);
+    failing = false;
+    const next = persistence.save({ put: [message('late')] });
+    await Promise.resolve();
+    for (let i = 0; i < 3; i++) await s.release();
+    await next;
+    const stored = new Set(s.writes.slice(1).flatMap((w) => w.put ?? []).map((m) => m.key));
+    expect(stored.size).toBe(151);
   });
 
   it('keeps a failed write and commits it with the next change, newer versions winning', async () => {

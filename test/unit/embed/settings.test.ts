@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkUpdate, parseSettings, settingsFromDataset } from '../../../src/embed/settings';
+import { appFile } from '../../../src/embed/stages';
 
 describe('parseSettings', () => {
   it('accepts valid settings', () => {
@@ -60,6 +61,9 @@ describe('parseSettings at the limits of each setting', () => {
     ['persist', 'after-consent', true],
     ['persist', 'never', true],
     ['persist', 'sometimes', false],
+    ['transport', 'xmpp', true],
+    ['transport', 'websocket', false],
+    ['transport', 'XMPP', false],
     ['retentionDays', 30, true],
     ['retentionDays', 0, false],
     ['retentionDays', 1.5, false],
@@ -94,6 +98,13 @@ describe('settingsFromDataset', () => {
       open: true,
       teamName: 'Acme',
     });
+  });
+
+  it('reads data-transport, and the first stage picks the XMPP second stage by it', () => {
+    expect(settingsFromDataset({ endpoint: 'wss://x/xmpp-websocket', transport: 'xmpp' })).toEqual({ endpoint: 'wss://x/xmpp-websocket', transport: 'xmpp' });
+    expect(appFile('de', 'xmpp')).toBe('natter-app-xmpp-de.js');
+    expect(appFile('fr', 'xmpp')).toBe('natter-app-xmpp.js');
+    expect(appFile('nl')).toBe('natter-app-nl.js');
   });
 });
 

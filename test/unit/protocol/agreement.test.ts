@@ -22,6 +22,7 @@ const author = { role: 'agent', id: 'a1', name: 'Ana' };
 const session = { id: 's1', state: 'live', position: 1, waitSeconds: 30, agent: author, endedBy: 'agent', rated: false };
 const availability = { agents: true, open: false, replyMinutes: 5, awayMessage: 'Back at 9', nextOpenAt: 1_700_000_000_000 };
 const event = { kind: 'rated', name: 'Ana', by: 'visitor', to: 'live', email: 'ana@example.com', score: 5 };
+const file = { name: 'mug.png', size: 2048, type: 'image/png', url: 'https://chat.example.com/files/abc' };
 const item = {
   id: 'i1',
   seq: 1,
@@ -31,11 +32,12 @@ const item = {
   sentAt: 1_700_000_000_000,
   quickReplies: ['Yes', 'No'],
   event,
+  file,
 };
 
 /** Each frame type with every optional field set, and with none. */
 const full: Record<FrameType, Record<string, Json>> = {
-  welcome: { type: 'welcome', v: 1, conversationId: 'c1', seq: 0, team: { name: 'Acme' }, available: true, availability, mode: 'live', session },
+  welcome: { type: 'welcome', v: 1, conversationId: 'c1', seq: 0, team: { name: 'Acme' }, available: true, availability, mode: 'live', session, files: { maxBytes: 10_000_000, types: ['image/png', 'application/pdf'] } },
   item: { type: 'item', item },
   ack: { type: 'ack', clientId: 'c1', id: 'i1', seq: 1, sentAt: 0 },
   synced: { type: 'synced', seq: 3 },
@@ -43,6 +45,7 @@ const full: Record<FrameType, Record<string, Json>> = {
   mode: { type: 'mode', mode: 'messaging' },
   session: { type: 'session', session },
   typing: { type: 'typing', typing: true, author },
+  slot: { type: 'slot', clientId: 'c1', put: 'https://chat.example.com/files/abc?k=1', get: 'https://chat.example.com/files/abc' },
   error: { type: 'error', code: 'too_long', message: 'over 4000', clientId: 'c1' },
 };
 const minimal: Record<FrameType, Record<string, Json>> = {
@@ -52,6 +55,7 @@ const minimal: Record<FrameType, Record<string, Json>> = {
   availability: { type: 'availability', availability: { agents: false, open: true } },
   session: { type: 'session', session: { id: 's1', state: 'queued' } },
   error: { type: 'error', code: 'internal', message: '' },
+  slot: { type: 'slot', clientId: 'c1', get: 'http://127.0.0.1/f' },
 };
 
 const lengths = [0, 1, 59, 60, 61, 127, 128, 129, 199, 200, 201, 499, 500, 501, 3999, 4000, 4001];
@@ -192,6 +196,13 @@ describe('server frames: wire.ts (zod) and server-frames.ts (browser) agree', ()
     ['availability', { ...full.availability, availability: { ...availability, awayMessage: 'x'.repeat(500) } }, true, 'away message of 500'],
     ['availability', { ...full.availability, availability: { ...availability, awayMessage: 'x'.repeat(501) } }, false, 'away message of 501'],
     ['error', { ...full.error, code: 'teapot' }, false, 'unknown error code'],
+    ['item', { ...full.item, item: { ...item, file: { ...file, url: 'javascript:alert(1)' } } }, false, 'a javascript: file URL'],
+    ['item', { ...full.item, item: { ...item, file: { ...file, url: 'data:image/svg+xml,<svg/>' } } }, false, 'a data: file URL'],
+    ['item', { ...full.item, item: { ...item, file: { ...file, name: 'x'.repeat(256) } } }, false, 'a file name of 256'],
+    ['item', { ...full.item, item: { ...item, file: { ...file, size: 0 } } }, false, 'an empty file'],
+    ['slot', { ...full.slot, get: 'ftp://example.com/f' }, false, 'an ftp slot'],
+    ['slot', { ...full.slot, put: 'https://x/'.padEnd(2001, 'x') }, false, 'a put URL of 2001'],
+    ['error', { ...full.error, code: 'file_refused' }, true, 'a refused file'],
     ['ack', { ...full.ack, id: 'x'.repeat(128) }, true, 'id of 128'],
     ['ack', { ...full.ack, id: 'x'.repeat(129) }, false, 'id of 129'],
   ] as [FrameType, unknown, boolean, string][])('%s: %#, %s', (type, frame, good) => {

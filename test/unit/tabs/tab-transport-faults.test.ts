@@ -113,7 +113,7 @@ describe('what another tab says that does not parse', () => {
     await settle();
     expect(follower.sink.states).toEqual(['connecting', 'open']);
     expect(leader.sink.states).toEqual(['connecting', 'open']);
-    expect(follower.sink.frames.map((f) => f.type)).toEqual(['team', 'availability', 'mode', 'session', 'message']);
+    expect(follower.sink.frames.map((f) => f.type)).toEqual(['team', 'files', 'availability', 'mode', 'session', 'message']);
     expect(b.backend.received('v1')).toEqual([]);
     expect(follower.sink.warnings.sort()).toEqual([
       'ignored a malformed "frame" message from another tab',

@@ -86,7 +86,7 @@ describe('one connection for the tabs of a browser', () => {
 });
 
 describe('a tab that joins late', () => {
-  it('is given the messages after its cursor, the latest team, availability, mode and session, and the state', async () => {
+  it('is given the messages after its cursor, the latest team, files, availability, mode and session, and the state', async () => {
     const b = start();
     const leader = b.tab();
     await until(() => leader.sink.last === 'open');
@@ -101,8 +101,8 @@ describe('a tab that joins late', () => {
     await settle();
     expect(late.innerOpen).not.toHaveBeenCalled();
     expect(late.sink.texts()).toEqual(['queued', 'three']);
-    expect(late.sink.frames.map((f) => f.type)).toEqual(['team', 'availability', 'mode', 'session', 'message', 'message']);
-    expect(late.sink.frames[3]).toMatchObject({ type: 'session', restore: true, session: { state: 'queued' } });
+    expect(late.sink.frames.map((f) => f.type)).toEqual(['team', 'files', 'availability', 'mode', 'session', 'message', 'message']);
+    expect(late.sink.frames[4]).toMatchObject({ type: 'session', restore: true, session: { state: 'queued' } });
     expect(late.sink.states).toEqual(['connecting', 'open']);
   });
 

@@ -51,12 +51,20 @@ describe('away message and email capture', () => {
   it('saves a valid address and says where the reply will go, in place of the form', async () => {
     const t = await away();
     t.save(' ana@example.com ');
+    await until(() => t.byTestId('email-form') === null, 'the form to go');
+    expect(t.backend.received(t.visitorId())).toEqual([{ type: 'email', email: 'ana@example.com' }]);
+    // The backend's notice is said in the widget's words, in the log; the card does not say it a second time.
+    await until(() => t.messages().some((m) => m.textContent!.includes("We'll email you at ana@example.com when we reply.")), 'the notice');
+    expect(t.byTestId('email-saved')).toBeNull();
+    expect(t.widget.root.textContent!.split("We'll email you at").length - 1).toBe(1);
+  });
+
+  it('counts an address given with identify({ email }): no question, and the card says where the reply goes', async () => {
+    const t = await away();
+    await t.client.identify({ email: 'ana@example.com' });
     const saved = await waitFor(() => t.byTestId('email-saved'), 'the saved line');
     expect(saved.textContent).toBe("We'll email you at ana@example.com when we reply.");
     expect(t.byTestId('email-form')).toBeNull();
-    expect(t.backend.received(t.visitorId())).toEqual([{ type: 'email', email: 'ana@example.com' }]);
-    // The backend's notice is said in the widget's words too.
-    await until(() => t.messages().some((m) => m.textContent!.includes("We'll email you at ana@example.com when we reply.")), 'the notice');
   });
 
   it('shows no form when the address is already known, and nothing while the team is there', async () => {
@@ -64,9 +72,10 @@ describe('away message and email capture', () => {
     await t.client.leaveEmail('ana@example.com');
     expect(t.byTestId('email-form')).toBeNull();
     t.backend.setAvailability({ agents: false, open: true });
-    await waitFor(() => t.byTestId('email-saved'), 'the saved line');
+    await until(() => t.widget.root.querySelector('.card') !== null, 'the away card');
     expect(t.byTestId('email-form')).toBeNull();
+    expect(t.widget.root.textContent!.split("We'll email you at").length - 1).toBe(1); // the log's line, once
     t.backend.setAvailability({ agents: true, open: true });
-    await until(() => t.byTestId('email-saved') === null, 'the away card to go');
+    await until(() => t.widget.root.querySelector('.card') === null, 'the away card to go');
   });
 });

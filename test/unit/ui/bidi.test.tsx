@@ -53,7 +53,10 @@ describe('messages and names from the network', () => {
     expect(message.querySelector('.name')!.textContent).toBe(agent.name);
     expect(message.querySelector('a')!.textContent).toBe('evil.example/…');
 
-    await t.goLive(agent);
+    // A person has answered, so the widget offers no live chat button now: the site starts it.
+    expect(t.byTestId('start-live')).toBeNull();
+    await t.client.startLive();
+    t.backend.join(t.visitorId(), agent);
     const joined = await waitFor(() => t.messages().find((m) => m.textContent!.includes('joined the chat')), 'the joined notice');
     expect(joined.querySelector('.bubble')!.textContent).toBe('Alex (admin) joined the chat');
     t.backend.typing(t.visitorId(), true, agent);

@@ -65,4 +65,18 @@ describe('bots and quick replies', () => {
     expect(t.byTestId('handoff')).toBeNull();
     expect(t.client.getState().mode.phase).toBe('messaging');
   });
+
+  it('offers one way to a person at a time: the hand-off after a bot, live chat otherwise, none once a person answered', async () => {
+    const t = await withBot();
+    const ways = () => ['start-live', 'handoff'].filter((id) => t.byTestId(id));
+    await until(() => ways().length === 1, 'a way to a person');
+    expect(ways()).toEqual(['start-live']); // an agent is there: live chat is offered
+    t.backend.reply(t.visitorId(), 'I am a bot.', bot);
+    await until(() => ways()[0] === 'handoff', 'the hand-off after the bot');
+    expect(ways()).toEqual(['handoff']); // not "Chat live with us" as well
+    t.backend.reply(t.visitorId(), 'Hi, Alex here. How can I help?');
+    await until(() => ways().length === 0, 'no button once a person answered');
+    t.backend.reply(t.visitorId(), 'I am a bot again.', bot);
+    await until(() => ways()[0] === 'handoff', 'the hand-off after the bot again');
+  });
 });

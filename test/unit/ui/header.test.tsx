@@ -7,6 +7,8 @@ describe('header by phase', () => {
     const line = () => t.header().querySelector('.availability')?.textContent;
     t.backend.setAvailability({ agents: true, open: true, replyMinutes: 120 });
     await until(() => line() === 'We usually reply within 2 hours', 'the reply time in hours');
+    // Not a green "online" dot beside "within 2 hours": the header says one thing at a time.
+    expect(t.header().querySelector('.availability')!.hasAttribute('data-online')).toBe(false);
     expect(t.header().querySelector('h2')!.textContent).toBe('Memory Team');
     t.backend.setAvailability({ agents: true, open: true, replyMinutes: 27 });
     await until(() => line() === 'We usually reply within 30 minutes', 'the reply time in minutes');
@@ -14,6 +16,7 @@ describe('header by phase', () => {
     await until(() => line() === 'We usually reply within 1 day', 'the reply time in days');
     t.backend.setAvailability({ agents: true, open: true });
     await until(() => line() === 'Online — we reply in minutes', 'the plain online line without a reply time');
+    expect(t.header().querySelector('.availability')!.hasAttribute('data-online')).toBe(true);
   });
 
   it('says the reply time in German', async () => {

@@ -109,8 +109,9 @@ describe('rating card', () => {
     fireEvent.click(t.byTestId('rating-submit')!);
     await until(() => t.backend.received(t.visitorId()).some((frame) => frame.type === 'rating'), 'the rating to arrive');
     expect(t.backend.received(t.visitorId()).find((frame) => frame.type === 'rating')).toMatchObject({ score: 4, comment: 'Quick and kind' });
-    const thanks = await waitFor(() => t.screen.queryByText('Thanks for your feedback!'), 'the thanks');
-    expect(thanks).toBeTruthy();
+    // The thanks, once: in the log, where the backend put it (the card's own thanks is for backends that do not).
+    await until(() => t.messages().some((m) => m.textContent!.includes('Thanks for rating this chat')), 'the thanks');
+    expect(t.screen.queryByText('Thanks for your feedback!')).toBeNull();
     expect(t.byTestId('rating')).toBeNull();
     expect(t.active()).toBe(t.input());
   });
@@ -120,5 +121,22 @@ describe('rating card', () => {
     t.send('One more question');
     await until(() => t.client.getState().mode.phase === 'messaging', 'messaging again');
     expect(t.byTestId('rating')).toBeNull();
+  });
+
+  it('puts nothing over the rating card, and says the thanks once', async () => {
+    const t = await openConnected();
+    await t.goLive();
+    t.backend.end(t.visitorId(), 'agent');
+    const card = await waitFor(() => t.byTestId('rating'), 'the rating card');
+    // A person has answered: no "Chat live with us" at all, and certainly not above the card.
+    expect(t.byTestId('start-live')).toBeNull();
+    const panel = t.screen.getByRole('dialog');
+    const blocks = [...panel.children];
+    expect(blocks.indexOf(card)).toBeGreaterThan(blocks.findIndex((block) => block.classList.contains('log')));
+    fireEvent.click(card.querySelectorAll('input[type="radio"]')[3]!);
+    fireEvent.submit(card);
+    await until(() => t.messages().some((m) => m.textContent!.includes('4/5')), 'the thanks in the log');
+    await until(() => t.byTestId('rating') === null && panel.querySelector('.card') === null, 'the card to go');
+    expect(panel.textContent!.split('Thanks for rating').length - 1).toBe(1);
   });
 });

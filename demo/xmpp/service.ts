@@ -1,0 +1,133 @@
+/**
+ * The routing service wired together: one component connection, the reference backend's store (SQLite in
+ * `dataDir`), desk and bot behind an XMPP hub, the rooms, agents' presence and assignment. Importable, so
+ * tests run a real router in-process; `router.ts` starts it from the environment.
+ */
+import { checkTimeZone, parseBusinessHours } from '../business-hours.ts';
+import { ConversationStore } from '../conversation-store.ts';
+import { Desk } from '../desk.ts';
+import { awayMessageFor } from '../texts.ts';
+import { DEFAULT_REPLY_MINUTES, DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_TEAM_NAME } from '../start.ts';
+import { AgentPresence } from './agent-presence.ts';
+import { Assigner } from './assign.ts';
+import { Component } from './component.ts';
+import { pushMessage, roomLine } from './frames.ts';
+import { Names } from './names.ts';
+import { Requests } from './requests.ts';
+import { Rooms } from './rooms.ts';
+import { RoomWatch } from './room-watch.ts';
+import { routeStanza } from './route.ts';
+import { el } from './xml.ts';
+import { XmppHub } from './xmpp-hub.ts';
+
+export interface RouterOptions {
+  /** The server's component port (XEP-0114), on `componentHost` (default 127.0.0.1). */
+  componentHost?: string;
+  componentPort: number;
+  /** More component listeners (other cluster nodes), tried in turn after the first. */
+  moreEndpoints?: Array<{ host: string; port: number }>;
+  /** The router's domain, e.g. `router.example.com`, and its secret, as in the server's configuration. */
+  domain: string;
+  secret: string;
+  /** The visitors' host. Default: the router's domain without its first label. */
+  visitors?: string;
+  /** The group-chat service the rooms live on, e.g. `rooms.example.com`. */
+  rooms: string;
+  /** Agents' accounts (bare JIDs): only they are offered chats and counted as available. */
+  agents: string[];
+  dataDir: string;
+  teamName?: string;
+  businessHours?: string;
+  businessTimeZone?: string;
+  replyMinutes?: number;
+  awayMessage?: string;
+  sessionTimeoutMs?: number;
+  bot?: boolean;
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface RunningRouter {
+  readonly component: Component;
+  readonly store: ConversationStore;
+  /** Agents available for chats now (bare JIDs). */
+  availableAgents(): string[];
+  stop(): Promise<void>;
+}
+
+export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const hours = parseBusinessHours(options.businessHours);
+  const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
+  const teamName = options.teamName ?? DEFAULT_TEAM_NAME;
+  const names = new Names(options.visitors ?? options.domain.replace(/^[^.]+\./, ''), options.rooms);
+  const endpoints = [{ host: options.componentHost ?? '127.0.0.1', port: options.componentPort }, ...(options.moreEndpoints ?? [])];
+  const component = new Component({ endpoints, domain: options.domain, secret: options.secret, log });
+  const store = ConversationStore.open(options.dataDir, log);
+  const presence = new AgentPresence(options.agents);
+  const roomOf = (conversationId: string): string | undefined => {
+    const visitor = store.get(conversationId)?.meta.visitorId;
+    return visitor === undefined ? undefined : names.roomOf(visitor);
+  };
+  const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
+  const hub = new XmppHub(store, presence, {
+    post: (conversationId, item) => {
+      const room = roomOf(conversationId);
+      if (room === undefined) return;
+      rooms.ensure(room, teamName).then(
+        () => component.send(roomLine(component.domain, room, item)),
+        (error: unknown) => log(`XMPP router: could not post into ${room}: ${(error as Error).message}`),
+      );
+    },
+    push: (conversationId, frame) => {
+      const visitor = store.get(conversationId)?.meta.visitorId;
+      if (visitor !== undefined) component.send(pushMessage(component.domain, visitor, frame));
+    },
+    online: () => watch.online(),
+  });
+  const desk = new Desk({
+    store,
+    hub,
+    hours,
+    timeZone,
+    replyMinutes: options.replyMinutes ?? DEFAULT_REPLY_MINUTES,
+    awayMessage: (locale) => awayMessageFor(options, locale),
+    sessionTimeoutMs: Math.min(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, 2_147_483_647),
+    forceMode: null,
+    bot: options.bot ?? true,
+    clock: options.clock ?? Date.now,
+    clockTickMs: 60_000,
+  });
+  const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
+  const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, log });
+  const requests = new Requests({ component, names, store, desk, rooms, teamName, dispatch: () => assigner.dispatch(), log });
+  component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
+  component.onOnline = () => {
+    presence.clear();
+    rooms.rejoinAll(teamName);
+    // Agents subscribed to the router answer a probe with their presence; the others send it again themselves.
+    for (const agent of presence.agents()) component.send(el('presence', { type: 'probe', from: component.domain, to: agent }));
+    // Whoever has not answered by then is gone: visitors hear it if that changes availability.
+    setTimeout(() => desk.refreshAvailability(), 5000).unref();
+  };
+  try {
+    await component.start();
+  } catch (error) {
+    await component.stop();
+    desk.stop();
+    store.close();
+    throw error;
+  }
+  return {
+    component,
+    store,
+    availableAgents: () => presence.available(),
+    async stop() {
+      rooms.leaveAll();
+      await component.stop();
+      desk.stop();
+      store.flush();
+      store.close();
+    },
+  };
+}
