@@ -49,7 +49,7 @@ export function Composer({ ui: { client, strings, dates }, inputRef, files }: { 
 
   return (
     <form
-      class="composer"
+      class={files ? 'composer files' : 'composer'}
       // Files dropped on the composer are sent; a page's own drop handling is not reached.
       onDragOver={(event) => event.preventDefault()}
       onDrop={(event) => {

@@ -103,7 +103,8 @@ describe('settingsFromDataset', () => {
   it('reads data-transport, and the first stage picks the XMPP second stage by it', () => {
     expect(settingsFromDataset({ endpoint: 'wss://x/xmpp-websocket', transport: 'xmpp' })).toEqual({ endpoint: 'wss://x/xmpp-websocket', transport: 'xmpp' });
     expect(appFile('de', 'xmpp')).toBe('natter-app-xmpp-de.js');
-    expect(appFile('fr', 'xmpp')).toBe('natter-app-xmpp.js');
+    expect(appFile('fr', 'xmpp')).toBe('natter-app-xmpp-fr.js');
+    expect(appFile('ja', 'xmpp')).toBe('natter-app-xmpp.js');
     expect(appFile('nl')).toBe('natter-app-nl.js');
   });
 });
