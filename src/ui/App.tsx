@@ -1,11 +1,12 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 import { h } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { counted } from '../i18n/index.ts';
 import type { Ui } from './context.ts';
 import { ChatIcon, CloseIcon } from './icons.tsx';
 import { Panel, PANEL_ID } from './Panel.tsx';
+import { useModal } from './use-modal.ts';
 import { useNatterState } from './use-natter.ts';
 import { useSound } from './use-sound.ts';
 import { useTitleNotice } from './use-title-notice.ts';
@@ -68,10 +69,46 @@ export function App({ ui, teamName, position, sound, lang, dir, launcher }: Prop
     client.close();
     back();
   };
+  useModal(panelRef, isOpen, () => client.close());
+
+  // A button that goes away after use (Retry, "Talk to a person", End chat) would drop the focus to the top of
+  // the page: the text box takes it, where the conversation goes on. What had the focus is read before this
+  // render changes anything.
+  const focused = (panelRef.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
+  useLayoutEffect(() => {
+    if (isOpen && focused?.isConnected === false) inputRef.current?.focus();
+  });
+
+  // Said once, politely, by a region outside the panel (which is hidden while closed, and whose log reads out
+  // only new messages): a message that failed, and, while closed, how many replies are unread. A repeat of the
+  // same words differs by a no-break space, or it would not be said again.
+  const failed = state.messages.filter((message) => message.status === 'failed').length;
+  const [said, setSaid] = useState('');
+  // Counted from the first render after the stored conversation was read: what it held is not news.
+  const before = useRef({ failed, unread, ready: false });
+  useLayoutEffect(() => {
+    const { ready } = before.current;
+    const text = failed > before.current.failed ? strings.failed : unread > before.current.unread && !isOpen && counted(strings, ui.dates.plural, 'unread', unread);
+    before.current = { failed, unread, ready: state.ready };
+    if (ready && text) setSaid((last) => (last === text ? `${text}\u00a0` : text));
+  }, [failed, unread, state.ready]);
 
   const title = state.teamName ?? teamName ?? strings.title;
   return (
-    <div class={`natter natter--${position}`} lang={lang} dir={dir} onPointerDown={unlockSound} onKeyDown={unlockSound}>
+    <div
+      class={`natter natter--${position}`}
+      lang={lang}
+      dir={dir}
+      onPointerDown={unlockSound}
+      onKeyDown={(event) => {
+        unlockSound?.();
+        // From anywhere in the widget, the launcher too.
+        if (event.key === 'Escape' && !event.isComposing && isOpen) {
+          event.stopPropagation();
+          close();
+        }
+      }}
+    >
       <Panel ui={ui} state={state} title={title} panelRef={panelRef} inputRef={inputRef} onClose={close} />
       {launcher !== false && (
         <button
@@ -92,6 +129,9 @@ export function App({ ui, teamName, position, sound, lang, dir, launcher }: Prop
           )}
         </button>
       )}
+      <p class="sr" role="status" data-testid="said">
+        {said}
+      </p>
     </div>
   );
 }

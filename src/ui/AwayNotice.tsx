@@ -1,7 +1,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 import { h } from 'preact';
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { emailSchema } from '../model/schemas.ts';
 import { format } from '../i18n/index.ts';
 import type { Ui } from './context.ts';
@@ -23,19 +23,30 @@ interface Props {
 }
 
 /**
- * While nobody is there: the team's away message, and a field to get the reply by email. The address is
- * checked here by the core's own rule, so a typo is explained in the visitor's language and nothing is sent.
+ * While nobody is there: the team's away message, and a field to get the reply by email. The card is one
+ * line until the visitor asks for the field (a disclosure button), so the messages keep the panel's room.
+ * The address is checked here by the core's own rule, so a typo is explained in the visitor's language and
+ * nothing is sent.
  */
 export function AwayNotice({ ui: { client, strings }, message, email, saidInLog, onDone }: Props) {
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState(false);
+  const [asked, setAsked] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  // Asked for: the button gives way to the field, which takes the focus.
+  useLayoutEffect(() => field.current?.focus(), [asked]);
   return (
-    <div class="card">
-      <p>
+    <div class="card away">
+      {/* One line, cut short, until the form is asked for (screen readers hear it all). */}
+      <p class={email || asked ? undefined : 'clip'}>
         <Linkified text={message ?? strings.awayMessage} />
       </p>
       {email ? (
         !saidInLog && <p data-testid="email-saved">{format(strings.emailSaved, { email })}</p>
+      ) : !asked ? (
+        <button type="button" class="btn" data-testid="email-ask" onClick={() => setAsked(true)}>
+          {strings.emailLabel}
+        </button>
       ) : (
         <form
           class="email"
@@ -52,6 +63,7 @@ export function AwayNotice({ ui: { client, strings }, message, email, saidInLog,
           <label for={EMAIL_ID}>{strings.emailLabel}</label>
           <input
             id={EMAIL_ID}
+            ref={field}
             type="email"
             autocomplete="email"
             value={value}

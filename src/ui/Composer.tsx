@@ -32,13 +32,15 @@ export function Composer({ ui: { client, strings, dates }, inputRef, files }: { 
   const canSend = text.trim() !== '' && !over;
 
   // Grow with the text; the CSS max-height stops it at about six lines, after which it scrolls. While the
-  // panel is hidden nothing can be measured, and the box keeps its one-line height.
+  // panel is hidden nothing can be measured, and the box keeps its one-line height. Where the panel scrolls
+  // (a short screen, high zoom), the grown box stays in view.
   useLayoutEffect(() => {
     const input = inputRef.current;
     if (!input) return;
     input.style.height = '';
     if (input.scrollHeight > input.clientHeight) {
       input.style.height = `${input.scrollHeight + input.offsetHeight - input.clientHeight}px`;
+      input.scrollIntoView({ block: 'nearest' });
     }
   }, [text]);
 

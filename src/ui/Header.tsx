@@ -13,12 +13,16 @@ export function isAway(state: NatterState): boolean {
   return availability ? !(availability.agents && availability.open) : state.available === false;
 }
 
+/** "We usually reply within 5 minutes": in 5-minute steps ("within 5 minutes" is promise enough for 2). */
+export const replyText = ({ strings, dates }: Ui, minutes: number) => format(strings.replyTime, { time: dates.duration(Math.ceil(minutes / 5) * 5) });
+
 /**
  * The panel's title bar, by phase: the team's name and usual reply time (or "Away") in messaging; "Waiting
  * for an agent" with the place in the queue; the agent's avatar and name in a live chat. Connection trouble
  * replaces the line under the heading.
  */
-export function Header({ ui: { strings, dates }, state, title, onClose }: { ui: Ui; state: NatterState; title: string; onClose: () => void }) {
+export function Header({ ui, state, title, onClose }: { ui: Ui; state: NatterState; title: string; onClose: () => void }) {
+  const { strings, dates } = ui;
   const { phase, session, availability } = state.mode;
   const reply = availability?.replyMinutes;
   const { connection } = state;
@@ -42,10 +46,9 @@ export function Header({ ui: { strings, dates }, state, title, onClose }: { ui: 
   } else if (isAway(state)) {
     line = strings.away;
   } else {
-    // One thing at a time: the team's usual reply time when it gives one (in 5-minute steps: "within 5
-    // minutes" is promise enough for a 2-minute average), without the green dot, which would say "now";
-    // else "Online", with it.
-    line = reply! > 0 ? format(strings.replyTime, { time: dates.duration(Math.ceil(reply! / 5) * 5) }) : state.available ? strings.online : undefined;
+    // One thing at a time: the team's usual reply time when it gives one, without the green dot, which would
+    // say "now"; else "Online", with it.
+    line = reply! > 0 ? replyText(ui, reply!) : state.available ? strings.online : undefined;
     online = !(reply! > 0) && !!state.available;
   }
   if (connection === 'connecting' || connection === 'reconnecting') {
@@ -53,7 +56,8 @@ export function Header({ ui: { strings, dates }, state, title, onClose }: { ui: 
     online = false;
   }
   return (
-    <header class="header">
+    // A <div>, not a <header>: that would add a second `banner` landmark to the host page.
+    <div class="header">
       {agent && <Avatar name={agent} />}
       <div class="heading">
         <h2 class="title">{heading}</h2>
@@ -66,6 +70,6 @@ export function Header({ ui: { strings, dates }, state, title, onClose }: { ui: 
       <button type="button" class="icon-button" aria-label={strings.launcherClose} onClick={onClose}>
         <CloseIcon />
       </button>
-    </header>
+    </div>
   );
 }

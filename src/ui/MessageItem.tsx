@@ -19,6 +19,11 @@ interface Props {
   latest: boolean;
   /** How far its file's upload is (0–1), while it uploads. */
   progress?: number | undefined;
+  /**
+   * Whether the time shows: under the last of a run of messages from one author within a few minutes. The
+   * others keep theirs for screen readers, and show it while hovered or focused.
+   */
+  stamp: boolean;
 }
 
 /**
@@ -46,7 +51,7 @@ export function timeOf(message: Message): number {
  * visitor's own, where it is on its way; that element stays in place while its text changes, so the log's
  * `aria-relevant="additions"` does not read every change aloud.
  */
-export function MessageItem({ ui, message, connection, first, latest, progress }: Props) {
+export function MessageItem({ ui, message, connection, first, latest, progress, stamp }: Props) {
   const { client, strings, dates } = ui;
   if (message.unreadable) {
     return (
@@ -80,7 +85,7 @@ export function MessageItem({ ui, message, connection, first, latest, progress }
           {message.file ? <FileSlot ui={ui} message={message} progress={progress} /> : <Linkified text={(message.event && eventText(message.event, strings)) || message.text} />}
         </div>
         <div class="meta">
-          <time dateTime={new Date(at).toISOString()}>
+          <time dateTime={new Date(at).toISOString()} title={dates.full(at)} class={stamp ? undefined : 'sr'}>
             {dates.time(at)}
           </time>
           {role === 'visitor' && (

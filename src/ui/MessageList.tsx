@@ -24,6 +24,8 @@ interface Props {
   uploads?: Readonly<Record<string, number>>;
   /** The site's invitation waiting for the customer's answer: the newest thing in the conversation. */
   invitation?: string | undefined;
+  /** What the empty conversation shows. */
+  greeting?: ComponentChild;
 }
 
 /** How many of the newest messages are in the DOM while the reader is at the bottom. */
@@ -43,7 +45,14 @@ type ItemProps = Parameters<typeof MessageItem>[0];
 class Item extends Component<ItemProps> {
   override shouldComponentUpdate(next: ItemProps): boolean {
     const now = this.props;
-    return next.message !== now.message || next.connection !== now.connection || next.first !== now.first || next.latest !== now.latest || next.progress !== now.progress;
+    return (
+      next.message !== now.message ||
+      next.connection !== now.connection ||
+      next.first !== now.first ||
+      next.latest !== now.latest ||
+      next.stamp !== now.stamp ||
+      next.progress !== now.progress
+    );
   }
   override render(props: ItemProps) {
     return MessageItem(props);
@@ -52,6 +61,9 @@ class Item extends Component<ItemProps> {
 
 /** How close to the bottom (px) still counts as "reading the newest messages". */
 const NEAR_BOTTOM = 64;
+
+/** Messages of one author this close (ms) to the next share that one's time. */
+const RUN = 5 * 60_000;
 
 /** Whether two messages come from the same author, so the second needs no name or avatar of its own. */
 function sameAuthor(a: Message, b: Message): boolean {
@@ -64,7 +76,7 @@ function sameAuthor(a: Message, b: Message): boolean {
  * and leaves the scroll position alone while they read older ones, unless they wrote the new message.
  * The quick replies of the last message sit under it, and go as soon as anything newer arrives.
  */
-export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder, invitation, uploads }: Props) {
+export function MessageList({ ui, messages, connection, ready, open, onReply, hasOlder, invitation, uploads, greeting }: Props) {
   const { strings, dates, client } = ui;
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -180,6 +192,7 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
         </div>,
       );
     }
+    const next = messages[i + 1];
     into.push(
       <Item
         ui={ui}
@@ -189,6 +202,7 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
         first={newDay || !sameAuthor(previous!, message)}
         latest={message.key === latestVisitor}
         progress={uploads?.[message.key]}
+        stamp={!next || !sameAuthor(message, next) || timeOf(next) - at > RUN || dayKey(timeOf(next)) !== day}
       />,
     );
     shown.push(message.key);
@@ -197,7 +211,7 @@ export function MessageList({ ui, messages, connection, ready, open, onReply, ha
   return (
     // Focusable so keyboard users can scroll it.
     <div ref={ref} class="log" tabIndex={0} onScroll={onScroll}>
-      {ready && messages.length === 0 && !invitation && <p class="greeting">{strings.greeting}</p>}
+      {ready && messages.length === 0 && !invitation && greeting}
       {older}
       <div role="log" aria-live="polite" aria-relevant="additions" aria-label={strings.messages}>
         {items}

@@ -6,7 +6,8 @@ import { format } from '../i18n/index.ts';
 import { AwayNotice } from './AwayNotice.tsx';
 import { Composer } from './Composer.tsx';
 import type { Ui } from './context.ts';
-import { Header, isAway } from './Header.tsx';
+import { Avatar } from './Avatar.tsx';
+import { Header, isAway, replyText } from './Header.tsx';
 import { unbidi } from './Linkified.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Rating } from './Rating.tsx';
@@ -24,7 +25,8 @@ interface Props {
 }
 
 /**
- * The conversation window: a non-modal dialog, so the page stays usable beside it. It stays in the DOM
+ * The conversation window: a non-modal dialog beside the page, so the page stays usable; modal where it fills
+ * the screen (`aria-modal` is set by useModal). It stays in the DOM
  * while closed (hidden), which keeps the visitor's draft and scroll position. Between the conversation and
  * the text box sit what the phase needs: who is typing, the live chat buttons, the rating card, the away notice.
  */
@@ -57,15 +59,8 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
       id={PANEL_ID}
       class="panel"
       role="dialog"
-      aria-modal="false"
       aria-label={title}
       hidden={!state.isOpen}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && !event.isComposing) {
-          event.stopPropagation();
-          onClose();
-        }
-      }}
     >
       <Header ui={ui} state={state} title={title} onClose={onClose} />
       <MessageList
@@ -77,6 +72,15 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
         connection={state.connection}
         ready={state.ready}
         open={state.isOpen}
+        greeting={
+          // Who answers, and when: the team, its usual reply time, and that a person writes back here.
+          <div class="greeting">
+            <Avatar name={title} />
+            <p class="team">{title}</p>
+            {availability?.replyMinutes! > 0 && <p>{replyText(ui, availability!.replyMinutes!)}</p>}
+            <p>{isAway(state) ? strings.handoffMessaging : strings.greeting}</p>
+          </div>
+        }
         onReply={(text) => {
           void client.send(text);
           toInput();

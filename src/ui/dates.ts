@@ -2,6 +2,8 @@
 export interface Dates {
   /** `14:05` or `2:05 PM`. */
   time(at: number): string;
+  /** The date and time, shown on hovering a message: `Tuesday, 4 March 2025 at 14:05`. */
+  full(at: number): string;
   /**
    * The day separator: "Today", "Yesterday" (in the words of `Intl.RelativeTimeFormat`), else the full date,
    * `Tuesday, 4 March 2025`.
@@ -23,12 +25,14 @@ const DAY = 86_400_000;
 export function createDates(locale: string): Dates {
   const time = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'full' });
+  const full = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   // Made on first use: a widget with nothing to count (no unread message, no limit near) never needs it.
   let rules: Intl.PluralRules | undefined;
   return {
     plural: (count) => (rules ??= new Intl.PluralRules(locale)).select(count),
     time: (at) => time.format(at),
+    full: (at) => full.format(at),
     day(at, now = Date.now()) {
       // Rounded: a day with a daylight saving change is 23 or 25 hours long.
       const ago = Math.round((dayKey(now) - dayKey(at)) / DAY);

@@ -57,7 +57,7 @@ test('live chat with a queue, typing both ways, a reload mid-session, the end an
 
   await expect.poll(() => visible(inbox, 'accept')).toBe(true);
   await inbox.getByTestId('accept').first().click();
-  await expect.poll(() => panel().locator('header').textContent()).toMatch(/Alex/);
+  await expect.poll(() => panel().locator('.header').textContent()).toMatch(/Alex/);
   await expect.poll(() => timeline()).toContainEqual(expect.stringMatching(/^system: Alex joined/));
 
   // Typing, both ways.
@@ -75,7 +75,7 @@ test('live chat with a queue, typing both ways, a reload mid-session, the end an
   // A reload mid-session: still live, with the same agent.
   await shop.reload();
   await openPanel();
-  await expect.poll(() => panel().locator('header').textContent()).toMatch(/Alex/);
+  await expect.poll(() => panel().locator('.header').textContent()).toMatch(/Alex/);
   await expect.poll(() => visible(shop, 'end-live')).toBe(true);
   await customerSays('It is 12345.');
   await expect.poll(() => inbox.getByTestId('message').last().textContent()).toContain('It is 12345.');
@@ -93,7 +93,7 @@ test('live chat with a queue, typing both ways, a reload mid-session, the end an
   await expect.poll(() => inbox.getByTestId('rating').first().getAttribute('data-score')).toBe('4');
 });
 
-test('after the chat the customer keeps writing as messaging; away brings the away message and email capture; back brings live chat', async () => {
+test('after the chat the customer keeps writing as messaging; away brings the away message and email capture; back, the same thread goes on', async () => {
   await customerSays('One more thing: can I change the address?');
   await expect.poll(() => inbox.getByTestId('message').last().textContent()).toContain('can I change the address?');
   await expect.poll(() => inbox.getByTestId('thread-mode').textContent()).toMatch(/messaging/i);
@@ -101,8 +101,10 @@ test('after the chat the customer keeps writing as messaging; away brings the aw
   // The agent goes away.
   await inbox.getByTestId('availability-toggle').click();
   await expect.poll(() => inbox.getByTestId('availability-toggle').textContent()).toMatch(/away/i);
-  await expect.poll(() => visible(shop, 'email-form')).toBe(true);
+  await expect.poll(() => visible(shop, 'email-ask')).toBe(true);
   await expect.poll(() => panel().textContent()).toMatch(/we're away right now/i);
+  await shop.getByTestId('email-ask').click();
+  await expect.poll(() => visible(shop, 'email-form')).toBe(true);
   expect(await visible(shop, 'start-live')).toBe(false);
 
   const email = shop.getByTestId('email-form').getByRole('textbox');
@@ -112,13 +114,17 @@ test('after the chat the customer keeps writing as messaging; away brings the aw
   expect(await inbox.getByTestId('visitor-email').textContent()).not.toContain('@');
   await email.fill('ana@example.com');
   await email.press('Enter');
-  await expect.poll(() => visible(shop, 'email-saved')).toBe(true);
   await expect.poll(() => inbox.getByTestId('visitor-email').textContent()).toBe('ana@example.com');
+  // Said once, in the conversation, where the backend put it (not in the card as well).
+  await expect.poll(() => panel().textContent()).toContain("We'll email you at ana@example.com when we reply.");
+  expect((await panel().textContent())!.split("We'll email you at").length - 1).toBe(1);
 
-  // The agent comes back: live chat is offered again, in the same thread.
+  // The agent comes back: the away card goes; a person already answered in this thread, so the customer
+  // is not offered a second way to reach one: they write, and the agent answers here.
   await inbox.getByTestId('availability-toggle').click();
-  await expect.poll(() => visible(shop, 'start-live')).toBe(true);
-  expect(await visible(shop, 'email-form')).toBe(false);
+  await expect.poll(() => visible(shop, 'email-form')).toBe(false);
+  expect(await visible(shop, 'start-live')).toBe(false);
+  expect(await visible(shop, 'handoff')).toBe(false);
 });
 
 test('one timeline throughout, intact after a final reload', async () => {

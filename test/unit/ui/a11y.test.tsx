@@ -24,6 +24,15 @@ describe('accessibility (axe)', () => {
     await until(() => t.messages().length === 3, 'the replies');
     expect(await violations(document.body)).toEqual([]);
   });
+
+  it('finds nothing wrong with a failed message and its Retry', async () => {
+    document.documentElement.lang = 'en';
+    const t = await openConnected({ natter: { ackTimeoutMs: 100 } });
+    t.backend.receiving = false;
+    t.send('This one fails');
+    await waitFor(() => t.byTestId('retry'), 'Retry');
+    expect(await violations(document.body)).toEqual([]);
+  });
 });
 
 describe('accessibility of the live chat and away states (axe)', () => {
@@ -41,6 +50,7 @@ describe('accessibility of the live chat and away states (axe)', () => {
 
     t.send('One more thing');
     t.backend.setAvailability({ agents: false, open: false });
+    fireEvent.click(await waitFor(() => t.byTestId('email-ask'), 'the email button'));
     const form = await waitFor(() => t.byTestId('email-form'), 'the email form');
     fireEvent.input(form.querySelector('input')!, { target: { value: 'nope' } });
     fireEvent.submit(form);

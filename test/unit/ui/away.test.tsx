@@ -5,6 +5,8 @@ import { openConnected, until, waitFor } from './helpers';
 async function away(awayMessage?: string) {
   const t = await openConnected();
   t.backend.setAvailability({ agents: false, open: false, ...(awayMessage && { awayMessage }) });
+  // One line until asked for: the button brings the form, and puts the visitor in its field.
+  fireEvent.click(await waitFor(() => t.byTestId('email-ask'), 'the email button'));
   const form = await waitFor(() => t.byTestId('email-form'), 'the email form');
   const field = within(form).getByRole('textbox') as HTMLInputElement;
   const save = (value: string) => {
@@ -23,6 +25,22 @@ describe('away message and email capture', () => {
     expect(t.field.type).toBe('email');
     expect(t.field.getAttribute('autocomplete')).toBe('email');
     expect(within(t.form).getByRole('button', { name: 'Save' })).toBeTruthy();
+  });
+
+  it('is one line until asked: the message and a button, which brings the form and focuses its field', async () => {
+    const t = await openConnected();
+    t.backend.setAvailability({ agents: false, open: false });
+    const ask = await waitFor(() => t.byTestId('email-ask'), 'the email button');
+    expect(ask.textContent).toBe('Get the reply by email');
+    const card = ask.closest('.card')!;
+    expect(card.querySelector('input, form')).toBeNull();
+    // The message is cut to one line on screen, whole for screen readers; whole again once asked.
+    expect(card.querySelector('p')!.className).toBe('clip');
+    expect(card.querySelector('p')!.textContent).toBe("We're away right now.");
+    fireEvent.click(ask);
+    const form = await waitFor(() => t.byTestId('email-form'), 'the email form');
+    expect(t.active()).toBe(form.querySelector('input'));
+    expect(t.byTestId('email-ask')).toBeNull();
   });
 
   it('falls back to its own away message', async () => {

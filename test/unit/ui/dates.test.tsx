@@ -63,4 +63,23 @@ describe('day separators', () => {
     // Screen readers still hear who wrote each one.
     expect([...container.querySelectorAll('.author .name')].map((name) => name.textContent)).toEqual(['Alex', 'Alex', 'Sam']);
   });
+
+  it('show one time per run of messages from one person within five minutes, and every time on hover', () => {
+    const start = new Date(Date.now()).setHours(9, 0, 0, 0);
+    const min = 60_000;
+    const { container } = renderList([
+      message('a', start),
+      message('b', start + 2 * min),
+      message('c', start + 4 * min), // the run ends: a gap of more than five minutes follows
+      message('d', start + 10 * min),
+      { ...message('e', start + 11 * min), author: { role: 'agent', name: 'Sam' } },
+    ]);
+    const times = [...container.querySelectorAll('time')];
+    const shown = times.filter((time) => !time.classList.contains('sr')).map((time) => time.closest('.msg')!.querySelector('.bubble')!.textContent);
+    expect(shown).toEqual(['c', 'd', 'e']);
+    // The others stay in the log for screen readers, and each has its full date and time for hovering.
+    expect(times).toHaveLength(5);
+    const full = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short' });
+    expect(times.map((time) => time.title)).toEqual([0, 2, 4, 10, 11].map((m) => full.format(start + m * min)));
+  });
 });

@@ -65,7 +65,7 @@ export async function openConnected(options: Parameters<typeof mountTestWidget>[
   t.client.open();
   await until(() => t.client.getState().connection === 'open' && t.backend.visitorIds().length === 1, 'the connection');
   const byTestId = (id: string) => t.widget.root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  const header = () => t.widget.root.querySelector('header')!;
+  const header = () => t.widget.root.querySelector<HTMLElement>('.header')!;
   /** Types `text` in the text box and presses Enter. */
   const send = (text: string) => {
     fireEvent.input(t.input(), { target: { value: text } });

@@ -82,7 +82,7 @@ describe('launcher and panel', () => {
     const t = await mountTestWidget();
     fireEvent.click(t.launcher());
     const dialog = await t.screen.findByRole('dialog');
-    const close = dialog.querySelector<HTMLButtonElement>('header button')!;
+    const close = dialog.querySelector<HTMLButtonElement>('.header button')!;
     expect(close.getAttribute('aria-label')).toBe('Close chat');
     close.focus();
     fireEvent.click(close);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FULL_SCREEN } from '../../../src/ui/use-modal';
 
 // Read from disk: the test run does not process CSS imports (they arrive as empty strings).
 const css = ['launcher.css', 'styles.css']
@@ -36,7 +37,7 @@ describe('widget CSS', () => {
   it('gives the text boxes at least 16px text, so iOS does not zoom, and a cap of about six lines', () => {
     const textarea = rule('textarea, input');
     expect(textarea).toContain('font-size: 16px');
-    expect(textarea).toMatch(/max-height: calc\(6 \*/);
+    expect(textarea).toMatch(/max-height: min\(calc\(6 \*.*30vh\)/);
     expect(textarea).toContain('overflow-y: auto');
   });
 
@@ -78,5 +79,21 @@ describe('widget CSS', () => {
   it('uses the system font stack and no web fonts', () => {
     expect(compact).toContain('system-ui');
     expect(compact).not.toMatch(/@font-face|@import|url\(/);
+  });
+
+  it('fills the screen exactly where the panel is modal: phones, and 200 % zoom on a laptop', () => {
+    expect(compact).toContain(`@media ${FULL_SCREEN} {`);
+    expect(FULL_SCREEN).toContain('(max-height: 480px)');
+  });
+
+  it('lets the panel scroll as a whole while the messages keep a readable height (WCAG 1.4.10)', () => {
+    expect(rule('.panel')).toContain('overflow-y: auto');
+    expect(rule('.log')).toMatch(/min-height: min\(144px, 45vh\)/);
+  });
+
+  it('marks a failed message by its border, not by fading its text', () => {
+    const failed = rule(".msg--visitor[data-status='failed'] .bubble");
+    expect(failed).toContain('dashed var(--danger)');
+    expect(failed).not.toContain('opacity');
   });
 });
