@@ -128,9 +128,15 @@ const stages: Record<string, { entry: string; file: string }> = {
   app: { entry: 'src/embed/app.ts', file: 'natter-app.js' },
   'app-de': { entry: 'src/embed/app.ts', file: 'natter-app-de.js' },
   'app-nl': { entry: 'src/embed/app.ts', file: 'natter-app-nl.js' },
+  'app-fr': { entry: 'src/embed/app.ts', file: 'natter-app-fr.js' },
+  'app-es': { entry: 'src/embed/app.ts', file: 'natter-app-es.js' },
+  'app-ar': { entry: 'src/embed/app.ts', file: 'natter-app-ar.js' },
   'app-xmpp': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp.js' },
   'app-xmpp-de': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-de.js' },
   'app-xmpp-nl': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-nl.js' },
+  'app-xmpp-fr': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-fr.js' },
+  'app-xmpp-es': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-es.js' },
+  'app-xmpp-ar': { entry: 'src/embed/app-xmpp.ts', file: 'natter-app-xmpp-ar.js' },
   files: { entry: 'src/embed/files.ts', file: 'natter-files.js' },
 };
 

@@ -96,6 +96,10 @@ export interface AgentConversation {
   /** `verified`: the site's server vouched for this customer with a signed token (`IDENTITY_SECRET`). */
   user: WireUser & { verified?: true };
   locale?: string;
+  /** The page the visitor is on (or was on last), as their browser reported it. */
+  page?: { url: string; title: string };
+  /** The site's custom attributes of the visitor. */
+  attributes?: Record<string, string | number | boolean>;
   createdAt: number;
   updatedAt: number;
   /** Highest seq in the conversation (0 when empty). */

@@ -208,10 +208,17 @@ export function nextOpenAt(hours: BusinessHours, ms: number, timeZone = 'UTC'): 
   return undefined;
 }
 
-/** The hours in words for people (the bot's "opening hours" answer), e.g. "Mon–Fri 09:00–17:00; Sat 10:00–14:00 (Europe/Berlin)". */
-export function describeHours(hours: BusinessHours, timeZone: string): string | undefined {
+/**
+ * The hours in words for people (the bot's "opening hours" answer), with the days named in `locale`'s words,
+ * e.g. "Mon–Fri 09:00–17:00; Sat 10:00–14:00 (Europe/Berlin)", or in German "Mo.–Fr. 09:00–17:00 …".
+ */
+export function describeHours(hours: BusinessHours, timeZone: string, locale = 'en'): string | undefined {
   if (hours.week === null) return undefined;
   if (hours.spec === 'never') return '';
-  const pretty = hours.spec.replace(/\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/g, (d) => d[0]!.toUpperCase() + d.slice(1, 3)).replace(/-/g, '–');
+  const day = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' });
+  // 7 January 2024 was a Sunday, DAY_NAMES[0].
+  const pretty = hours.spec
+    .replace(/\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/g, (d) => day.format(Date.UTC(2024, 0, 7 + DAY_NAMES.indexOf(d.slice(0, 3) as (typeof DAY_NAMES)[number]))))
+    .replace(/-/g, '–');
   return `${pretty} (${timeZone})`;
 }

@@ -6,6 +6,7 @@
  *
  * Everything here is synchronous: no frame can slip between a check and the change it guards.
  */
+import { langOf } from './texts.ts';
 import { randomUUID } from 'node:crypto';
 import type { WireAvailability, WireEvent, WireItem, WireSession } from '../src/protocol/wire.ts';
 import type { AgentInfo, AgentRating, AgentSession, ForcedMode } from './agent-protocol.ts';
@@ -21,7 +22,8 @@ export interface DeskOptions {
   /** IANA zone the business hours are in. */
   timeZone: string;
   replyMinutes: number;
-  awayMessage: string;
+  /** The away message in a conversation's language (`locale`). */
+  awayMessage: (locale: string | undefined) => string;
   /** A live session without any message for this long ends (`endedBy: 'timeout'`). */
   sessionTimeoutMs: number;
   forceMode: ForcedMode;
@@ -101,14 +103,15 @@ export class Desk {
 
   // ---- availability and mode ----------------------------------------------------------------------
 
-  availability(): WireAvailability {
+  /** Who is there and when; the away message in the language of `locale` (a conversation's). */
+  availability(locale?: string): WireAvailability {
     const now = this.#o.clock();
     const open = isOpen(this.#o.hours, now, this.#o.timeZone);
     const availability: WireAvailability = {
       agents: this.#o.hub.agentsAvailable(),
       open,
       replyMinutes: this.#o.replyMinutes,
-      awayMessage: this.#o.awayMessage,
+      awayMessage: this.#o.awayMessage(locale),
     };
     if (!open) {
       const next = nextOpenAt(this.#o.hours, now, this.#o.timeZone);
@@ -133,7 +136,8 @@ export class Desk {
     const json = JSON.stringify(availability);
     if (json === this.#announced) return;
     this.#announced = json;
-    this.#o.hub.toAllVisitors({ type: 'availability', availability });
+    // Each visitor in their conversation's language.
+    this.#o.hub.toAllVisitors((id) => ({ type: 'availability', availability: this.availability(this.#o.store.get(id)?.meta.locale) }));
     this.#o.hub.toAgents({ type: 'availability', availability });
   }
 
@@ -145,7 +149,7 @@ export class Desk {
 
   /** The desk's part of `welcome`. */
   welcome(conversationId: string): { available: boolean; availability: WireAvailability; mode: ForcedMode; session: WireSession | null } {
-    const availability = this.availability();
+    const availability = this.availability(this.#o.store.get(conversationId)?.meta.locale);
     const session = this.#sessionOf(conversationId);
     return {
       available: availability.agents && availability.open,
@@ -241,7 +245,7 @@ export class Desk {
       state: conversation.bot,
       firstVisitorMessage: conversation.items.filter((i) => i.author.role === 'visitor').length === 1,
       someoneAvailable: this.someoneAvailable(),
-      hours: describeHours(this.#o.hours, this.#o.timeZone),
+      hours: describeHours(this.#o.hours, this.#o.timeZone, langOf(conversation.meta.locale)),
     });
     this.#o.store.setBot(conversationId, decision.state);
     for (const reply of decision.replies) {

@@ -4,7 +4,10 @@
  * status, so the desk can recompute what visitors are told about availability.
  */
 import { WebSocket } from 'ws';
-import type { ServerFrame, WireItem } from '../src/protocol/wire.ts';
+import type { ClientFrame, ServerFrame, WireItem } from '../src/protocol/wire.ts';
+
+/** The visitor's page and the site's attributes, as their browser last sent them. */
+export type Presence = Pick<Extract<ClientFrame, { type: 'visitor' }>, 'page' | 'attributes'>;
 import type { AgentConversation, AgentInfo, AgentServerFrame } from './agent-protocol.ts';
 import { lastSeq, type Conversation, type ConversationStore } from './conversation-store.ts';
 import { deliver } from './outbound.ts';
@@ -21,6 +24,7 @@ export class Hub {
   readonly #store: ConversationStore;
   /** Visitor sockets that said hello, by conversation: one visitor may have several tabs open. */
   readonly #visitors = new Map<string, Set<WebSocket>>();
+  readonly #presence = new Map<string, Presence>();
   /** Agent sockets that said hello. */
   readonly #agents = new Map<WebSocket, AgentInfo>();
   #details: (conversation: Conversation) => SessionDetails = () => ({ ratings: [], needsPerson: false });
@@ -58,6 +62,18 @@ export class Hub {
     if (sockets.has(socket)) return false;
     sockets.add(socket);
     return sockets.size === 1;
+  }
+
+  /**
+   * What the visitor's browser last said about the page they are on and the site's attributes
+   * (`hello`, `visitor` frames): kept in memory, as every connection says it again. Returns whether it changed.
+   */
+  setPresence(conversationId: string, presence: Presence): boolean {
+    const before = this.#presence.get(conversationId) ?? {};
+    const after = { ...before, ...presence };
+    if (JSON.stringify(after) === JSON.stringify(before)) return false;
+    this.#presence.set(conversationId, after);
+    return true;
   }
 
   /** Returns whether the conversation just went offline (its last tab closed). */
@@ -99,8 +115,11 @@ export class Hub {
   }
 
   /** A frame for every connected visitor. */
-  toAllVisitors(frame: ServerFrame): void {
-    for (const sockets of this.#visitors.values()) for (const socket of sockets) sendFrame(socket, frame);
+  toAllVisitors(frame: ServerFrame | ((conversationId: string) => ServerFrame)): void {
+    for (const [id, sockets] of this.#visitors) {
+      const own = typeof frame === 'function' ? frame(id) : frame;
+      for (const socket of sockets) sendFrame(socket, own);
+    }
   }
 
   conversationChanged(conversationId: string): void {
@@ -122,6 +141,9 @@ export class Hub {
       needsPerson: details.needsPerson,
     };
     if (locale !== undefined) view.locale = locale;
+    const { page, attributes } = this.#presence.get(id) ?? {};
+    if (page !== undefined) view.page = page;
+    if (attributes !== undefined) view.attributes = attributes;
     if (details.session !== undefined) view.session = details.session;
     return view;
   }

@@ -50,6 +50,9 @@ const ui = {
   endSession: /** @type {HTMLButtonElement} */ ($('end-session')),
   visitorTyping: $('visitor-typing'),
   visitorEmail: $('visitor-email'),
+  visitorLocale: $('visitor-locale'),
+  visitorPage: $('visitor-page'),
+  visitorAttributes: $('visitor-attributes'),
   sessionDetails: $('session-details'),
   ratings: $('ratings'),
   noRatings: $('no-ratings'),
@@ -554,10 +557,29 @@ function renderThread() {
   thread.update(conversation, pending, state.name);
 }
 
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+
+/** "German (de-AT)": the tag in the inbox's own language, and the tag itself. */
+function languageName(tag) {
+  try {
+    return `${languageNames.of(tag)} (${tag})`;
+  } catch {
+    return tag; // not a valid tag
+  }
+}
+
 function renderDetails(conversation) {
   const { meta } = conversation;
   ui.visitorEmail.textContent = meta.user?.email || '—';
   ui.visitorEmail.dataset.empty = String(!meta.user?.email);
+  ui.visitorLocale.textContent = meta.locale ? languageName(meta.locale) : '—';
+  // The page the customer is on (kept up to date as a single-page app changes route): its title, then its address.
+  ui.visitorPage.replaceChildren(...(meta.page ? [el('div', 'page-title', meta.page.title || '(untitled)'), el('div', 'page-url', meta.page.url)] : ['—']));
+  ui.visitorAttributes.replaceChildren(
+    ...(meta.attributes && Object.keys(meta.attributes).length
+      ? Object.entries(meta.attributes).map(([key, value]) => el('div', 'attribute', `${key}: ${String(value)}`))
+      : ['—']),
+  );
 
   const session = meta.session;
   const lines = [];

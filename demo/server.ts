@@ -9,6 +9,7 @@
  * Agent accounts: `node demo/agents.ts` (auth.ts).
  * Tests import `startServer` instead of running this file.
  */
+import { LANGUAGES } from './texts.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ForcedMode } from './agent-protocol.ts';
@@ -73,6 +74,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (env.BUSINESS_HOURS) options.businessHours = env.BUSINESS_HOURS;
   if (env.BUSINESS_TZ) options.businessTimeZone = env.BUSINESS_TZ;
   if (env.AWAY_MESSAGE) options.awayMessage = env.AWAY_MESSAGE;
+  for (const lang of LANGUAGES) {
+    const message = env[`AWAY_MESSAGE_${lang.toUpperCase()}`];
+    if (message) (options.awayMessages ??= {})[lang] = message;
+  }
   const replyMinutes = readInteger('REPLY_MINUTES', env.REPLY_MINUTES, 0, 100_000);
   if (replyMinutes !== undefined) options.replyMinutes = replyMinutes;
   const timeout = readInteger('SESSION_TIMEOUT_MS', env.SESSION_TIMEOUT_MS, 1000, 2_147_483_647);

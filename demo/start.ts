@@ -2,6 +2,7 @@
  * Wires the reference backend together: one HTTP server, the visitor socket on `/natter` and the agent
  * socket on `/agent`, sharing one store and one hub. Importable, so tests can run a real server.
  */
+import { awayMessageFor, DEFAULT_AWAY_MESSAGES } from './texts.ts';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -41,7 +42,10 @@ export interface ServerOptions {
   /** Typical reply time in messaging, told to visitors. Default 120. */
   replyMinutes?: number;
   /** Told to visitors when nobody is there or outside business hours. */
+  /** The away message in every language without one of its own in `awayMessages` (default: built-in, per language). */
   awayMessage?: string;
+  /** The away message by language (`{ de: '…', fr: '…' }`), for conversations in that language. */
+  awayMessages?: Partial<Record<string, string>>;
   /** A live session without any message for this long ends. Default 15 minutes. */
   sessionTimeoutMs?: number;
   /** A mode imposed on every visitor from the start (agents can change it with `force`). Default none. */
@@ -78,8 +82,7 @@ export interface RunningServer {
 
 export const DEFAULT_TEAM_NAME = 'Natter Demo Shop';
 export const DEFAULT_REPLY_MINUTES = 120;
-export const DEFAULT_AWAY_MESSAGE =
-  "We're away right now. Leave a message and we'll reply here — or leave your email and we'll let you know.";
+export const DEFAULT_AWAY_MESSAGE = DEFAULT_AWAY_MESSAGES.en;
 export const DEFAULT_SESSION_TIMEOUT_MS = 15 * 60_000;
 
 // Comfortably above the largest valid frame: 4000 UTF-16 units can take 6 bytes each as JSON escapes.
@@ -125,7 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hours,
     timeZone,
     replyMinutes: options.replyMinutes ?? DEFAULT_REPLY_MINUTES,
-    awayMessage: (options.awayMessage ?? DEFAULT_AWAY_MESSAGE).slice(0, 500),
+    awayMessage: (locale) => awayMessageFor(options, locale),
     // setTimeout fires at once above its ceiling (about 24.8 days).
     sessionTimeoutMs: Math.min(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, 2_147_483_647),
     forceMode: options.forceMode ?? null,

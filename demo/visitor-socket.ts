@@ -176,6 +176,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       changed = store.updateMeta(conversation.meta.id, { user: vetted.user, locale: frame.locale });
     }
     let id = conversation.meta.id;
+    if (hub.setPresence(id, { page: frame.page, attributes: frame.attributes })) changed = true;
     if (vetted.customer) {
       const own = id;
       id = adoptCustomer(frame.visitorId, own, vetted.customer);
@@ -338,6 +339,14 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       case 'handoff':
         if (mayWrite(conversationId, true)) answer(desk.handoff(conversationId));
         return;
+      case 'visitor': {
+        // Another language, page or attributes: the team sees it at once; the bot and away message follow the language.
+        const { type: _, locale, ...presence } = frame;
+        const changed = hub.setPresence(conversationId, presence);
+        if ((locale !== undefined && store.updateMeta(conversationId, { locale })) || changed) hub.conversationChanged(conversationId);
+        if (locale !== undefined) sendFrame(socket, { type: 'availability', availability: desk.availability(locale) });
+        return;
+      }
     }
   };
 

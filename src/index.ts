@@ -17,7 +17,7 @@ export { NatterClient, DEFAULT_MAX_LENGTH, type Persist } from './core/client.ts
 export { NatterError, type NatterErrorCode } from './core/errors.ts';
 export type { NatterEvents } from './core/events.ts';
 export type { Store } from './core/store.ts';
-export type { Author, AuthorRole, Message, MessageStatus, SystemEvent, User } from './model/types.ts';
+export type { Attachment, Attributes, Author, AuthorRole, Message, MessageStatus, PageInfo, SystemEvent, User, VisitorInfo } from './model/types.ts';
 export type { ConnectionState, NatterState } from './core/types.ts';
 export type { SessionInfo } from './model/session.ts';
 export type { KeyValue, Key } from './storage/kv.ts';

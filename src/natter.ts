@@ -8,7 +8,7 @@ import { NatterClient, PERSIST, type ClientOptions, type ClientSettings } from '
 import { NatterError } from './core/errors.ts';
 import type { Transport } from './core/transport.ts';
 import { check, int, obj, oneOf, opt, str } from './model/check.ts';
-import { describeIssues, fileSettings, token } from './model/schemas.ts';
+import { attributes, describeIssues, fileSettings, token } from './model/schemas.ts';
 import { History } from './storage/history.ts';
 import { localStorageJournal } from './storage/journal.ts';
 import { indexedDbKeyValue, volatileKeyValue, type KeyValue } from './storage/kv.ts';
@@ -39,6 +39,7 @@ const optionsCheck = obj({
   persist: opt(oneOf(PERSIST)),
   retentionDays: opt(int(1)),
   userToken: opt(token),
+  attributes: opt(attributes),
   files: fileSettings,
 });
 

@@ -6,7 +6,8 @@
 import { checkTimeZone, parseBusinessHours } from '../business-hours.ts';
 import { ConversationStore } from '../conversation-store.ts';
 import { Desk } from '../desk.ts';
-import { DEFAULT_AWAY_MESSAGE, DEFAULT_REPLY_MINUTES, DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_TEAM_NAME } from '../start.ts';
+import { awayMessageFor } from '../texts.ts';
+import { DEFAULT_REPLY_MINUTES, DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_TEAM_NAME } from '../start.ts';
 import { AgentPresence } from './agent-presence.ts';
 import { Assigner } from './assign.ts';
 import { Component } from './component.ts';
@@ -90,7 +91,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     hours,
     timeZone,
     replyMinutes: options.replyMinutes ?? DEFAULT_REPLY_MINUTES,
-    awayMessage: (options.awayMessage ?? DEFAULT_AWAY_MESSAGE).slice(0, 500),
+    awayMessage: (locale) => awayMessageFor(options, locale),
     sessionTimeoutMs: Math.min(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, 2_147_483_647),
     forceMode: null,
     bot: options.bot ?? true,

@@ -51,8 +51,9 @@ export class XmppHub extends Hub {
     if (frame.type === 'session' || frame.type === 'availability' || frame.type === 'mode') this.#outlet.push(conversationId, frame);
   }
 
-  override toAllVisitors(frame: ServerFrame): void {
-    for (const conversationId of this.#outlet.online()) this.toVisitor(conversationId, frame);
+  override toAllVisitors(frame: ServerFrame | ((conversationId: string) => ServerFrame)): void {
+    // (A function: each visitor's own frame, such as the away message in their language.)
+    for (const conversationId of this.#outlet.online()) this.toVisitor(conversationId, typeof frame === 'function' ? frame(conversationId) : frame);
   }
 
   override conversationChanged(): void {}

@@ -1,4 +1,4 @@
-import type { Attachment, Message, User } from '../model/types.ts';
+import type { Attachment, Message, User, VisitorInfo } from '../model/types.ts';
 import type { ClientOptions } from './client.ts';
 import type { Emitter } from './emitter.ts';
 import { NatterError } from './errors.ts';
@@ -49,6 +49,8 @@ export class Conversation {
   /** Whether this visitor is in storage: nothing is written until the customer writes something. */
   persisted = false;
   meta: ConversationMeta | undefined;
+  /** The customer's language, page and attributes: in every `hello`, and sent as they change. */
+  readonly info: VisitorInfo;
   #connected = false;
   /** Requests (live chat, rating, email…) waiting for the connection; not durable, unlike messages. */
   #requests: OutboundFrame[] = [];
@@ -64,6 +66,7 @@ export class Conversation {
     readonly events: Emitter<NatterEvents>,
   ) {
     this.token = options.userToken;
+    this.info = { locale: options.locale, attributes: options.attributes };
     const send = (this.transmit = (frame: OutboundFrame) => this.store.getState().connection === 'open' && options.transport.send(frame));
     this.live = new LiveChat({ store, events, send, warn: (message) => this.warn(message), persistMode: (mode) => this.#persistMode(mode) });
     this.outbox = new Outbox(
@@ -143,6 +146,12 @@ export class Conversation {
     if (persist) persistVisitor(this);
     this.connect();
     if (this.store.getState().connection !== 'open' || !this.options.transport.send(frame)) this.#requests.push(frame);
+  }
+
+  /** The customer's language, page or attributes changed: the backend hears of it if it is connected, else at the next `hello`. */
+  describe(info: VisitorInfo): void {
+    Object.assign(this.info, info);
+    if (this.#connected) this.options.transport.send({ type: 'visitor', ...info });
   }
 
   load(): Promise<void> {
@@ -280,7 +289,7 @@ export class Conversation {
     };
     const user = this.store.getState().user;
     const token = this.token;
-    this.options.transport.open({ visitorId, cursor: this.meta?.cursor ?? null, ...(user && { user }), ...(token && { token }), ...(this.options.locale && { locale: this.options.locale }) }, sink);
+    this.options.transport.open({ visitorId, cursor: this.meta?.cursor ?? null, ...(user && { user }), ...(token && { token }), ...this.info }, sink);
   }
 
   setConnection(connection: ConnectionState): void {

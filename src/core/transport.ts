@@ -30,10 +30,13 @@
  */
 import type { Availability, Mode } from '../model/session.ts';
 import type { SessionInfo } from '../model/session.ts';
-import type { Attachment, Author, SystemEvent, User } from '../model/types.ts';
+import type { Attachment, Author, SystemEvent, User, VisitorInfo } from '../model/types.ts';
 
-/** What the core hands a transport when it opens. */
-export interface TransportOpenOptions {
+/**
+ * What the core hands a transport when it opens: who the visitor is, and (from {@link VisitorInfo}) their
+ * language, page and the site's attributes, which later change with `visitor` frames.
+ */
+export interface TransportOpenOptions extends VisitorInfo {
   /** The visitor's secret id, made by the core, kept in the browser. */
   visitorId: string;
   /** The latest cursor this transport gave out and the core stored, or `null` for "everything". */
@@ -41,8 +44,6 @@ export interface TransportOpenOptions {
   user?: User;
   /** The site's signed identity token, if it gave one (`User.token`); sent, never stored. */
   token?: string;
-  /** The customer's language, such as `en`, `de`, `nl`. */
-  locale?: string;
 }
 
 /** A message as the backend has it. */
@@ -127,6 +128,11 @@ export type OutboundFrame =
   | { type: 'email'; email: string }
   /** "Talk to a person": the bot hands over. */
   | { type: 'handoff' }
+  /**
+   * The customer's language, page or attributes changed (only the fields given). A transport keeps them for
+   * its next `hello`, as it keeps `identify`'s user.
+   */
+  | ({ type: 'visitor' } & VisitorInfo)
   /**
    * An acknowledgement is overdue while the link looks open: deliver again whatever came after the cursor
    * (the ack may have been lost), and check that the link still answers.

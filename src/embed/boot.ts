@@ -9,7 +9,8 @@ import { WebSocketTransport } from '../transports/websocket.ts';
 import { NatterError } from '../core/errors.ts';
 import { mountCheckedWidget } from '../ui/mount.ts';
 import type { Widget } from '../ui/index.ts';
-import { parseSettings, type NatterSettings } from './settings.ts';
+import { watchPage } from './page.ts';
+import { checkUpdate, parseSettings, type NatterSettings } from './settings.ts';
 
 /**
  * The API of `window.Natter`, the same for the script tag and for `boot` from the npm module.
@@ -43,6 +44,20 @@ export interface NatterApi {
   invite(text: string): Promise<void>;
   /** The conversation's current state. */
   getState(): NatterState;
+  /** Asks for a live chat (rejects when live chat is not offered now; see `state.offeredMode`). */
+  startLive(): Promise<void>;
+  /** Rates the live chat that just ended, 1–5, with an optional comment (rejects when there is none to rate). */
+  rate(score: number, comment?: string): Promise<void>;
+  /** Leaves an email address for the team's reply (rejects when it is not one). */
+  leaveEmail(email: string): Promise<void>;
+  /**
+   * Changes settings while the page runs: `locale`, `color`, `teamName`, `position`, `zIndex`, `strings`,
+   * `mode`, `sound`, `launcher`, `attributes`. A wrong one is reported on the console as at load, and nothing
+   * changes. (The script tag loads one language: after it has loaded, `locale` can change only within it.)
+   */
+  update(settings: Partial<NatterSettings>): void;
+  /** Removes the widget from the page and closes the connection; what is stored stays (unlike `shutdown`). */
+  unmount(): void;
 }
 
 /** What {@link boot} started. */
@@ -69,19 +84,30 @@ export function boot(settings: NatterSettings): Booted {
   if (!parsed.ok) throw new NatterError('invalid_settings', parsed.error);
   // XMPP is its own entry, so that this one carries none of it.
   if (parsed.settings.transport === 'xmpp') throw new NatterError('invalid_settings', 'Natter: boot() speaks Natter\'s WebSocket protocol; for XMPP use createNatter with XmppTransport from "natter/xmpp", and mountWidget.');
-  return bootChecked(parsed.settings, new WebSocketTransport({ url: parsed.settings.endpoint }));
+  let current = parsed.settings;
+  const booted = bootChecked(current, new WebSocketTransport({ url: current.endpoint }));
+  const apply = booted.api.update;
+  booted.api.update = (changes) => {
+    const checked = checkUpdate(current, changes);
+    if (checked.ok) apply((current = checked.settings));
+    else console.error(checked.error);
+  };
+  return booted;
 }
 
 /**
  * {@link boot} for settings that already passed `parseSettings` (the script tag checks them itself, to
  * report a wrong setting on the console instead of throwing), over `transport` (each second stage brings
- * its own).
+ * its own). Its `api.update` takes settings already checked by `checkUpdate`, whole: `boot` and the script
+ * tag's first stage check them.
  * @internal
  */
 export function bootChecked(settings: NatterSettings, transport: Transport, stage?: HTMLElement): Booted {
   // The settings are a superset of both the client's and the widget's options: each takes what it knows.
   const client = clientFor({ ...settings, transport });
   const widget = mountCheckedWidget(client, settings, stage);
+  // The page the customer is on, for the team: now, and on every route change of a single-page app.
+  const unwatch = watchPage((page) => client.setVisitor({ page }));
   if (settings.open) client.open();
   const api: NatterApi = {
     open: () => client.open(),
@@ -98,6 +124,20 @@ export function bootChecked(settings: NatterSettings, transport: Transport, stag
     consent: (yes) => client.consent(yes),
     invite: async (text) => client.invite(text),
     getState: () => client.getState(),
+    startLive: () => client.startLive(),
+    rate: async (score, comment) => client.rate(score, comment),
+    leaveEmail: (email) => client.leaveEmail(email),
+    update(next) {
+      widget.update(next);
+      if (next.mode !== settings.mode) client.setMode(next.mode ?? 'auto');
+      if (next.attributes !== settings.attributes) client.setVisitor({ attributes: next.attributes ?? {} });
+      settings = next as NatterSettings;
+    },
+    unmount() {
+      unwatch();
+      widget.unmount();
+      client.stop();
+    },
   };
   return { api, client, widget };
 }

@@ -4,12 +4,20 @@ import type { NatterSettings } from './settings.ts';
 import { pageLanguage } from './stages.ts';
 
 /** The launcher's name before the widget has loaded, per language (the same words as the language packs'). */
-export const LAUNCHER_NAMES: Record<string, string> = { en: 'Open chat', de: 'Chat öffnen', nl: 'Chat openen' };
+export const LAUNCHER_NAMES: Record<string, string> = {
+  en: 'Open chat',
+  de: 'Chat öffnen',
+  nl: 'Chat openen',
+  fr: 'Ouvrir le chat',
+  es: 'Abrir el chat',
+  ar: 'فتح المحادثة',
+};
 
 /** The launcher as the first stage shows it: the widget's element on the page, and its button. */
 export interface StageLauncher {
   host: HTMLElement;
-  button: HTMLButtonElement;
+  /** None with `launcher: false`. */
+  button?: HTMLButtonElement;
 }
 
 /**
@@ -22,11 +30,20 @@ export function showLauncher(settings: NatterSettings): StageLauncher {
   const root = host.shadowRoot!;
   adoptStyles(root, [launcherCss]);
   const frame = document.createElement('div');
-  frame.className = `natter natter--${settings.position ?? 'right'}`;
+  // The language the widget will speak: English where it speaks none of the page's.
+  const language = Object.hasOwn(LAUNCHER_NAMES, pageLanguage(settings)) ? pageLanguage(settings) : 'en';
+  // Marked as the widget will mark it; right to left, the launcher sits in the bottom-left corner by default.
+  const rtl = language == 'ar';
+  frame.lang = language;
+  frame.dir = rtl ? 'rtl' : 'ltr';
+  frame.className = `natter natter--${settings.position ?? (rtl ? 'left' : 'right')}`;
+  root.append(frame);
+  document.body.append(host);
+  if (settings.launcher === false) return { host };
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'launcher';
-  button.setAttribute('aria-label', settings.strings?.launcherOpen ?? LAUNCHER_NAMES[pageLanguage(settings)] ?? LAUNCHER_NAMES.en!);
+  button.setAttribute('aria-label', settings.strings?.launcherOpen ?? LAUNCHER_NAMES[language] ?? LAUNCHER_NAMES.en!);
   button.setAttribute('aria-expanded', 'false');
   const svg = 'http://www.w3.org/2000/svg';
   const icon = document.createElementNS(svg, 'svg');
@@ -37,7 +54,5 @@ export function showLauncher(settings: NatterSettings): StageLauncher {
   icon.append(path);
   button.append(icon);
   frame.append(button);
-  root.append(frame);
-  document.body.append(host);
   return { host, button };
 }

@@ -16,7 +16,8 @@
 import { initialState } from '../core/state.ts';
 import type { NatterApi } from './boot.ts';
 import { showLauncher, type StageLauncher } from './launcher.ts';
-import { parseSettings, settingsFromDataset, type NatterSettings } from './settings.ts';
+import { checkUpdate, parseSettings, settingsFromDataset, type NatterSettings } from './settings.ts';
+import { styleHost } from '../ui/host.ts';
 import { activeKey, appFile, pageLanguage, type AppStage, type Call } from './stages.ts';
 
 type Stub = { q?: Call[] } & Record<string, unknown>;
@@ -24,57 +25,43 @@ type Stub = { q?: Call[] } & Record<string, unknown>;
 const MARK = '__natter';
 const page = window as unknown as { Natter?: Stub | (NatterApi & { [MARK]?: true }); NatterSettings?: unknown };
 
+/** The methods of `window.Natter` that give nothing back (the first six are queued), and those that give a promise. */
+const VOID = ['open', 'close', 'toggle', 'on', 'off', 'setMode', 'update', 'unmount'] as const satisfies (keyof NatterApi)[];
+const PROMISED = ['send', 'identify', 'shutdown', 'consent', 'invite', 'startLive', 'rate', 'leaveEmail'] as const satisfies (keyof NatterApi)[];
+/** Compiles only while the two lists and `getState` are all of NatterApi's methods. */
+const EVERY: Exclude<keyof NatterApi, (typeof VOID)[number] | (typeof PROMISED)[number] | 'getState'> extends never ? true : never = true;
+void EVERY;
+
 function noop(reason: string): NatterApi {
-  const refuse = () => Promise.reject(new Error(reason));
-  return {
-    open() {},
-    close() {},
-    toggle() {},
-    send: refuse,
-    identify: refuse,
-    on() {},
-    off() {},
-    setMode() {},
-    shutdown: () => Promise.resolve(),
-    consent: () => Promise.resolve(),
-    invite: refuse,
-    getState: () => initialState(),
-  };
+  const api: Record<string, unknown> = { getState: () => initialState() };
+  // Promises: refused, but for shutdown and consent, which have nothing left to do.
+  for (const method of PROMISED) api[method] = () => (/^(shutdown|consent)$/.test(method) ? Promise.resolve() : Promise.reject(new Error(reason)));
+  for (const method of VOID) api[method] = () => {};
+  return api as unknown as NatterApi;
 }
 
 /**
  * `window.Natter` until the second stage runs: every call waits in line, in order. Opening, sending and
  * identifying load the second stage at once; their promises settle when it has done them.
  */
-function waitingApi(calls: Call[], load: () => void): NatterApi {
-  const later =
-    (method: string, now = false) =>
-    (...args: unknown[]) => {
+function waitingApi(calls: Call[], load: () => void, update: (changes: unknown) => void, unmount: () => void): NatterApi {
+  const api: Record<string, unknown> = { getState: () => initialState(), update, unmount };
+  // Opening loads the second stage at once, as every promise does but consent's: a consent tool says it on
+  // every page, and it waits for the second stage to load as it would anyway.
+  for (const method of VOID.slice(0, 6)) {
+    api[method] = (...args: unknown[]) => {
       calls.push([method, args]);
-      if (now) load();
+      if (/^(open|toggle)$/.test(method)) load();
     };
-  const promised =
-    (method: string, now = true) =>
-    (...args: unknown[]) =>
+  }
+  for (const method of PROMISED) {
+    api[method] = (...args: unknown[]) =>
       new Promise<never>((resolve, reject) => {
         calls.push([method, args, (result) => result.then(resolve as (value: unknown) => void, reject)]);
-        if (now) load();
+        if (method != 'consent') load();
       });
-  return {
-    open: later('open', true),
-    close: later('close'),
-    toggle: later('toggle', true),
-    send: promised('send'),
-    identify: promised('identify'),
-    shutdown: promised('shutdown'),
-    // A consent tool says it on every page: it waits for the second stage to load as it would anyway.
-    consent: promised('consent', false),
-    invite: promised('invite'),
-    on: later('on'),
-    off: later('off'),
-    setMode: later('setMode'),
-    getState: () => initialState(),
-  };
+  }
+  return api as unknown as NatterApi;
 }
 
 /** Adds the second stage's classic script next to this one (same place, same nonce); resolves with what it hands over. */
@@ -160,17 +147,40 @@ function install(): void {
   const result = parseSettings(input);
   if (!result.ok) return fail(result.error);
   if (!jsonWorks()) return fail('Natter: this page replaced JSON.parse or JSON.stringify with functions that do not work like the browser\'s own; the chat stays hidden until they do.');
-  const settings = result.settings;
+  let settings = result.settings;
   let loading: Promise<void> | undefined;
+  /** `Natter.update`, checked here as at load; `apply` passes the checked settings on. */
+  const update =
+    (apply: (next: NatterSettings) => void, loaded?: boolean) =>
+    (changes: unknown): void => {
+      const checked = checkUpdate(settings, changes);
+      if (!checked.ok) return console.error(checked.error);
+      // The second stage speaks the one language it was built for (see stages.ts).
+      if (loaded && appFile(pageLanguage(checked.settings)) != appFile(pageLanguage(settings))) {
+        return console.error(`Natter: setting "locale" can change at run time only within the loaded language, ${pageLanguage(settings)}. Natter.update changed nothing.`);
+      }
+      apply((settings = checked.settings));
+    };
+  let gone = false;
   const load = () => {
     loading ??= loadApp(script, settings)
       .then((app) => app.start(settings, calls, stage!.host))
-      .then(mark, (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
+      .then((api) => (gone ? api.unmount() : mark({ ...api, update: update(api.update, true) })), (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
   };
+  // Unmounted before the second stage came: nothing more loads (what is on its way unmounts), and the launcher goes.
+  const unmount = () => {
+    gone = true;
+    loading ??= Promise.resolve();
+    stage?.host.remove();
+    mark(noop('Natter: the widget was unmounted (Natter.unmount()).'));
+  };
+  const early = update((next) => stage && styleHost(stage.host, next.zIndex, next.color));
+  // The loader stub's updates, too, are the settings the second stage starts with.
+  for (const call of calls.splice(0)) call[0] == 'update' ? early(call[1][0]) : calls.push(call);
   // Before anything is on the page: a page whose window.Natter cannot be replaced fails here, with nothing mounted.
-  mark(waitingApi(calls, load));
+  mark(waitingApi(calls, load, early, unmount));
   stage = showLauncher(settings);
-  stage.button.addEventListener('click', () => {
+  stage.button?.addEventListener('click', () => {
     calls.push(['toggle', []]);
     load();
   });

@@ -1,5 +1,6 @@
 import { bool, check, int, is, obj, oneOf, opt, str, UNKNOWN } from '../model/check.ts';
-import { fileSettings, token } from '../model/schemas.ts';
+import { attributes, ATTRIBUTES_RULE, fileSettings, token } from '../model/schemas.ts';
+import type { Attributes } from '../model/types.ts';
 import type { Strings } from '../i18n/en.ts';
 import { MAX_TEXT_LENGTH } from '../protocol/constants.ts';
 import { PERSIST, type Persist } from '../core/client.ts';
@@ -45,6 +46,10 @@ export interface NatterSettings {
   retentionDays?: number;
   /** The logged-in customer's identity token, signed by the site's server (`identify({ token })`). */
   userToken?: string;
+  /** `false`: no launcher; the site opens the chat from its own button (`Natter.open()`, `on('unread')`). */
+  launcher?: boolean;
+  /** Custom attributes of the customer shown to the team (plan, cart value…); `Natter.update` changes them. */
+  attributes?: Attributes;
   /** The site's limits on files, within the backend's: `false` (none) or `{ maxBytes, types, maxCount }`. */
   files?: false | { maxBytes?: number; types?: string[]; maxCount?: number };
 }
@@ -63,6 +68,7 @@ const expected: Record<string, string> = {
   persist: '"always", "after-consent" or "never"',
   retentionDays: 'a whole number of days, 1 or more',
   userToken: 'a signed token (JWT) of 1–4096 characters from your server',
+  attributes: ATTRIBUTES_RULE,
   files: 'false or { maxBytes, types, maxCount }',
 };
 
@@ -87,6 +93,7 @@ const settingsCheck = obj(
     persist: opt(oneOf(PERSIST)),
     retentionDays: opt(int(1)),
     userToken: opt(token),
+    attributes: opt(attributes),
     files: fileSettings,
   },
   true,
@@ -97,7 +104,8 @@ export type SettingsResult = { ok: true; settings: NatterSettings } | { ok: fals
 
 /**
  * Validates settings from the page. The error names the first wrong setting, what it must be, what it was,
- * and where to set it.
+ * and where to set it. With `changes` (`Natter.update`), validates `input` with `changes` on top (each
+ * setting given replaces the one before, `strings` whole), and the error says that nothing changed.
  *
  * @example
  * ```ts
@@ -105,20 +113,42 @@ export type SettingsResult = { ok: true; settings: NatterSettings } | { ok: fals
  * // { ok: false, error: 'Natter: setting "endpoint" must be a ws:// or wss:// URL such as …, got "htp://x". …' }
  * ```
  */
-export function parseSettings(input: Record<string, unknown>): SettingsResult {
-  const parsed = check(settingsCheck, input);
+export function parseSettings(input: Record<string, unknown>, changes?: Record<string, unknown>): SettingsResult {
+  const parsed = check(settingsCheck, changes ? { ...input, ...changes } : input);
   if (parsed.ok) return { ok: true, settings: parsed.value };
   const { path, message } = parsed.issues[0]!;
   const name = String(path[0] ?? '');
-  const where = `Set it with data-${kebab(name)} on the script tag or window.NatterSettings.${name}`;
+  // At run time (`Natter.update`) the widget goes on as it was; at load it stays away.
+  const until = changes ? 'Natter.update changed nothing' : 'until then the widget stays hidden';
+  const where = changes ? 'Pass it to Natter.update' : `Set it with data-${kebab(name)} on the script tag or window.NatterSettings.${name}`;
   if (message === UNKNOWN) {
     const what = path.length > 1 ? `text "${String(path[1])}" in setting "${name}" (the keys are in src/i18n/en.ts)` : `setting "${name}"`;
-    return { ok: false, error: `Natter: unknown ${what}. Check it against the README's settings table; until then the widget stays hidden.` };
+    return { ok: false, error: `Natter: unknown ${what}. Check it against the README's settings table; ${until}.` };
   }
-  const value = input[name];
+  const value = (changes && Object.hasOwn(changes, name) ? changes : input)[name];
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
   const wanted = expected[name] ?? 'a valid value';
-  return { ok: false, error: `Natter: setting "${name}" must be ${wanted}, got ${got}. ${where}; until then the widget stays hidden.` };
+  return { ok: false, error: `Natter: setting "${name}" must be ${wanted}, got ${got}. ${where}; ${until}.` };
+}
+
+/** Settings that hold for the page's whole life: `Natter.update` refuses to change them. */
+const FIXED = ['endpoint', 'siteId', 'persist', 'retentionDays', 'userToken', 'maxLength', 'open'];
+
+/**
+ * Checks `Natter.update(changes)` against the `current` settings: the merged settings, or one sentence, as
+ * at load, naming the first wrong setting (a setting that cannot change at run time is one).
+ *
+ * @example
+ * ```ts
+ * checkUpdate(settings, { color: 'red' });
+ * // { ok: false, error: 'Natter: setting "color" must be a hex colour such as "#0a7cff", got "red". …' }
+ * ```
+ */
+export function checkUpdate(current: NatterSettings, changes: unknown): SettingsResult {
+  if (typeof changes != 'object' || !changes || Array.isArray(changes)) return { ok: false, error: 'Natter.update takes an object of settings.' };
+  const fixed = FIXED.find((name) => Object.hasOwn(changes, name) && (changes as Record<string, unknown>)[name] !== current[name as keyof NatterSettings]);
+  if (fixed) return { ok: false, error: `Natter: setting "${fixed}" cannot change at run time. Natter.update changed nothing.` };
+  return parseSettings(current as unknown as Record<string, unknown>, changes as Record<string, unknown>);
 }
 
 /**
@@ -132,7 +162,7 @@ export function settingsFromDataset(dataset: DOMStringMap): Record<string, unkno
     // Other scripts' attributes (such as data-cfasync) are not ours to judge.
     if (value === undefined || !Object.hasOwn(expected, key)) continue;
     if (/^(zIndex|maxLength|retentionDays)$/.test(key) && /^-?\d+$/.test(value)) settings[key] = Number(value);
-    else if ((key === 'open' || key === 'sound') && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
+    else if (/^(open|sound|launcher)$/.test(key) && (value === '' || value === 'true' || value === 'false')) settings[key] = value !== 'false';
     else settings[key] = value;
   }
   return settings;

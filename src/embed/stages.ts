@@ -24,10 +24,13 @@ export const activeKey = (siteId = 'default') => `natter-${siteId}-active`;
 export const pageLanguage = (settings: NatterSettings): string =>
   (settings.locale ?? (document.documentElement.lang || navigator.language || 'en')).split(/[-_]/)[0]!.toLowerCase();
 
+/** The languages with a second stage of their own (`natter-app-de.js`, …); any other gets English's. */
+export const STAGE_LANGUAGES = ['de', 'nl', 'fr', 'es', 'ar'];
+
 /**
  * The second stage's file, next to the first stage's, wherever the site serves `natter.js` from: one per
- * transport and language (`natter-app.js` in English, `natter-app-de.js`, `natter-app-nl.js`; for XMPP
- * `natter-app-xmpp.js` …), so a visitor downloads only their own.
+ * transport and language (`natter-app.js` in English, `natter-app-de.js`, …; for XMPP `natter-app-xmpp.js`,
+ * `natter-app-xmpp-de.js` …), so a visitor downloads only their own.
  */
 export const appFile = (language: string, transport?: string): string =>
-  `natter-app${transport ? `-${transport}` : ''}${language == 'de' || language == 'nl' ? `-${language}` : ''}.js`;
+  `natter-app${transport ? `-${transport}` : ''}${STAGE_LANGUAGES.includes(language) ? `-${language}` : ''}.js`;

@@ -1,16 +1,18 @@
 /**
  * The widget's English texts: the source every other language is translated from. Each key says where the
  * text is shown. `{name}` placeholders are filled in by `format`; keep them in translations.
- * Keys ending in `One` are the singular of the key without it (English, German and Dutch need no other forms).
+ * Counted texts have one key per plural category of the language (`unread_one`, `unread_other`; Arabic adds
+ * `_zero`, `_two`, `_few`, `_many`), chosen by `Intl.PluralRules`; `_other` is the fallback, so a language
+ * leaves out the categories its counts cannot reach (stars are 1–5; nothing is 0 unread or 0 over).
  * @module
  */
 export const en = {
   /** Accessible name of the round launcher button while the panel is closed and nothing is unread. */
   launcherOpen: 'Open chat',
   /** After the launcher's name ("Open chat, 1 unread message") while one message from the team is unread. */
-  unreadOne: '1 unread message',
+  unread_one: '1 unread message',
   /** After the launcher's name while {count} (2 or more) messages from the team are unread. */
-  unread: '{count} unread messages',
+  unread_other: '{count} unread messages',
   /** Accessible name of the launcher while the panel is open, and of the × button in the panel's header. */
   launcherClose: 'Close chat',
   /** Panel heading (and the dialog's name) when neither the site nor the server named the team. */
@@ -59,13 +61,13 @@ export const en = {
   /** Accessible name of the send button (an arrow icon), and the button that sends a rating. */
   send: 'Send',
   /** Under the text box when the message is close to the length limit, with 1 character left. */
-  charactersLeftOne: '1 character left',
+  charactersLeft_one: '1 character left',
   /** Under the text box when the message is close to the length limit; {count} is what is left. */
-  charactersLeft: '{count} characters left',
+  charactersLeft_other: '{count} characters left',
   /** Under the text box when the message is 1 character too long; sending is disabled. */
-  charactersOverOne: 'Shorten your message by 1 character',
+  charactersOver_one: 'Shorten your message by 1 character',
   /** Under the text box when the message is {count} characters too long; sending is disabled. */
-  charactersOver: 'Shorten your message by {count} characters',
+  charactersOver_other: 'Shorten your message by {count} characters',
   /** Shown in the empty conversation, before the first message. */
   greeting: 'Ask us anything — we usually answer here.',
   /** Under the heading in messaging: the team's usual reply time; {time} is "30 minutes", "2 hours", "1 day"… */
@@ -92,9 +94,9 @@ export const en = {
   /** Heading of the card that asks the visitor to rate the live chat that just ended. */
   rateTitle: 'How was this chat?',
   /** Accessible name of the first star on the rating card. */
-  starsOne: '1 star',
+  stars_one: '1 star',
   /** Accessible name of the other stars on the rating card; {count} is 2 to 5. */
-  stars: '{count} stars',
+  stars_other: '{count} stars',
   /** Label of the optional comment box on the rating card. */
   rateComment: 'Comment (optional)',
   /** Replaces the rating card once the visitor has rated the chat. */
@@ -153,4 +155,7 @@ export const en = {
  * mountWidget(natter, { strings: mine });
  * ```
  */
-export type Strings = { [K in keyof typeof en]: string };
+export type Strings = { [K in keyof typeof en]: string } & { [K in `${CountedKey}_${Intl.LDMLPluralRule}`]?: string };
+
+/** The texts that depend on a count: each has a key per plural category, `<key>_<category>`. */
+export type CountedKey = { [K in keyof typeof en]: K extends `${infer Base}_other` ? Base : never }[keyof typeof en];

@@ -1,20 +1,23 @@
 /**
- * The widget's languages: English (the source), German and Dutch.
+ * The widget's languages: English (the source), German, Dutch, French, Spanish and Arabic.
  * @module
  */
+import { ar } from './ar.ts';
 import { de } from './de.ts';
-import { en, type Strings } from './en.ts';
+import { en, type CountedKey, type Strings } from './en.ts';
+import { es } from './es.ts';
+import { fr } from './fr.ts';
 import { nl } from './nl.ts';
 
-export type { Strings };
+export type { CountedKey, Strings };
 
 /** The languages the widget speaks. */
-export type Locale = 'en' | 'de' | 'nl';
+export type Locale = 'en' | 'de' | 'nl' | 'fr' | 'es' | 'ar';
 
 /**
- * The script tag's second stage is built once per language (`natter-app.js`, `natter-app-de.js`,
- * `natter-app-nl.js`, and so for `natter-app-xmpp…`; the first stage loads the one for the page) and carries only that language: a
- * visitor downloads one of the three. The npm build and the tests have all three.
+ * The script tag's second stage is built once per language and transport (`natter-app.js`, `natter-app-de.js`,
+ * …, `natter-app-xmpp-fr.js`; the first stage loads the one for the page) and carries only that language: a
+ * visitor downloads one of them. The npm build and the tests have all of them.
  */
 const mode = import.meta.env.MODE;
 // Comparisons the minifier folds away (it does not fold `startsWith`), so each stage keeps one language.
@@ -25,7 +28,16 @@ const packs: Partial<Record<Locale, Strings>> =
       ? { de }
       : mode === 'app-nl' || mode === 'app-xmpp-nl'
         ? { nl }
-        : { en, de, nl };
+        : mode === 'app-fr' || mode === 'app-xmpp-fr'
+          ? { fr }
+          : mode === 'app-es' || mode === 'app-xmpp-es'
+            ? { es }
+            : mode === 'app-ar' || mode === 'app-xmpp-ar'
+              ? { ar }
+              : { en, de, nl, fr, es, ar };
+
+/** The writing direction of a widget language: Arabic is written right to left. */
+export const direction = (locale: Locale): 'rtl' | 'ltr' => (locale === 'ar' ? 'rtl' : 'ltr');
 
 /**
  * The widget language for a BCP-47 tag, by its primary subtag; English when the tag is missing or the
@@ -34,7 +46,7 @@ const packs: Partial<Record<Locale, Strings>> =
  * @example
  * ```ts
  * pickLocale('de-AT'); // 'de'
- * pickLocale('fr');    // 'en'
+ * pickLocale('ja');    // 'en'
  * ```
  */
 export function pickLocale(lang?: string): Locale {
@@ -67,18 +79,18 @@ export function format(template: string, values: Record<string, string | number>
   return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
 }
 
-/** Keys that have a singular form, `<key>One`, next to a plural with `{count}`. */
-export type CountedKey = { [K in keyof Strings]: K extends `${infer Base}One` ? Base : never }[keyof Strings];
-
 /**
- * The text for `count` of something: the `One` form for 1, else the plural with `{count}` filled in.
+ * The text for `count` of something, in the plural category `plural` gives for it (`Intl.PluralRules`
+ * of the widget's language: `one`, `few`, `many`…), the `_other` form when the language has no text of
+ * its own for that category, with `{count}` filled in.
  *
  * @example
  * ```ts
- * counted(strings('en'), 'stars', 1); // '1 star'
- * counted(strings('en'), 'stars', 4); // '4 stars'
+ * const rules = new Intl.PluralRules('en');
+ * counted(strings('en'), (n) => rules.select(n), 'stars', 1); // '1 star'
+ * counted(strings('en'), (n) => rules.select(n), 'stars', 4); // '4 stars'
  * ```
  */
-export function counted(texts: Strings, key: CountedKey, count: number): string {
-  return count === 1 ? texts[`${key}One`] : format(texts[key], { count });
+export function counted(texts: Strings, plural: (count: number) => Intl.LDMLPluralRule, key: CountedKey, count: number): string {
+  return format(texts[`${key}_${plural(count)}`] ?? texts[`${key}_other`], { count });
 }

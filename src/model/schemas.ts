@@ -6,7 +6,8 @@
  * `test/unit/protocol/agreement.test.ts` holds these to them.
  * @module
  */
-import { arr, int, obj, oneOf, opt, schema, str, type Validator } from './check.ts';
+import { arr, int, is, obj, oneOf, opt, schema, str, type Validator } from './check.ts';
+import type { Attributes, VisitorInfo } from './types.ts';
 
 const name = opt(str(0, 200));
 
@@ -58,6 +59,29 @@ export const userSchema = schema(identifyInput);
 
 /** {@link email} with zod's `safeParse` face (as `leaveEmail` and the away notice call it). */
 export const emailSchema = schema(email);
+
+/** What {@link attributes} must be, for error messages (the settings' too). */
+export const ATTRIBUTES_RULE = 'an object of up to 20 attributes: names of 1–40 characters, values texts of up to 200 characters, numbers or booleans';
+
+/** {@link Attributes}: up to 20 keys of 1–40 characters, each a text of at most 200 characters, a finite number or a boolean. */
+export const attributes = is<Attributes>(
+  (value) =>
+    !!value &&
+    typeof value == 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).length <= 20 &&
+    Object.entries(value).every(
+      ([key, v]) => key.length > 0 && key.length <= 40 && (typeof v == 'string' ? v.length <= 200 : typeof v == 'number' ? isFinite(v) : typeof v == 'boolean'),
+    ),
+  `must be ${ATTRIBUTES_RULE}`,
+);
+
+/** {@link VisitorInfo}, as `NatterClient.setVisitor` takes it. */
+export const visitorInfo: Validator<VisitorInfo> = obj({
+  locale: opt(str(1, 35)),
+  page: opt(obj({ url: str(0, 2000), title: str(0, 300) })),
+  attributes: opt(attributes),
+});
 
 /** Turns validation issues into one short line: `endpoint: is required; locale: …`. */
 export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {

@@ -35,6 +35,26 @@ export interface SystemEvent {
   score?: number;
 }
 
+/**
+ * Custom attributes the site shows the team about the customer (plan, cart value, …): up to 20, each named by
+ * 1–40 characters, a text of at most 200 characters, a number or a boolean.
+ */
+export type Attributes = Record<string, string | number | boolean>;
+
+/** The page the customer is on, as the team sees it. */
+export interface PageInfo {
+  url: string;
+  title: string;
+}
+
+/** What the team sees of the customer's situation, besides who they are: updated as it changes. */
+export interface VisitorInfo {
+  /** The widget's language as a BCP-47 tag (`de`, `fr-CA`): the backend answers in it. */
+  locale?: string;
+  page?: PageInfo;
+  attributes?: Attributes;
+}
+
 /** One item of the conversation's timeline. */
 export interface Message {
   /** Stable local key: the client id for messages made in this browser, `s:<server id>` for the others. */

@@ -130,6 +130,14 @@ export const wireToken = z.string().check(z.minLength(1), z.maxLength(4096));
 
 // ---- client → server ----------------------------------------------------------------------------
 
+/** The page the visitor is on: its address and title (the browser cuts them to these lengths). */
+export const wirePage = z.object({ url: z.string().check(z.maxLength(2000)), title: z.string().check(z.maxLength(300)) });
+
+/** The site's custom attributes of the visitor (`attributes` setting): at most 20, shown to the team. */
+export const wireAttributes = z
+  .record(z.string().check(z.minLength(1), z.maxLength(40)), z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean()]))
+  .check(z.refine((value) => Object.keys(value).length <= 20, 'at most 20 attributes'));
+
 /** First frame on every connection: who the visitor is and what they already have. */
 export const helloFrame = z.object({
   type: z.enum(['hello']),
@@ -139,7 +147,10 @@ export const helloFrame = z.object({
   /** The highest `seq` the client holds, or 0 for none: the server replays everything after it. */
   after: seq,
   user: z.optional(wireUser),
+  /** The widget's language (a BCP-47 tag): the server's own texts (bot, away message) follow it. */
   locale: z.optional(shortText),
+  page: z.optional(wirePage),
+  attributes: z.optional(wireAttributes),
   /** The site's signed identity token (`identify({ token })`, `userToken`), checked as in {@link identifyFrame}. */
   token: z.optional(wireToken),
 });
@@ -204,6 +215,14 @@ export const emailFrame = z.object({ type: z.enum(['email']), email: wireEmail }
 /** "Talk to a person": hand the conversation from the bot to the live queue or to the team's inbox. */
 export const handoffFrame = z.object({ type: z.enum(['handoff']) });
 
+/** The visitor's language, page or the site's attributes changed: only the fields given, each replacing the last. */
+export const visitorFrame = z.object({
+  type: z.enum(['visitor']),
+  locale: z.optional(shortText),
+  page: z.optional(wirePage),
+  attributes: z.optional(wireAttributes),
+});
+
 /** Every frame a client may send. */
 export const clientFrame = z.discriminatedUnion('type', [
   helloFrame,
@@ -215,6 +234,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   rateFrame,
   emailFrame,
   handoffFrame,
+  visitorFrame,
   slotFrame,
 ]);
 

@@ -21,7 +21,7 @@ export type Relay =
 /** Inbound frames of which only the latest matters to a tab that joins. */
 export const LATEST = ['team', 'availability', 'mode', 'session', 'files'];
 const INBOUND = ['message', 'ack', 'reject', 'reset', 'slow', 'typing', 'identity', 'slot', ...LATEST];
-const OUTBOUND = ['message', 'identify', 'live', 'typing', 'rating', 'email', 'handoff', 'resync', 'slot'];
+const OUTBOUND = ['message', 'identify', 'live', 'typing', 'rating', 'email', 'handoff', 'resync', 'slot', 'visitor'];
 const STATES = ['connecting', 'open', 'reconnecting', 'closed'];
 
 type Fields = Partial<Record<string, unknown>>;

@@ -99,7 +99,10 @@ export class TabTransport implements Transport {
 
   send(frame: OutboundFrame): boolean {
     // Kept for a handover, as the other transports keep it for their reconnections.
-    if (frame.type === 'identify' && this.#options) this.#options = { ...this.#options, user: frame.user, ...(frame.token && { token: frame.token }) };
+    if ((frame.type === 'identify' || frame.type === 'visitor') && this.#options) {
+      const { type: _, ...fields } = frame;
+      this.#options = { ...this.#options, ...fields };
+    }
     const link = this.#link;
     if (this.#direct || link?.isLeader) return this.inner.send(frame);
     if (!link || this.#state !== 'open' || !this.#leader) return false;

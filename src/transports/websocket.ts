@@ -79,7 +79,11 @@ export class WebSocketTransport implements Transport {
   }
 
   send(frame: OutboundFrame): boolean {
-    if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user, ...(frame.token && { token: frame.token }) };
+    // Kept for the next hello, after a reconnection: who the visitor is, and their language, page and attributes.
+    if ((frame.type === 'identify' || frame.type === 'visitor') && this.#hello) {
+      const { type: _, ...fields } = frame;
+      this.#hello = { ...this.#hello, ...fields };
+    }
     if (!this.#ready) return false;
     if (frame.type === 'resync') return this.#sync(true);
     // The core's frames are the protocol's but for two names (`send`, `rate`): see `docs/protocol.md`.
@@ -119,17 +123,10 @@ export class WebSocketTransport implements Transport {
     }
     this.#socket = socket;
     socket.onopen = () => {
-      const hello = this.#hello!;
+      // The open options are the hello's fields (visitorId, user, token, locale, page, attributes) but the cursor.
+      const { cursor: _, ...hello } = this.#hello!;
       this.#awaiting = 1;
-      this.#write({
-        type: 'hello',
-        v: PROTOCOL_VERSION,
-        visitorId: hello.visitorId,
-        after: this.#lastSeq,
-        ...(hello.user && { user: hello.user }),
-        ...(hello.locale && { locale: hello.locale }),
-        ...(hello.token && { token: hello.token }),
-      });
+      this.#write({ type: 'hello', v: PROTOCOL_VERSION, after: this.#lastSeq, ...hello });
       this.#awaitAnswer();
     };
     socket.onmessage = (event) => this.#receive(event.data);

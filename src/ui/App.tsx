@@ -18,13 +18,18 @@ interface Props {
   position: 'right' | 'left';
   /** Chime when the team writes while the panel is closed or the tab is in the background. */
   sound?: boolean;
+  /** The widget's language tag and writing direction, marked on its root: the page's own may differ. */
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  /** `false`: the site opens the panel from its own button. */
+  launcher?: boolean;
 }
 
 /**
  * The whole widget, driven by the client's state: the panel, and the round launcher button in the corner that
  * opens and closes it, with the unread count on it.
  */
-export function App({ ui, teamName, position, sound }: Props) {
+export function App({ ui, teamName, position, sound, lang, dir, launcher }: Props) {
   const { client, strings } = ui;
   const state = useNatterState(client);
   const { isOpen, unread } = state;
@@ -41,24 +46,28 @@ export function App({ ui, teamName, position, sound }: Props) {
 
   // Opening (from the launcher, or `natter.open()` behind the site's own button) puts the visitor in the text
   // box; a panel opened by the page on load, with no click or key behind it, does not steal focus (or pop up
-  // a phone's keyboard). Closing while focus is in the panel hands it back to the launcher, so keyboard users
-  // are never dropped at the top of the page.
+  // a phone's keyboard). Closing while focus is in the panel hands it back to the launcher (with `launcher:
+  // false`, to what had it before opening: the site's own button), so keyboard users are never dropped at the
+  // top of the page.
+  const opener = useRef<HTMLElement | null>(null);
+  const back = () => (launcherRef.current ?? opener.current)?.focus();
   useLayoutEffect(() => {
     if (isOpen === wasOpen.current) return;
     wasOpen.current = isOpen;
     if (isOpen) {
+      opener.current = document.activeElement as HTMLElement | null;
       const activation = (navigator as { userActivation?: { isActive: boolean } }).userActivation;
       if (activation?.isActive !== false) inputRef.current?.focus();
       return;
     }
     const panel = panelRef.current;
     const active = panel && (panel.getRootNode() as Document | ShadowRoot).activeElement;
-    if (active && panel.contains(active)) launcherRef.current?.focus();
+    if (active && panel.contains(active)) back();
   }, [isOpen]);
 
   const close = () => {
     client.close();
-    launcherRef.current?.focus();
+    back();
   };
   useModal(panelRef, isOpen, () => client.close());
 
@@ -79,7 +88,7 @@ export function App({ ui, teamName, position, sound }: Props) {
   const before = useRef({ failed, unread, ready: false });
   useLayoutEffect(() => {
     const { ready } = before.current;
-    const text = failed > before.current.failed ? strings.failed : unread > before.current.unread && !isOpen && counted(strings, 'unread', unread);
+    const text = failed > before.current.failed ? strings.failed : unread > before.current.unread && !isOpen && counted(strings, ui.dates.plural, 'unread', unread);
     before.current = { failed, unread, ready: state.ready };
     if (ready && text) setSaid((last) => (last === text ? `${text}\u00a0` : text));
   }, [failed, unread, state.ready]);
@@ -88,6 +97,8 @@ export function App({ ui, teamName, position, sound }: Props) {
   return (
     <div
       class={`natter natter--${position}`}
+      lang={lang}
+      dir={dir}
       onPointerDown={unlockSound}
       onKeyDown={(event) => {
         unlockSound?.();
@@ -99,23 +110,25 @@ export function App({ ui, teamName, position, sound }: Props) {
       }}
     >
       <Panel ui={ui} state={state} title={title} panelRef={panelRef} inputRef={inputRef} onClose={close} />
-      <button
-        ref={launcherRef}
-        type="button"
-        class="launcher"
-        aria-label={isOpen ? strings.launcherClose : badge ? `${strings.launcherOpen}, ${counted(strings, 'unread', badge)}` : strings.launcherOpen}
-        aria-expanded={isOpen}
-        aria-controls={PANEL_ID}
-        onClick={() => client.toggle()}
-      >
-        {isOpen ? <CloseIcon /> : <ChatIcon />}
-        {/* The count is in the button's name already. */}
-        {badge > 0 && !isOpen && (
-          <span class="badge" data-testid="unread" aria-hidden="true">
-            {badge > 9 ? '9+' : badge}
-          </span>
-        )}
-      </button>
+      {launcher !== false && (
+        <button
+          ref={launcherRef}
+          type="button"
+          class="launcher"
+          aria-label={isOpen ? strings.launcherClose : badge ? `${strings.launcherOpen}, ${counted(strings, ui.dates.plural, 'unread', badge)}` : strings.launcherOpen}
+          aria-expanded={isOpen}
+          aria-controls={PANEL_ID}
+          onClick={() => client.toggle()}
+        >
+          {isOpen ? <CloseIcon /> : <ChatIcon />}
+          {/* The count is in the button's name already. */}
+          {badge > 0 && !isOpen && (
+            <span class="badge" data-testid="unread" aria-hidden="true">
+              {badge > 9 ? '9+' : badge}
+            </span>
+          )}
+        </button>
+      )}
       <p class="sr" role="status" data-testid="said">
         {said}
       </p>

@@ -15,7 +15,7 @@ const ERROR_ID = 'natter-send-error';
  * composing (Japanese, Chinese…) only confirms the composition. A text over the length limit is never cut:
  * sending is disabled and the text below says by how much to shorten it.
  */
-export function Composer({ ui: { client, strings }, inputRef, files }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null>; files: NatterState['files'] }) {
+export function Composer({ ui: { client, strings, dates }, inputRef, files }: { ui: Ui; inputRef: RefObject<HTMLTextAreaElement | null>; files: NatterState['files'] }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<boolean | string>(false);
   // Copied at once: an input's FileList empties when it is reset, before the files part may have loaded.
@@ -45,13 +45,13 @@ export function Composer({ ui: { client, strings }, inputRef, files }: { ui: Ui;
   }, [text]);
 
   let limit: string | undefined;
-  if (over) limit = counted(strings, 'charactersOver', -left);
-  else if (left <= max / 10) limit = counted(strings, 'charactersLeft', left);
+  if (over) limit = counted(strings, dates.plural, 'charactersOver', -left);
+  else if (left <= max / 10) limit = counted(strings, dates.plural, 'charactersLeft', left);
   const describedBy = [limit && LIMIT_ID, error && ERROR_ID].filter(Boolean).join(' ') || undefined;
 
   return (
     <form
-      class="composer"
+      class={files ? 'composer files' : 'composer'}
       // Files dropped on the composer are sent; a page's own drop handling is not reached.
       onDragOver={(event) => event.preventDefault()}
       onDrop={(event) => {

@@ -16,7 +16,7 @@ const SUBMIT_ID = 'natter-rate-send';
  * (forced-colours mode keeps the shape). Its Submit is named "Send, How was this chat?", apart from the
  * composer's Send.
  */
-export function Rating({ ui: { client, strings }, rated, onDone }: { ui: Ui; rated: boolean | undefined; onDone: () => void }) {
+export function Rating({ ui: { client, strings, dates }, rated, onDone }: { ui: Ui; rated: boolean | undefined; onDone: () => void }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   if (rated) return <p class="card">{strings.rateThanks}</p>;
@@ -34,7 +34,7 @@ export function Rating({ ui: { client, strings }, rated, onDone }: { ui: Ui; rat
       <div role="radiogroup" aria-labelledby={TITLE_ID}>
         {[1, 2, 3, 4, 5].map((n) => (
           <label class={n <= score ? 'star on' : 'star'}>
-            <input type="radio" name="natter-score" class="sr" aria-label={counted(strings, 'stars', n)} onChange={() => setScore(n)} />
+            <input type="radio" name="natter-score" class="sr" aria-label={counted(strings, dates.plural, 'stars', n)} onChange={() => setScore(n)} />
             {n <= score ? '★' : '☆'}
           </label>
         ))}

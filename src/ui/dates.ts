@@ -11,6 +11,8 @@ export interface Dates {
   day(at: number, now?: number): string;
   /** A span of time in words, rounded up to whole minutes, hours or days: "30 minutes", "2 hours", "1 day". */
   duration(minutes: number): string;
+  /** The plural category of `count` in this locale (`one`, `few`, `many`, `other`…), for `counted`. */
+  plural(count: number): Intl.LDMLPluralRule;
 }
 
 /** The start of the local day of `at`: equal for two times on the same day. */
@@ -25,7 +27,10 @@ export function createDates(locale: string): Dates {
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'full' });
   const full = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  // Made on first use: a widget with nothing to count (no unread message, no limit near) never needs it.
+  let rules: Intl.PluralRules | undefined;
   return {
+    plural: (count) => (rules ??= new Intl.PluralRules(locale)).select(count),
     time: (at) => time.format(at),
     full: (at) => full.format(at),
     day(at, now = Date.now()) {

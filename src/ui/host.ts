@@ -12,11 +12,16 @@ export const DEFAULT_Z_INDEX = 2147483000;
 export function createHost(zIndex = DEFAULT_Z_INDEX, color?: string): HTMLElement {
   const host = document.createElement('div');
   host.setAttribute('data-natter-widget', '');
+  styleHost(host, zIndex, color);
+  host.attachShadow({ mode: 'open' });
+  return host;
+}
+
+/** Sets (again, when the site changes them) the host's stacking order and accent colour. */
+export function styleHost(host: HTMLElement, zIndex = DEFAULT_Z_INDEX, color?: string): void {
   for (const [name, value] of Object.entries({ all: 'initial', '--natter-z': String(zIndex), ...themeProperties(color) })) {
     host.style.setProperty(name, value, 'important');
   }
-  host.attachShadow({ mode: 'open' });
-  return host;
 }
 
 /**

@@ -1,13 +1,13 @@
 import { h, render } from 'preact';
 import type { NatterClient } from '../core/client.ts';
 import { NatterError } from '../core/errors.ts';
-import { type Locale, pickLocale, strings } from '../i18n/index.ts';
+import { direction, type Locale, pickLocale, strings } from '../i18n/index.ts';
 import { App } from './App.tsx';
 import { createDates } from './dates.ts';
 import { describeOptionsError, type WidgetOptions, widgetOptionsSchema } from './options.ts';
 import launcherCss from './launcher.css?inline';
 import css from './styles.css?inline';
-import { adoptStyles, createHost, DEFAULT_Z_INDEX, sheetsOf } from './host.ts';
+import { adoptStyles, createHost, DEFAULT_Z_INDEX, sheetsOf, styleHost } from './host.ts';
 
 /**
  * A mounted widget, as returned by {@link mountWidget}.
@@ -26,12 +26,19 @@ export interface Widget {
   root: ShadowRoot;
   /** Removes the widget from the page. The client keeps running; stop it with `client.stop()`. */
   unmount(): void;
+  /**
+   * Changes options while the widget is shown (language, colour, team name, …); the others stay as they are.
+   * A new language also reaches the backend (`client.setVisitor`).
+   * @throws {NatterError} `invalid_settings` as {@link mountWidget} does.
+   */
+  update(options: WidgetOptions): void;
 }
 
 /** The tag to format dates with: the page's own (`en-GB`, `de-CH`) when it is a variant of the chosen language. */
 function intlLocale(tag: string, locale: Locale): string {
   try {
-    return new Intl.Locale(tag).language === locale ? tag : locale;
+    // (At most 35 characters: it goes to the backend, as the `locale` of `hello`.)
+    return tag.length <= 35 && new Intl.Locale(tag).language === locale ? tag : locale;
   } catch {
     return locale; // not a valid BCP-47 tag: the language's own default formats
   }
@@ -58,7 +65,16 @@ export function mountWidget(client: NatterClient, options: WidgetOptions = {}): 
   if (!parsed.success) {
     throw new NatterError('invalid_settings', describeOptionsError(options, parsed.error.issues));
   }
-  return mountCheckedWidget(client, options);
+  const widget = mountCheckedWidget(client, options);
+  return {
+    ...widget,
+    update(changes) {
+      const merged = { ...options, ...changes };
+      const checked = widgetOptionsSchema.safeParse(merged);
+      if (!checked.success) throw new NatterError('invalid_settings', describeOptionsError(merged, checked.error.issues));
+      widget.update((options = merged));
+    },
+  };
 }
 
 /**
@@ -67,21 +83,28 @@ export function mountWidget(client: NatterClient, options: WidgetOptions = {}): 
  * @internal
  */
 export function mountCheckedWidget(client: NatterClient, options: WidgetOptions, stage?: HTMLElement): Widget {
-  const { teamName, position = 'right', color, zIndex = DEFAULT_Z_INDEX, container, sound } = options;
-  const tag = options.locale ?? (document.documentElement.lang || navigator.language || 'en');
-  const locale = pickLocale(tag);
-  const texts = strings(locale, options.strings);
-  const ui = { client, strings: texts, dates: createDates(intlLocale(tag, locale)) };
-
   // The script tag's first stage hands over the element it showed the launcher in: the widget takes its place.
-  const host = stage ?? createHost(zIndex, color);
+  const host = stage ?? createHost(options.zIndex, options.color);
   const root = host.shadowRoot!;
   // The script tag's first stage adopted the launcher's part already: its second stage ships only the rest.
   if (import.meta.env.MODE.startsWith('app')) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheetsOf([css])];
   else adoptStyles(root, [launcherCss, css]);
   root.replaceChildren();
-  render(h(App, { ui, teamName, position, sound }), root);
-  if (!stage) (container ?? document.body).append(host);
+  let sent: string | undefined;
+  const draw = ({ teamName, position, color, zIndex = DEFAULT_Z_INDEX, sound, launcher, ...options }: WidgetOptions) => {
+    const tag = options.locale ?? (document.documentElement.lang || navigator.language || 'en');
+    const locale = pickLocale(tag);
+    const lang = intlLocale(tag, locale);
+    const dir = direction(locale);
+    // The widget's language, whatever chose it, is the one the backend answers in.
+    if (lang !== sent) client.setVisitor({ locale: (sent = lang) });
+    styleHost(host, zIndex, color);
+    const ui = { client, strings: strings(locale, options.strings), dates: createDates(lang) };
+    // Right to left, the launcher sits in the bottom-left corner unless the site chose one.
+    render(h(App, { ui, teamName, position: position ?? (dir == 'rtl' ? 'left' : 'right'), sound, lang, dir, launcher }), root);
+  };
+  draw(options);
+  if (!stage) (options.container ?? document.body).append(host);
   void client.start();
 
   return {
@@ -91,5 +114,6 @@ export function mountCheckedWidget(client: NatterClient, options: WidgetOptions,
       render(null, root); // a second time finds nothing to remove
       host.remove();
     },
+    update: (changes) => draw((options = { ...options, ...changes })),
   };
 }

@@ -24,7 +24,8 @@ export interface WidgetOptions {
   /** Shown in the panel's header until the server names the team. */
   teamName?: string;
   /**
-   * The widget's language as a BCP-47 tag (`'de-CH'`); its primary subtag picks English, German or Dutch.
+   * The widget's language as a BCP-47 tag (`'de-CH'`); its primary subtag picks English, German, Dutch,
+   * French, Spanish or Arabic (right to left).
    * Default: the page's `<html lang>`, then the browser's language, else English.
    */
   locale?: string;
@@ -43,6 +44,11 @@ export interface WidgetOptions {
    * Default `false`. It can sound only after the visitor has clicked or typed in the widget (browser rule).
    */
   sound?: boolean;
+  /**
+   * `false`: no launcher button; the site opens the chat from its own button (`natter.open()`) and shows the
+   * unread count from the `unread` event. Default `true`.
+   */
+  launcher?: boolean;
 }
 
 /** A CSS hex colour: only these can be set as the accent, so no other CSS can be slipped in. */
@@ -65,6 +71,7 @@ export const widgetOptionsShape = {
   zIndex: opt(int(-2147483647, 2147483647)),
   container: opt(is<HTMLElement>((value) => typeof HTMLElement !== 'undefined' && value instanceof HTMLElement, 'must be an HTML element')),
   sound: opt(bool),
+  launcher: opt(bool),
 };
 
 /**
@@ -88,6 +95,7 @@ export const widgetOptionExpectations: Record<Exclude<keyof WidgetOptions, 'stri
   zIndex: 'a whole number',
   container: 'an HTML element on the page',
   sound: 'true or false',
+  launcher: 'true or false',
 };
 
 function describeValue(value: unknown): string {

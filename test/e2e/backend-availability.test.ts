@@ -98,6 +98,9 @@ describe('business hours', () => {
 
   test('hours in words for the bot', () => {
     expect(describeHours(week, berlin)).toBe('Mon–Fri 09:00–17:00; Sat 10:00–14:00 (Europe/Berlin)');
+    // In the conversation's language, by Intl's day names.
+    expect(describeHours(week, berlin, 'de')).toBe('Mo–Fr 09:00–17:00; Sa 10:00–14:00 (Europe/Berlin)');
+    expect(describeHours(week, berlin, 'fr')).toBe('lun.–ven. 09:00–17:00; sam. 10:00–14:00 (Europe/Berlin)');
     expect(describeHours(parseBusinessHours(''), 'UTC')).toBeUndefined();
   });
 

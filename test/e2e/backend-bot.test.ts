@@ -48,7 +48,24 @@ describe('decide', () => {
     expect(decide(input('Is the blue teapot in stock?')).replies).toEqual([]);
   });
 
+  test('answers in French, Spanish and Arabic too: by keyword, else by the locale, English for others', () => {
+    expect(decide(input('Quel est le délai de livraison ?')).replies[0]).toMatchObject({ text: expect.stringMatching(/^Livraison :/), quickReplies: ['Retours', "Horaires d'ouverture"] });
+    expect(decide(input('Je veux retourner ma commande')).replies[0]!.text).toMatch(/^Retours :/);
+    expect(decide(input('Ik wil retourneren')).replies[0]!.text).toMatch(/^Retourneren:/); // Dutch, not French
+    expect(decide(input('¿Cuánto tarda el envío?')).replies[0]).toMatchObject({ text: expect.stringMatching(/^Envíos:/), quickReplies: ['Devoluciones', 'Horario'] });
+    expect(decide(input('¿Cuál es su horario?')).replies[0]!.text).toMatch(/^Horario:/);
+    expect(decide(input('كم يستغرق الشحن؟')).replies[0]).toMatchObject({ text: expect.stringMatching(/^الشحن:/), quickReplies: ['الإرجاع', 'ساعات العمل'] });
+    const greet = (locale: string) => decide(input('hi', { locale, firstVisitorMessage: true, someoneAvailable: false })).replies[0]!;
+    expect(greet('fr-CA')).toMatchObject({ text: expect.stringMatching(/^Bonjour ! Je suis Natter Bot/), quickReplies: ['Livraison', 'Retours', "Horaires d'ouverture"] });
+    expect(greet('es').text).toMatch(/^¡Hola! Soy Natter Bot/);
+    expect(greet('ar').text).toMatch(/^مرحبًا! أنا Natter Bot/);
+    expect(greet('ja').text).toMatch(/^Hi! I'm Natter Bot/);
+  });
+
   test('"a person" in any of its languages hands off; a quiet bot says nothing at all', () => {
+    for (const text of ['Parler à une personne', 'un conseiller svp', 'Hablar con una persona', 'التحدث إلى شخص', 'أريد موظف']) {
+      expect(decide(input(text)).handoff, text).toBe(true);
+    }
     for (const text of ['Talk to a person', 'Can I speak to a human?', 'Mit einem Menschen sprechen', 'Ich möchte einen Mitarbeiter', 'Met een medewerker praten', 'een persoon graag', 'agent please']) {
       expect(decide(input(text)).handoff, text).toBe(true);
     }

@@ -81,7 +81,7 @@ test('adds only window.Natter to the page, and its API is there once loaded', as
   });
   expect(added).toEqual(['Natter']);
   expect(await tab.evaluate(() => Object.keys((window as unknown as { Natter: object }).Natter).sort())).toEqual(
-    ['close', 'consent', 'getState', 'identify', 'invite', 'off', 'on', 'open', 'send', 'setMode', 'shutdown', 'toggle'],
+    ['close', 'consent', 'getState', 'identify', 'invite', 'leaveEmail', 'off', 'on', 'open', 'rate', 'send', 'setMode', 'shutdown', 'startLive', 'toggle', 'unmount', 'update'],
   );
   await expect.poll(() => launcher(tab).isVisible()).toBe(true);
   await tab.context().close();

@@ -106,7 +106,7 @@ test.each(Object.keys(working))('%s: the widget works completely', async (pathna
   await tab.keyboard.press('Enter');
   await expect.poll(() => tab.getByTestId('message').first().getAttribute('data-status'), { timeout: 10_000 }).toBe('sent');
   expect(await tab.evaluate(() => Object.keys((window as unknown as { Natter: object }).Natter).sort())).toEqual(
-    ['close', 'consent', 'getState', 'identify', 'invite', 'off', 'on', 'open', 'send', 'setMode', 'shutdown', 'toggle'],
+    ['close', 'consent', 'getState', 'identify', 'invite', 'leaveEmail', 'off', 'on', 'open', 'rate', 'send', 'setMode', 'shutdown', 'startLive', 'toggle', 'unmount', 'update'],
   );
   if (pathname === '/wrapped-websocket') expect(await tab.evaluate(() => (window as unknown as { sockets: number }).sockets)).toBeGreaterThan(0);
   if (pathname === '/wrapped-json') {

@@ -15,9 +15,10 @@ const FIRST_STAGE_GZIP = 8 * 1024;
  */
 const TOTAL_GZIP = 35 * 1024;
 /** The second stage is built once per language; a visitor loads the first stage and one of these. */
-const SECOND_STAGES = ['natter-app.js', 'natter-app-de.js', 'natter-app-nl.js'];
+const LANGUAGES = ['de', 'nl', 'fr', 'es', 'ar'];
+const SECOND_STAGES = ['natter-app.js', ...LANGUAGES.map((language) => `natter-app-${language}.js`)];
 /** The same for an XMPP server (`data-transport="xmpp"`). */
-const XMPP_STAGES = ['natter-app-xmpp.js', 'natter-app-xmpp-de.js', 'natter-app-xmpp-nl.js'];
+const XMPP_STAGES = ['natter-app-xmpp.js', ...LANGUAGES.map((language) => `natter-app-xmpp-${language}.js`)];
 /** The files part (`natter-files.js`) is loaded by the second stage on first use: no eval there either. */
 const STAGES = ['natter.js', ...SECOND_STAGES, ...XMPP_STAGES, 'natter-files.js'];
 const gzipOf = (file: string) => gzipSync(readFileSync(path.join(root, 'dist', file)), { level: 9 }).length;

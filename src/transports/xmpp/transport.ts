@@ -71,7 +71,13 @@ export class XmppTransport implements Transport {
   }
 
   send(frame: OutboundFrame): boolean {
-    if (frame.type === 'identify' && this.#hello) this.#hello = { ...this.#hello, user: frame.user, ...(frame.token && { token: frame.token }) };
+    // Kept for the next hello: who the visitor is, and their language, page and attributes.
+    if ((frame.type === 'identify' || frame.type === 'visitor') && this.#hello) {
+      const { type: _, ...fields } = frame;
+      this.#hello = { ...this.#hello, ...fields };
+    }
+    // The router learns the visitor's language with hello; it has no use for their page or attributes.
+    if (frame.type === 'visitor') return true;
     const link = this.#link;
     if (!this.#ready || !link) return false;
     switch (frame.type) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSettings, settingsFromDataset } from '../../../src/embed/settings';
+import { checkUpdate, parseSettings, settingsFromDataset } from '../../../src/embed/settings';
 import { appFile } from '../../../src/embed/stages';
 
 describe('parseSettings', () => {
@@ -103,7 +103,67 @@ describe('settingsFromDataset', () => {
   it('reads data-transport, and the first stage picks the XMPP second stage by it', () => {
     expect(settingsFromDataset({ endpoint: 'wss://x/xmpp-websocket', transport: 'xmpp' })).toEqual({ endpoint: 'wss://x/xmpp-websocket', transport: 'xmpp' });
     expect(appFile('de', 'xmpp')).toBe('natter-app-xmpp-de.js');
-    expect(appFile('fr', 'xmpp')).toBe('natter-app-xmpp.js');
+    expect(appFile('fr', 'xmpp')).toBe('natter-app-xmpp-fr.js');
+    expect(appFile('ja', 'xmpp')).toBe('natter-app-xmpp.js');
     expect(appFile('nl')).toBe('natter-app-nl.js');
+  });
+});
+
+describe('the settings issue 10 added', () => {
+  const endpoint = 'wss://chat.example.com/natter';
+
+  it('launcher: false, from the tag too', () => {
+    expect(parseSettings({ endpoint, launcher: false })).toEqual({ ok: true, settings: { endpoint, launcher: false } });
+    expect(settingsFromDataset({ launcher: 'false' } as DOMStringMap)).toEqual({ launcher: false });
+    expect(parseSettings({ endpoint, launcher: 'no' })).toMatchObject({ ok: false, error: expect.stringContaining('setting "launcher" must be true or false, got "no"') });
+  });
+
+  it('attributes: at most 20, named by 1–40 characters, texts of at most 200 characters, numbers or booleans', () => {
+    const attributes = { plan: 'pro', cartValue: 129.5, vip: true };
+    expect(parseSettings({ endpoint, attributes })).toEqual({ ok: true, settings: { endpoint, attributes } });
+    const twenty = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]));
+    expect(parseSettings({ endpoint, attributes: twenty }).ok).toBe(true);
+    for (const wrong of [{ ...twenty, k20: 1 }, { '': 1 }, { ['x'.repeat(41)]: 1 }, { a: 'x'.repeat(201) }, { a: null }, { a: {} }, { a: Infinity }, ['a'], 'plan=pro']) {
+      const result = parseSettings({ endpoint, attributes: wrong });
+      expect(result.ok, JSON.stringify(wrong)).toBe(false);
+      if (!result.ok) expect(result.error).toContain('setting "attributes" must be an object of up to 20 attributes');
+    }
+  });
+});
+
+describe('checkUpdate (Natter.update)', () => {
+  const current = { endpoint: 'wss://chat.example.com/natter', color: '#112233', teamName: 'Acme' };
+
+  it('merges valid changes into the current settings', () => {
+    expect(checkUpdate(current, { color: '#445566', locale: 'fr', attributes: { plan: 'pro' } })).toEqual({
+      ok: true,
+      settings: { ...current, color: '#445566', locale: 'fr', attributes: { plan: 'pro' } },
+    });
+  });
+
+  it('refuses a wrong value as at load, naming the setting, what it must be and what it was', () => {
+    const result = checkUpdate(current, { color: 'red' });
+    expect(result).toEqual({
+      ok: false,
+      error: 'Natter: setting "color" must be a hex colour such as "#0a7cff", got "red". Pass it to Natter.update; Natter.update changed nothing.',
+    });
+  });
+
+  it('refuses an unknown setting and an unknown text', () => {
+    expect(checkUpdate(current, { colour: '#fff' })).toEqual({
+      ok: false,
+      error: 'Natter: unknown setting "colour". Check it against the README\'s settings table; Natter.update changed nothing.',
+    });
+    expect(checkUpdate(current, { strings: { greting: 'Hi' } })).toMatchObject({ ok: false, error: expect.stringContaining('unknown text "greting" in setting "strings"') });
+  });
+
+  it('refuses to change what holds for the page’s life, but takes it unchanged', () => {
+    expect(checkUpdate(current, { endpoint: 'wss://other.example.com/' })).toMatchObject({ ok: false, error: expect.stringContaining('setting "endpoint" cannot change at run time') });
+    expect(checkUpdate(current, { persist: 'never' })).toMatchObject({ ok: false, error: expect.stringContaining('setting "persist" cannot change') });
+    expect(checkUpdate(current, { endpoint: current.endpoint, teamName: 'B' })).toMatchObject({ ok: true });
+  });
+
+  it('refuses what is not an object', () => {
+    for (const wrong of [null, 'red', ['color'], undefined]) expect(checkUpdate(current, wrong)).toMatchObject({ ok: false, error: expect.stringContaining('Natter.update takes an object') });
   });
 });

@@ -63,6 +63,16 @@ describe('one connection for the tabs of a browser', () => {
     await until(() => tabs.every((t) => t.sink.frames.some((f) => f.type === 'identity')), 'the refusal in every tab');
   });
 
+  it("sends a follower's page change through the leader's connection", async () => {
+    const b = start();
+    const tabs = [b.tab(), b.tab()];
+    await until(() => tabs.every((t) => t.sink.last === 'open'));
+    const page = { url: 'https://shop.example/cart', title: 'Cart' };
+    expect(tabs[1]!.transport.send({ type: 'visitor', page })).toBe(true);
+    await until(() => b.backend.received('v1').some((f) => f.type === 'visitor'), 'the visitor frame');
+    expect(b.backend.received('v1').find((f) => f.type === 'visitor')).toEqual({ type: 'visitor', page });
+  });
+
   it('refuses to send from a follower before it is open (the outbox keeps the frame)', async () => {
     const b = start();
     const leader = b.tab();
@@ -143,6 +153,16 @@ describe('handover', () => {
     a!.transport.close();
     await until(() => next!.link().isLeader && next!.sink.last === 'open', 'the next tab to lead');
     expect(next!.innerOpen.mock.calls[0]![0]).toMatchObject({ visitorId: 'v1', user: { id: 'u1' }, token: 'token-1' });
+  });
+
+  it("opens the next leader's connection with the language and page its visitor frames gave", async () => {
+    const b = start();
+    const [a, next] = [b.tab(), b.tab()];
+    await until(() => [a, next].every((t) => t!.sink.last === 'open'));
+    next!.transport.send({ type: 'visitor', locale: 'fr', page: { url: 'https://shop.example/', title: 'Boutique' } });
+    a!.transport.close();
+    await until(() => next!.link().isLeader && next!.sink.last === 'open', 'the next tab to lead');
+    expect(next!.innerOpen.mock.calls[0]![0]).toMatchObject({ visitorId: 'v1', locale: 'fr', page: { url: 'https://shop.example/', title: 'Boutique' } });
   });
 
   it('gives a tab that joined while no tab led what the new leader had before', async () => {
