@@ -109,23 +109,44 @@ export class Prosody {
     ].join('\n');
   }
 
+  /**
+   * Starts Prosody (again, on the same ports, after a stop). A free port can be taken by another process
+   * between `freePort` and Prosody binding it (other test runs share the machine), and Prosody then runs on
+   * without that port while the other process answers on it: so a start counts only once Prosody's own log
+   * says it serves every port, and a first start that lost a port tries again on fresh ones.
+   */
   async start(): Promise<void> {
     if (!existsSync(PROSODY)) throw new Error(`${PROSODY} is missing: apt-get install prosody (.ci/run does)`);
-    this.#ports ??= { c2s: await freePort(), http: await freePort(), component: await freePort() };
+    const fresh = !this.#ports;
+    for (let attempt = 1; ; attempt++) {
+      this.#ports ??= { c2s: await freePort(), http: await freePort(), component: await freePort() };
+      const outcome = await this.#spawn(this.#ports);
+      if (outcome === 'ok') return;
+      await this.stop('SIGKILL');
+      if (attempt === 3) throw new Error(`prosody could not bind its ports ${JSON.stringify(this.#ports)} in 3 attempts:\n${this.output}`);
+      if (fresh) this.#ports = undefined;
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  async #spawn(ports: ProsodyPorts): Promise<'ok' | 'port taken'> {
     mkdirSync(path.join(this.dataDir, 'data'), { recursive: true });
     const file = path.join(this.dataDir, 'prosody.cfg.lua');
-    writeFileSync(file, this.config(this.#ports));
+    writeFileSync(file, this.config(ports));
+    const since = this.output.length;
     const child = spawn(PROSODY, ['--config', file, '-F'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     child.stdout!.on('data', (chunk) => (this.output += chunk));
     child.stderr!.on('data', (chunk) => (this.output += chunk));
+    const served = (name: string, port: number) => this.output.includes(`Activated service '${name}' on [127.0.0.1]:${port}`, since);
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`prosody exited with ${child.exitCode}:\n${this.output}`);
-      if ((await listening(this.#ports.http)) && (await listening(this.#ports.component))) return;
+      if (this.output.includes('Failed to open server port', since)) return 'port taken';
+      if (served('http', ports.http) && served('component', ports.component) && served('c2s', ports.c2s) && (await listening(ports.http))) return 'ok';
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`prosody did not listen within 15 s:\n${this.output}`);
+    throw new Error(`prosody did not serve its ports within 15 s:\n${this.output}`);
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -26,7 +26,7 @@ function recorder() {
     warn: (message) => warnings.push(message),
   };
   const messages = () => frames.flatMap((frame) => (frame.type === 'message' ? [frame] : []));
-  const dump = () => JSON.stringify({ states, warnings, frames }).slice(0, 4000);
+  const dump = () => `${JSON.stringify({ states, warnings, frames }).slice(0, 3000)}\nprosody:\n${f.prosody.output.slice(-3000)}`;
   return { frames, states, warnings, sink, messages, dump };
 }
 
