@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { DEFAULT_AWAY_MESSAGES } from '../../demo/texts';
-import { Backend, freePort, launchChromium, startSite } from './harness';
+import path from 'node:path';
+import { Backend, freePort, launchChromium, root, startSite } from './harness';
+
+/** With NATTER_SCREENSHOTS=1, the Arabic panel's picture goes to docs/screenshots/ (see docs/screenshots.md). */
+const SHOTS = process.env.NATTER_SCREENSHOTS === '1' ? path.join(root, 'docs/screenshots') : undefined;
 
 let backend: Backend;
 let site: Awaited<ReturnType<typeof startSite>>;
@@ -112,6 +116,11 @@ test('the Arabic page is mirrored: launcher and panel on the left, the visitorâ€
   const ownBox = (await own.locator('.bubble, .text, p').first().boundingBox())!;
   // Right to left, the visitor's own messages sit at the start: the left.
   expect(ownBox.x - panelBox.x).toBeLessThan(panelBox.x + panelBox.width - (ownBox.x + ownBox.width));
+  if (SHOTS) {
+    await expect.poll(() => tab.getByTestId('message').count()).toBeGreaterThan(1); // the bot's answer too
+    await tab.waitForTimeout(300);
+    await tab.screenshot({ path: path.join(SHOTS, 'rtl-arabic.png'), clip: { x: 0, y: Math.max(0, panelBox.y - 20), width: 440, height: Math.min(720, panelBox.height + 120) } });
+  }
   await tab.context().close();
 });
 
