@@ -26,6 +26,8 @@ export interface RoomWatchOptions {
   assigner: Assigner;
   /** A room message stored as an item: agents in the inbox see it (XmppHub.mirrored). */
   mirrored: (conversationId: string, item: WireItem) => void;
+  /** The visitor entered or left their room: the inbox shows them online or not (Hub.conversationChanged). */
+  changed: (conversationId: string) => void;
   log: (line: string) => void;
 }
 
@@ -41,6 +43,13 @@ export class RoomWatch {
     if (conversation && occupant.jid !== undefined && this.#o.presence.isAgent(occupant.jid)) {
       this.#o.assigner.entered(conversation.meta.id, occupant.jid, occupant.nick);
     }
+    if (conversation && occupant.jid === conversation.meta.visitorId) this.#o.changed(conversation.meta.id);
+  }
+
+  /** The visitor leaving is their going offline, as their last tab closing is on the reference backend. */
+  leave(room: string, occupant: Occupant): void {
+    const conversation = this.#conversation(room);
+    if (conversation && occupant.jid === conversation.meta.visitorId) this.#o.changed(conversation.meta.id);
   }
 
   message(room: string, occupant: Occupant | undefined, message: XmlElement): void {

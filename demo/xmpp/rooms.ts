@@ -18,6 +18,8 @@ export interface Occupant {
 export interface RoomEvents {
   /** Someone (not the router) entered the room. */
   onEnter(room: string, occupant: Occupant): void;
+  /** Someone (not the router) left it. */
+  onLeave(room: string, occupant: Occupant): void;
   /** A new groupchat message with a body from someone other than the router. */
   onMessage(room: string, occupant: Occupant | undefined, message: XmlElement): void;
 }
@@ -109,7 +111,9 @@ export class Rooms {
       return;
     }
     if (stanza.attrs.type === 'unavailable') {
+      const occupant = state.occupants.get(nick);
       state.occupants.delete(nick);
+      if (occupant) this.#events.onLeave(room, occupant);
       return;
     }
     const jid = occupantJid(stanza);

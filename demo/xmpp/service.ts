@@ -77,7 +77,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const visitor = store.get(conversationId)?.meta.visitorId;
     return visitor === undefined ? undefined : names.roomOf(visitor);
   };
-  const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
+  const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onLeave: (room, occupant) => watch.leave(room, occupant), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
   const hub = new XmppHub(store, presence, {
     post: (conversationId, item) => {
       const room = roomOf(conversationId);
@@ -107,7 +107,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     clockTickMs: 60_000,
   });
   const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
-  const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), log });
+  const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), changed: (id) => hub.conversationChanged(id), log });
   const requests = new Requests({ component, names, store, desk, rooms, teamName, changed: (id) => hub.conversationChanged(id), dispatch: () => assigner.dispatch(), log });
   component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
   component.onOnline = () => {

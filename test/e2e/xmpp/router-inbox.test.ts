@@ -1,12 +1,13 @@
 /**
  * The agent inbox served by the router (`inboxPort`) on a real Prosody: an agent on the agent socket sees
  * a visitor's XMPP messages, answers into the visitor's room as the router with the agent as author, counts
- * as available, and accepts and ends live chat — with the reference backend's sign-in rules on the socket.
+ * as available, accepts and ends live chat, and sees the visitor online while in the room — with the reference backend's sign-in rules on the socket.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AgentAccounts, accountsPath } from '../../../demo/auth-accounts.ts';
 import { hashPassword } from '../../../demo/auth-password.ts';
 import { Peer, type Frame } from '../backend-peer.ts';
+import { el } from './client.ts';
 import { enterRoom, frameJson, isPush, isRoomMessage, RouterFixture, roomMessage } from './router-fixture.ts';
 
 const f = new RouterFixture();
@@ -57,7 +58,8 @@ test('an inbox agent sees the visitor\'s XMPP messages, answers into the room, a
   expect(welcome.availability.agents).toBe(true);
   const room = welcome.room;
   await enterRoom(visitor, room, 'Visitor');
-  const conversation = await agent.type('conversation');
+  // Online once in the room, as a visitor with a tab open is on the reference backend.
+  const conversation = await agent.type('conversation', (frame: Frame) => frame.conversation.online === true, 5000);
   const conversationId = conversation.conversation.id as string;
 
   visitor.send(roomMessage(room, 'visitor-1', 'Where is my parcel?'));
@@ -93,6 +95,8 @@ test('an inbox agent sees the visitor\'s XMPP messages, answers into the room, a
   const since = visitor.received.length;
   agent.send({ type: 'status', available: false });
   await visitor.waitFor(isPush('availability', (frame) => !(frame.availability as { agents: boolean }).agents), { what: 'availability: nobody', since });
-  expect(agent.invalid).toEqual([]);
+  // Leaving the room is going offline.
+  visitor.send(el('presence', { to: `${room}/Visitor`, type: 'unavailable' }));
+  await agent.type('conversation', (frame: Frame) => frame.conversation.id === conversationId && frame.conversation.online === false, 5000);
   await agent.close();
 });
