@@ -52,6 +52,12 @@ export class RoomWatch {
     if (conversation && occupant.jid === conversation.meta.visitorId) this.#o.changed(conversation.meta.id);
   }
 
+  /** The visitor typing in a live chat reaches agents in the inbox (XMPP agents see the chat state in the room). */
+  typing(room: string, occupant: Occupant | undefined, typing: boolean): void {
+    const conversation = this.#conversation(room);
+    if (conversation && occupant?.jid !== undefined && occupant.jid === conversation.meta.visitorId) this.#o.desk.visitorTyping(conversation.meta.id, typing);
+  }
+
   message(room: string, occupant: Occupant | undefined, message: XmlElement): void {
     const { store, desk, presence, log } = this.#o;
     const conversation = this.#conversation(room);

@@ -77,7 +77,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const visitor = store.get(conversationId)?.meta.visitorId;
     return visitor === undefined ? undefined : names.roomOf(visitor);
   };
-  const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onLeave: (room, occupant) => watch.leave(room, occupant), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
+  const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onLeave: (room, occupant) => watch.leave(room, occupant), onTyping: (room, occupant, typing) => watch.typing(room, occupant, typing), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
   const hub = new XmppHub(store, presence, {
     post: (conversationId, item) => {
       const room = roomOf(conversationId);

@@ -88,6 +88,9 @@ test('an inbox agent sees the visitor\'s XMPP messages, answers into the room, a
   const live = await visitor.waitFor(isPush('session', (frame) => (frame.session as { state: string }).state === 'live'), { what: 'live session' });
   expect((frameJson(live).session as { agent: unknown }).agent).toEqual(author);
   await visitor.waitFor(isRoomMessage(room, (body) => body === 'Alex Kim joined'), { what: 'joined line' });
+  // The visitor's chat state in the room is their typing in the inbox.
+  visitor.send(el('message', { type: 'groupchat', to: room }, el('composing', { xmlns: 'http://jabber.org/protocol/chatstates' })));
+  await agent.type('typing', (frame: Frame) => frame.conversationId === conversationId && frame.typing === true, 5000);
   agent.send({ type: 'end', conversationId });
   await visitor.waitFor(isPush('session', (frame) => (frame.session as { state: string }).state === 'ended'), { what: 'ended session' });
 
