@@ -24,6 +24,8 @@ export interface RequestContext {
   desk: Desk;
   rooms: Rooms;
   teamName: string;
+  /** A conversation's details changed (hello, identify): agents in the inbox see it. */
+  changed: (conversationId: string) => void;
   /** After any request: offer queued sessions to agents. */
   dispatch: () => void;
   log: (line: string) => void;
@@ -79,7 +81,7 @@ export class Requests {
     const id = conversation.meta.id;
     switch (frame.type) {
       case 'identify':
-        c.store.updateMeta(id, { user: frame.user });
+        if (c.store.updateMeta(id, { user: frame.user })) c.changed(id);
         return { type: 'ok' };
       case 'live':
         return outcome(frame.action === 'start' ? c.desk.liveStart(id) : c.desk.liveEnd(id));
@@ -102,6 +104,7 @@ export class Requests {
     const room = c.names.roomOf(visitor);
     await c.rooms.ensure(room, c.teamName);
     await setAffiliation(c.component, room, visitor, 'member', VISITOR_NICK);
+    c.changed(conversation.meta.id);
     const desk = c.desk.welcome(conversation.meta.id);
     return { type: 'welcome', room, nick: VISITOR_NICK, team: c.teamName, availability: desk.availability, mode: desk.mode, session: desk.session };
   }

@@ -7,7 +7,7 @@
  * Authors are told apart by real account, which the room shows its owner: the room's visitor, a configured
  * agent, or nobody the router answers for (ignored with a log line).
  */
-import { MAX_TEXT_LENGTH } from '../../src/protocol/wire.ts';
+import { MAX_TEXT_LENGTH, type WireItem } from '../../src/protocol/wire.ts';
 import type { Conversation, ConversationStore } from '../conversation-store.ts';
 import type { Desk } from '../desk.ts';
 import type { AgentPresence } from './agent-presence.ts';
@@ -24,6 +24,10 @@ export interface RoomWatchOptions {
   rooms: Rooms;
   presence: AgentPresence;
   assigner: Assigner;
+  /** A room message stored as an item: agents in the inbox see it (XmppHub.mirrored). */
+  mirrored: (conversationId: string, item: WireItem) => void;
+  /** The visitor entered or left their room: the inbox shows them online or not (Hub.conversationChanged). */
+  changed: (conversationId: string) => void;
   log: (line: string) => void;
 }
 
@@ -39,6 +43,19 @@ export class RoomWatch {
     if (conversation && occupant.jid !== undefined && this.#o.presence.isAgent(occupant.jid)) {
       this.#o.assigner.entered(conversation.meta.id, occupant.jid, occupant.nick);
     }
+    if (conversation && occupant.jid === conversation.meta.visitorId) this.#o.changed(conversation.meta.id);
+  }
+
+  /** The visitor leaving is their going offline, as their last tab closing is on the reference backend. */
+  leave(room: string, occupant: Occupant): void {
+    const conversation = this.#conversation(room);
+    if (conversation && occupant.jid === conversation.meta.visitorId) this.#o.changed(conversation.meta.id);
+  }
+
+  /** The visitor typing in a live chat reaches agents in the inbox (XMPP agents see the chat state in the room). */
+  typing(room: string, occupant: Occupant | undefined, typing: boolean): void {
+    const conversation = this.#conversation(room);
+    if (conversation && occupant?.jid !== undefined && occupant.jid === conversation.meta.visitorId) this.#o.desk.visitorTyping(conversation.meta.id, typing);
   }
 
   message(room: string, occupant: Occupant | undefined, message: XmlElement): void {
@@ -56,13 +73,15 @@ export class RoomWatch {
     if (jid !== undefined && jid === conversation.meta.visitorId) {
       const { item, created } = store.append(id, { ...(clientId !== undefined && { clientId }), author: { role: 'visitor' }, text });
       if (!created) return;
+      this.#o.mirrored(id, item);
       desk.afterVisitorMessage(id, item);
       const agentHere = this.#o.rooms.occupants(room).some((o) => o.jid !== undefined && presence.isAgent(o.jid));
       if (!agentHere) this.#o.assigner.notify(id, text);
       // The bot may have handed the visitor to the live queue.
       this.#o.assigner.dispatch();
     } else if (jid !== undefined && presence.isAgent(jid)) {
-      store.append(id, { ...(clientId !== undefined && { clientId }), author: { role: 'agent', id: jid, name: occupant!.nick }, text });
+      const { item, created } = store.append(id, { ...(clientId !== undefined && { clientId }), author: { role: 'agent', id: jid, name: occupant!.nick }, text });
+      if (created) this.#o.mirrored(id, item);
       desk.afterAgentReply(id);
     } else {
       log(`XMPP router: ${room}: ignored a message from ${jid ?? `the nick ${occupant?.nick ?? '?'}`}: neither the room's visitor nor an agent`);

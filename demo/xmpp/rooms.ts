@@ -15,9 +15,15 @@ export interface Occupant {
   jid: string | undefined;
 }
 
+const CHAT_STATES = 'http://jabber.org/protocol/chatstates';
+
 export interface RoomEvents {
   /** Someone (not the router) entered the room. */
   onEnter(room: string, occupant: Occupant): void;
+  /** Someone (not the router) left it. */
+  onLeave(room: string, occupant: Occupant): void;
+  /** A chat state (XEP-0085) without a body from someone other than the router: composing or not. */
+  onTyping(room: string, occupant: Occupant | undefined, typing: boolean): void;
   /** A new groupchat message with a body from someone other than the router. */
   onMessage(room: string, occupant: Occupant | undefined, message: XmlElement): void;
 }
@@ -109,7 +115,9 @@ export class Rooms {
       return;
     }
     if (stanza.attrs.type === 'unavailable') {
+      const occupant = state.occupants.get(nick);
       state.occupants.delete(nick);
+      if (occupant) this.#events.onLeave(room, occupant);
       return;
     }
     const jid = occupantJid(stanza);
@@ -126,7 +134,12 @@ export class Rooms {
     const state = this.#rooms.get(room);
     if (!state || stanza.attrs.type !== 'groupchat' || !nick || nick === ROUTER_NICK) return;
     // History replayed on entering carries <delay>: the router asked for none, and takes none.
-    if (stanza.child('body') === undefined || stanza.child('delay', 'urn:xmpp:delay') !== undefined) return;
+    if (stanza.child('delay', 'urn:xmpp:delay') !== undefined) return;
+    if (stanza.child('body') === undefined) {
+      const chatState = stanza.elements().find((child) => child.ns === CHAT_STATES)?.name;
+      if (chatState !== undefined) this.#events.onTyping(room, state.occupants.get(nick), chatState === 'composing');
+      return;
+    }
     this.#events.onMessage(room, state.occupants.get(nick), stanza);
   }
 

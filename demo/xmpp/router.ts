@@ -11,6 +11,8 @@
  *     XMPP_ROOMS            the group-chat service, e.g. rooms.example.com
  *     XMPP_AGENTS           agents' accounts, comma-separated: ana@example.com,ben@example.com
  *     DATA_DIR              where sessions, ratings, emails and the bot's memory are kept (SQLite)
+ *     XMPP_INBOX_PORT       also serve the agent inbox at http://127.0.0.1:PORT/inbox (default: no inbox);
+ *                           agent accounts and INBOX_ORIGIN as on the reference backend (demo/agents.ts)
  *
  * and the reference backend's TEAM_NAME, BUSINESS_HOURS, BUSINESS_TIMEZONE, REPLY_MINUTES, AWAY_MESSAGE, BOT.
  */
@@ -43,6 +45,10 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv): RouterOptions {
     if (!match) throw configError(`XMPP_COMPONENT_HOST: "${entry}" is not a host or host:port.`);
     return { host: match[1]!, port: match[2] === undefined ? port : Number(match[2]) };
   });
+  const inboxPort = env.XMPP_INBOX_PORT?.trim() ? Number(env.XMPP_INBOX_PORT) : undefined;
+  if (inboxPort !== undefined && !(Number.isInteger(inboxPort) && inboxPort >= 0 && inboxPort <= 65535)) {
+    throw configError(`XMPP_INBOX_PORT must be a port number, got "${env.XMPP_INBOX_PORT}".`);
+  }
   const options: RouterOptions = {
     componentHost: endpoints[0]!.host,
     componentPort: endpoints[0]!.port,
@@ -60,6 +66,8 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv): RouterOptions {
   if (env.BUSINESS_TIMEZONE) options.businessTimeZone = env.BUSINESS_TIMEZONE;
   if (reply !== undefined) options.replyMinutes = reply;
   if (env.AWAY_MESSAGE) options.awayMessage = env.AWAY_MESSAGE;
+  if (inboxPort !== undefined) options.inboxPort = inboxPort;
+  if (env.INBOX_ORIGIN) options.inboxOrigin = env.INBOX_ORIGIN;
   return options;
 }
 
@@ -67,6 +75,7 @@ async function main(): Promise<void> {
   const options = routerOptionsFromEnv(process.env);
   if (options.agents.length === 0) console.warn('XMPP router: XMPP_AGENTS is empty, so nobody is ever available for live chat.');
   const router = await startRouter(options);
+  if (router.inbox) console.log(`XMPP router: agent inbox at ${router.inbox.url}/inbox`);
   const stop = (): void => void router.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

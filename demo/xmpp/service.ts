@@ -1,6 +1,7 @@
 /**
  * The routing service wired together: one component connection, the reference backend's store (SQLite in
- * `dataDir`), desk and bot behind an XMPP hub, the rooms, agents' presence and assignment. Importable, so
+ * `dataDir`), desk and bot behind an XMPP hub, the rooms, agents' presence and assignment, and optionally
+ * the reference backend's agent inbox on loopback (`inboxPort`: inbox.ts). Importable, so
  * tests run a real router in-process; `router.ts` starts it from the environment.
  */
 import { checkTimeZone, parseBusinessHours } from '../business-hours.ts';
@@ -12,6 +13,7 @@ import { AgentPresence } from './agent-presence.ts';
 import { Assigner } from './assign.ts';
 import { Component } from './component.ts';
 import { pushMessage, roomLine } from './frames.ts';
+import { startInbox, type RunningInbox } from './inbox.ts';
 import { Names } from './names.ts';
 import { Requests } from './requests.ts';
 import { Rooms } from './rooms.ts';
@@ -43,6 +45,10 @@ export interface RouterOptions {
   awayMessage?: string;
   sessionTimeoutMs?: number;
   bot?: boolean;
+  /** Serve the agent inbox (`/inbox`, `/agent`) on 127.0.0.1 at this port (0: a free one). Default: no inbox. */
+  inboxPort?: number;
+  /** `INBOX_ORIGIN` for that inbox, as on the reference backend. */
+  inboxOrigin?: string;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -50,6 +56,8 @@ export interface RouterOptions {
 export interface RunningRouter {
   readonly component: Component;
   readonly store: ConversationStore;
+  /** The agent inbox, when `inboxPort` was given. */
+  readonly inbox: RunningInbox | undefined;
   /** Agents available for chats now (bare JIDs). */
   availableAgents(): string[];
   stop(): Promise<void>;
@@ -69,7 +77,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const visitor = store.get(conversationId)?.meta.visitorId;
     return visitor === undefined ? undefined : names.roomOf(visitor);
   };
-  const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
+  const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onLeave: (room, occupant) => watch.leave(room, occupant), onTyping: (room, occupant, typing) => watch.typing(room, occupant, typing), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
   const hub = new XmppHub(store, presence, {
     post: (conversationId, item) => {
       const room = roomOf(conversationId);
@@ -99,8 +107,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     clockTickMs: 60_000,
   });
   const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
-  const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, log });
-  const requests = new Requests({ component, names, store, desk, rooms, teamName, dispatch: () => assigner.dispatch(), log });
+  const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), changed: (id) => hub.conversationChanged(id), log });
+  const requests = new Requests({ component, names, store, desk, rooms, teamName, changed: (id) => hub.conversationChanged(id), dispatch: () => assigner.dispatch(), log });
   component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
   component.onOnline = () => {
     presence.clear();
@@ -110,9 +118,15 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     // Whoever has not answered by then is gone: visitors hear it if that changes availability.
     setTimeout(() => desk.refreshAvailability(), 5000).unref();
   };
+  let inbox: RunningInbox | undefined;
   try {
+    if (options.inboxPort !== undefined) {
+      const inboxOptions = { port: options.inboxPort, dataDir: options.dataDir, store, hub, desk, log };
+      inbox = await startInbox(options.inboxOrigin === undefined ? inboxOptions : { ...inboxOptions, inboxOrigin: options.inboxOrigin });
+    }
     await component.start();
   } catch (error) {
+    await inbox?.close();
     await component.stop();
     desk.stop();
     store.close();
@@ -121,8 +135,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   return {
     component,
     store,
+    inbox,
     availableAgents: () => presence.available(),
     async stop() {
+      await inbox?.close();
       rooms.leaveAll();
       await component.stop();
       desk.stop();

@@ -1,11 +1,12 @@
 /**
  * The reference backend's hub, pointed at XMPP: the desk (demo/desk.ts) runs unchanged and tells this hub
  * where frames go. Items the desk makes (system lines, bot answers) are posted into the room; frames for a
- * visitor become headline pushes to their account; agents need no frames (they are in the rooms and get
- * invitations). Who is available comes from agents' presence, not from sockets.
+ * visitor become headline pushes to their account. XMPP agents need no frames (they are in the rooms and get
+ * invitations); agents in the inbox (`inbox.ts`, when the router serves one) get the reference backend's
+ * agent frames, as the base hub sends them. Who is available: agents by their XMPP presence, and inbox
+ * agents who set themselves available.
  */
 import type { ServerFrame, WireItem } from '../../src/protocol/wire.ts';
-import type { AgentServerFrame } from '../agent-protocol.ts';
 import type { ConversationStore } from '../conversation-store.ts';
 import { Hub } from '../hub.ts';
 import type { AgentPresence } from './agent-presence.ts';
@@ -30,11 +31,11 @@ export class XmppHub extends Hub {
   }
 
   override agentsAvailable(): boolean {
-    return this.#presence.available().length > 0;
+    return this.#presence.available().length > 0 || super.agentsAvailable();
   }
 
   override hasAgent(agentId: string): boolean {
-    return this.#presence.isConnected(agentId);
+    return this.#presence.isConnected(agentId) || super.hasAgent(agentId);
   }
 
   override isOnline(conversationId: string): boolean {
@@ -44,6 +45,12 @@ export class XmppHub extends Hub {
 
   override broadcastItem(conversationId: string, item: WireItem): void {
     this.#outlet.post(conversationId, item);
+    this.toAgents({ type: 'item', conversationId, item });
+  }
+
+  /** An item the router mirrored from the room into the store (the visitor's, an XMPP agent's): for the inbox. */
+  mirrored(conversationId: string, item: WireItem): void {
+    this.toAgents({ type: 'item', conversationId, item });
   }
 
   override toVisitor(conversationId: string, frame: ServerFrame): void {
@@ -55,8 +62,4 @@ export class XmppHub extends Hub {
     // (A function: each visitor's own frame, such as the away message in their language.)
     for (const conversationId of this.#outlet.online()) this.toVisitor(conversationId, typeof frame === 'function' ? frame(conversationId) : frame);
   }
-
-  override conversationChanged(): void {}
-
-  override toAgents(_frame: AgentServerFrame): void {}
 }
