@@ -165,3 +165,13 @@ export interface Transport {
    */
   upload?(put: string, file: Blob, progress: (fraction: number) => void, signal: AbortSignal): Promise<void>;
 }
+
+/**
+ * The open options after the core sent `frame`: `identify` and `visitor` frames change who the visitor is and
+ * their language, page and attributes, which a transport says again when it reconnects (or hands over).
+ */
+export function reopenWith<T extends TransportOpenOptions>(options: T | undefined, frame: OutboundFrame): T | undefined {
+  if (!options || (frame.type !== 'identify' && frame.type !== 'visitor')) return options;
+  const { type: _, ...fields } = frame;
+  return { ...options, ...fields };
+}

@@ -1,5 +1,5 @@
 import { toJson } from '../model/json.ts';
-import type { InboundFrame, OutboundFrame, Transport, TransportOpenOptions, TransportSink, TransportState } from '../core/transport.ts';
+import { reopenWith, type InboundFrame, type OutboundFrame, type Transport, type TransportOpenOptions, type TransportSink, type TransportState } from '../core/transport.ts';
 import { LATEST, relayProblem, type Relay } from './relay.ts';
 import type { TabLink } from './tab-link.ts';
 
@@ -99,10 +99,7 @@ export class TabTransport implements Transport {
 
   send(frame: OutboundFrame): boolean {
     // Kept for a handover, as the other transports keep it for their reconnections.
-    if ((frame.type === 'identify' || frame.type === 'visitor') && this.#options) {
-      const { type: _, ...fields } = frame;
-      this.#options = { ...this.#options, ...fields };
-    }
+    this.#options = reopenWith(this.#options, frame);
     const link = this.#link;
     if (this.#direct || link?.isLeader) return this.inner.send(frame);
     if (!link || this.#state !== 'open' || !this.#leader) return false;

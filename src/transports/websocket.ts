@@ -7,7 +7,7 @@ import { describeIssues } from '../model/schemas.ts';
 import { seqOrder } from './seq-order.ts';
 import { httpUpload } from './http-upload.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from '../core/transport.ts';
+import { reopenWith, type OutboundFrame, type Transport, type TransportOpenOptions, type TransportSink } from '../core/transport.ts';
 
 /** Options of {@link WebSocketTransport}. */
 export interface WebSocketTransportOptions {
@@ -80,10 +80,7 @@ export class WebSocketTransport implements Transport {
 
   send(frame: OutboundFrame): boolean {
     // Kept for the next hello, after a reconnection: who the visitor is, and their language, page and attributes.
-    if ((frame.type === 'identify' || frame.type === 'visitor') && this.#hello) {
-      const { type: _, ...fields } = frame;
-      this.#hello = { ...this.#hello, ...fields };
-    }
+    this.#hello = reopenWith(this.#hello, frame);
     if (!this.#ready) return false;
     if (frame.type === 'resync') return this.#sync(true);
     // The core's frames are the protocol's but for two names (`send`, `rate`): see `docs/protocol.md`.

@@ -1,4 +1,4 @@
-import type { OutboundFrame, Transport, TransportOpenOptions, TransportSink } from '../../core/transport.ts';
+import { reopenWith, type OutboundFrame, type Transport, type TransportOpenOptions, type TransportSink } from '../../core/transport.ts';
 import { PROTOCOL_VERSION } from '../../protocol/constants.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../backoff.ts';
 import { credentials, type Credentials } from './account.ts';
@@ -72,10 +72,7 @@ export class XmppTransport implements Transport {
 
   send(frame: OutboundFrame): boolean {
     // Kept for the next hello: who the visitor is, and their language, page and attributes.
-    if ((frame.type === 'identify' || frame.type === 'visitor') && this.#hello) {
-      const { type: _, ...fields } = frame;
-      this.#hello = { ...this.#hello, ...fields };
-    }
+    this.#hello = reopenWith(this.#hello, frame);
     // The router learns the visitor's language with hello; it has no use for their page or attributes.
     if (frame.type === 'visitor') return true;
     const link = this.#link;
