@@ -85,6 +85,26 @@ export const DEFAULT_REPLY_MINUTES = 120;
 export const DEFAULT_AWAY_MESSAGE = DEFAULT_AWAY_MESSAGES.en;
 export const DEFAULT_SESSION_TIMEOUT_MS = 15 * 60_000;
 
+/** What the desk's policy is made of, from either server's options (the reference backend, the XMPP router). */
+type PolicyOptions = Pick<ServerOptions, 'businessHours' | 'businessTimeZone' | 'replyMinutes' | 'awayMessage' | 'awayMessages' | 'sessionTimeoutMs' | 'bot' | 'clock'>;
+
+/**
+ * The desk's policy (business hours, reply time, away messages, session timeout, bot) with its defaults, the
+ * same for both servers. Checks the business hours and time zone: called first, before anything listens.
+ */
+export function deskPolicy(options: PolicyOptions) {
+  return {
+    hours: parseBusinessHours(options.businessHours),
+    timeZone: checkTimeZone(options.businessTimeZone ?? 'UTC'),
+    replyMinutes: options.replyMinutes ?? DEFAULT_REPLY_MINUTES,
+    awayMessage: (locale: string | undefined) => awayMessageFor(options, locale),
+    // setTimeout fires at once above its ceiling (about 24.8 days).
+    sessionTimeoutMs: Math.min(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, 2_147_483_647),
+    bot: options.bot ?? true,
+    clock: options.clock ?? Date.now,
+  };
+}
+
 // Comfortably above the largest valid frame: 4000 UTF-16 units can take 6 bytes each as JSON escapes.
 const MAX_PAYLOAD = 64 * 1024;
 const CLOSE_GRACE_MS = 1000;
@@ -106,8 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   // Configuration errors first, before anything is opened or listens.
-  const hours = parseBusinessHours(options.businessHours);
-  const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
+  const policy = deskPolicy(options);
   const identity = options.identity && new IdentityVerifier(options.identity);
   const auth = new TeamAuth({
     dataDir: options.dataDir,
@@ -123,17 +142,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const files = new FileStore(options.dataDir, options.files ?? DEFAULT_FILE_LIMITS);
   const limits = new Limits(options.limits);
   const desk = new Desk({
+    ...policy,
     store,
     hub,
-    hours,
-    timeZone,
-    replyMinutes: options.replyMinutes ?? DEFAULT_REPLY_MINUTES,
-    awayMessage: (locale) => awayMessageFor(options, locale),
-    // setTimeout fires at once above its ceiling (about 24.8 days).
-    sessionTimeoutMs: Math.min(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, 2_147_483_647),
     forceMode: options.forceMode ?? null,
-    bot: options.bot ?? true,
-    clock: options.clock ?? Date.now,
     clockTickMs: options.clockTickMs ?? 60_000,
     mayQueue: (conversationId, queued) => limits.mayQueue(conversationId, queued),
   });

@@ -4,11 +4,9 @@
  * the reference backend's agent inbox on loopback (`inboxPort`: inbox.ts). Importable, so
  * tests run a real router in-process; `router.ts` starts it from the environment.
  */
-import { checkTimeZone, parseBusinessHours } from '../business-hours.ts';
 import { ConversationStore } from '../conversation-store.ts';
 import { Desk } from '../desk.ts';
-import { awayMessageFor } from '../texts.ts';
-import { DEFAULT_REPLY_MINUTES, DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_TEAM_NAME } from '../start.ts';
+import { deskPolicy, DEFAULT_TEAM_NAME } from '../start.ts';
 import { AgentPresence } from './agent-presence.ts';
 import { Assigner } from './assign.ts';
 import { Component } from './component.ts';
@@ -65,8 +63,7 @@ export interface RunningRouter {
 
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const hours = parseBusinessHours(options.businessHours);
-  const timeZone = checkTimeZone(options.businessTimeZone ?? 'UTC');
+  const policy = deskPolicy(options);
   const teamName = options.teamName ?? DEFAULT_TEAM_NAME;
   const names = new Names(options.visitors ?? options.domain.replace(/^[^.]+\./, ''), options.rooms);
   const endpoints = [{ host: options.componentHost ?? '127.0.0.1', port: options.componentPort }, ...(options.moreEndpoints ?? [])];
@@ -94,16 +91,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     online: () => watch.online(),
   });
   const desk = new Desk({
+    ...policy,
     store,
     hub,
-    hours,
-    timeZone,
-    replyMinutes: options.replyMinutes ?? DEFAULT_REPLY_MINUTES,
-    awayMessage: (locale) => awayMessageFor(options, locale),
-    sessionTimeoutMs: Math.min(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, 2_147_483_647),
     forceMode: null,
-    bot: options.bot ?? true,
-    clock: options.clock ?? Date.now,
     clockTickMs: 60_000,
   });
   const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
