@@ -4,23 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { atMost, sleep } from './browser.ts';
 import { root } from './site.ts';
 
-/** A TCP port on loopback that nobody listens on (now). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../test/e2e/free-port.ts';
+
+export { freePort };
 
 export interface ReferenceBackend {
   /** `ws://127.0.0.1:port/natter` */

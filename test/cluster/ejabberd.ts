@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../e2e/harness.ts';
+import { freePort } from '../e2e/free-port.ts';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../harness.ts';
+import { freePorts } from '../free-port.ts';
 
 const PROSODY = process.env.PROSODY_PATH ?? '/usr/bin/prosody';
 
@@ -119,7 +119,11 @@ export class Prosody {
     if (!existsSync(PROSODY)) throw new Error(`${PROSODY} is missing: apt-get install prosody (.ci/run does)`);
     const fresh = !this.#ports;
     for (let attempt = 1; ; attempt++) {
-      this.#ports ??= { c2s: await freePort(), http: await freePort(), component: await freePort() };
+      if (!this.#ports) {
+        // Three distinct ports: picked one after another, the system may hand the same one out twice.
+        const [c2s, http, component] = await freePorts(3);
+        this.#ports = { c2s: c2s!, http: http!, component: component! };
+      }
       const outcome = await this.#spawn(this.#ports);
       if (outcome === 'ok') return;
       await this.stop('SIGKILL');
