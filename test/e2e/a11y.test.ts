@@ -238,7 +238,8 @@ for (const [zoom, width, height, minLog] of [
     expect(log).toBeGreaterThanOrEqual(minLog);
     expect([panelOverflowsSideways, pageOverflowsSideways]).toEqual([false, false]);
     expect([box.x, box.y, box.width, Math.round(box.height)]).toEqual([0, 0, width, height]);
-    expect(await focusInView(tab), 'the text box in view').toBe(true);
+    // The growing text box scrolls itself into view after the frame that laid it out: polled, same criterion.
+    await expect.poll(() => focusInView(tab), { message: 'the text box in view' }).toBe(true);
     await tabTo(tab, (f) => f.name === 'Send', 'Send', 'Tab');
     expect(await focusInView(tab), 'Send in view').toBe(true);
     await tabTo(tab, (f) => f.name === 'Close chat', 'the × button');
