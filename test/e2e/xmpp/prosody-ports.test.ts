@@ -1,17 +1,24 @@
 /**
- * The Prosody harness on a shared machine: a port that another process takes between `freePort` and
+ * The Prosody harness on a shared machine: a port that another process takes between `freePorts` and
  * Prosody binding it must not leave the tests talking to that other process.
  */
 import { createServer } from 'node:net';
 import { expect, test, vi } from 'vitest';
 import { Prosody } from './prosody.ts';
 
-/** The port to hand out as the second `freePort` answer (Prosody's HTTP port), already taken. */
+/** The port to hand out as Prosody's HTTP port (the second of its three) on its first pick, already taken. */
 let taken = 0;
 let calls = 0;
-vi.mock('../harness.ts', async (original) => {
-  const real = (await original()) as typeof import('../harness.ts');
-  return { ...real, freePort: async () => (++calls === 2 ? taken : real.freePort()) };
+vi.mock('../free-port.ts', async (original) => {
+  const real = (await original()) as typeof import('../free-port.ts');
+  return {
+    ...real,
+    freePorts: async (count: number) => {
+      const ports = await real.freePorts(count);
+      if (++calls === 1) ports[1] = taken;
+      return ports;
+    },
+  };
 });
 
 test('a port taken before Prosody binds it is given up for fresh ones', async () => {
