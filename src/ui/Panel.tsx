@@ -11,6 +11,7 @@ import { Header, isAway, replyText } from './Header.tsx';
 import { unbidi } from './Linkified.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Rating } from './Rating.tsx';
+import { useFocusInView } from './use-focus-in-view.ts';
 import { useViewportHeight } from './use-viewport-height.ts';
 
 export const PANEL_ID = 'natter-panel';
@@ -53,6 +54,7 @@ export function Panel({ ui, state, title, panelRef, inputRef, onClose }: Props) 
   // A button that goes away after use hands focus to the text box, where the conversation continues.
   const toInput = () => inputRef.current?.focus();
   useViewportHeight(panelRef, state.isOpen);
+  useFocusInView(panelRef, state.isOpen);
   return (
     <div
       ref={panelRef}

@@ -251,6 +251,39 @@ for (const [zoom, width, height, minLog] of [
   });
 }
 
+test('at 400 %, replies that come while the customer writes a long draft leave the text box in view', async () => {
+  const tab = await (await browser.newContext({ viewport: { width: 320, height: 200 } })).newPage();
+  // The backend's frames wait here until the draft is written, so everything they add lands above it.
+  let hold = true;
+  const held: (() => void)[] = [];
+  await tab.routeWebSocket(/\/natter/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => server.send(frame));
+    server.onMessage((frame) => (hold ? held.push(() => ws.send(frame)) : ws.send(frame)));
+  });
+  await tab.goto(`${site.url}/`);
+  await tab.getByRole('button', { name: /^open chat/i }).click();
+  await expect.poll(() => focused(tab)).toMatchObject({ tag: 'textarea' });
+  hold = false;
+  for (const send of held.splice(0)) send();
+  await expect.poll(async () => (await layout(tab)).panel.y).toBe(0);
+  hold = true;
+  await tab.keyboard.type('Hello');
+  await tab.keyboard.press('Enter');
+  for (let i = 0; i < 8; i++) await tab.keyboard.press('Shift+Enter');
+  await tab.keyboard.type('A long draft');
+  expect(await focusInView(tab), 'the text box in view while writing').toBe(true);
+  const scrolled = await tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.querySelector('.panel')!.scrollTop);
+  hold = false;
+  for (const send of held.splice(0)) send();
+  // The bot answers: its reply, and "Talk to a person" above the text box.
+  await expect.poll(() => tab.getByTestId('handoff').count()).toBe(1);
+  await tab.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  expect(await focusInView(tab), 'the text box in view after the replies').toBe(true);
+  expect(await tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.querySelector('.panel')!.scrollTop)).toBeGreaterThan(scrolled);
+  await tab.context().close();
+});
+
 test('on a phone the full-screen panel is modal: Tab stays in it, the page behind is inert, and comes back as it was', async () => {
   const tab = await shop({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
   const inertBefore = await tab.evaluate(() => document.querySelectorAll('[inert]').length);
