@@ -46,6 +46,8 @@ export class XmppTransport implements Transport {
   /** Settles when the visitor's presence in the room is confirmed (or refused). */
   #joined: [() => void, (error: LinkError) => void] | undefined;
   #archive: CatchUp | undefined;
+  /** Router requests not answered yet, in order: asked again after the next `welcome`. */
+  #unanswered: object[] = [];
 
   constructor(options: XmppTransportOptions) {
     this.#options = options;
@@ -57,6 +59,7 @@ export class XmppTransport implements Transport {
     this.close();
     this.#hello = options;
     this.#sink = sink;
+    this.#unanswered = [];
     this.#credentials = globalThis.crypto?.subtle && credentials(options.visitorId);
     const cursor = parseCursor(options.cursor);
     const [room, nick = ''] = cursor ? splitJid(cursor.occupant) : [''];
@@ -88,7 +91,7 @@ export class XmppTransport implements Transport {
         return true;
       default:
         // The protocol's names for two frames (docs/protocol.md): `rating` is `rate`.
-        void this.#ask(link, frame.type === 'rating' ? { ...frame, type: 'rate' } : frame).then((answer) => answer && passOn(answer, this.#sink!));
+        this.#request(link, frame.type === 'rating' ? { ...frame, type: 'rate' } : frame);
         return true;
     }
   }
@@ -169,13 +172,22 @@ export class XmppTransport implements Transport {
     [this.#room, this.#nick] = [room, answer.nick];
     passOn(answer, this.#sink!);
     // The router came back naming another room than the one this link is in: enter that one instead.
-    if (moved && this.#ready) this.#lost(link, new LinkError(`the conversation moved to ${room}`));
+    if (moved && this.#ready) return this.#lost(link, new LinkError(`the conversation moved to ${room}`));
+    for (const frame of this.#unanswered.splice(0)) this.#request(link, frame);
   }
 
   readonly #warn = (message: string): void => this.#sink?.warn(message);
 
   #ask(link: Link, frame: object) {
     return ask(link, this.#router, frame, this.#timeout, this.#warn);
+  }
+
+  /**
+   * A request to the router (a rating, an email, live chat…): its answer is passed on; unanswered (the router
+   * is down, or the link went), it waits, and is asked again once the router has welcomed this visitor anew.
+   */
+  #request(link: Link, frame: object): void {
+    void this.#ask(link, frame).then((answer) => (answer ? passOn(answer, this.#sink!) : this.#unanswered.length < 50 && this.#unanswered.push(frame)));
   }
 
   /** A stanza after the login: from the room, the router or the server; anything else is ignored. */

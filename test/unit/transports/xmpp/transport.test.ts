@@ -84,6 +84,27 @@ describe('XmppTransport: accounts and the router', () => {
     transport.close();
   });
 
+  it('asks the router again, in order, for what it did not answer while down: after its next welcome', async () => {
+    const server = new FakeServer({ welcome: null });
+    const { transport, states, warnings } = start(server, `${ROOM}/Visitor a1 001767261600000.0000`);
+    await opened(states);
+    transport.send({ type: 'rating', sessionId: 's1', score: 4 });
+    transport.send({ type: 'email', email: 'ana@example.com' });
+    await vi.waitFor(() => expect(server.routerFrames.map((frame) => frame.type)).toEqual(['hello', 'rate', 'email']));
+    await vi.waitFor(() => expect(warnings.filter((warning) => /is not there/.test(warning))).toHaveLength(3));
+    // The router is back; the link drops and comes again: hello, then the two requests, once each.
+    server.options.welcome = { type: 'welcome', room: ROOM, nick: 'Visitor', team: 'Acme' };
+    server.last.drop();
+    await vi.waitFor(() => expect(server.routerFrames.map((frame) => frame.type)).toEqual(['hello', 'rate', 'email', 'hello', 'rate', 'email']));
+    expect(server.routerFrames.slice(4)).toEqual([{ type: 'rate', sessionId: 's1', score: 4 }, { type: 'email', email: 'ana@example.com' }]);
+    // Answered now: a later welcome asks nothing again.
+    server.last.drop();
+    await vi.waitFor(() => expect(server.routerFrames.map((frame) => frame.type)).toHaveLength(7));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.routerFrames.map((frame) => frame.type).slice(6)).toEqual(['hello']);
+    transport.close();
+  });
+
   it('retries, without a room to go to, while the router is down', async () => {
     const server = new FakeServer({ welcome: null });
     const { transport, states, warnings } = start(server);
