@@ -2,7 +2,7 @@ import { reopenWith, type OutboundFrame, type Transport, type TransportOpenOptio
 import { PROTOCOL_VERSION } from '../../protocol/constants.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../backoff.ts';
 import { credentials, type Credentials } from './account.ts';
-import { parseCursor } from './archive.ts';
+import { parseCursor, sameVisitor } from './archive.ts';
 import { CatchUp } from './catch-up.ts';
 import { LinkError, Link } from './link.ts';
 import { login } from './login.ts';
@@ -88,7 +88,11 @@ export class XmppTransport implements Transport {
         return true;
       default:
         // The protocol's names for two frames (docs/protocol.md): `rating` is `rate`.
-        void this.#ask(link, frame.type === 'rating' ? { ...frame, type: 'rate' } : frame).then((answer) => answer && passOn(answer, this.#sink!));
+        void this.#ask(link, frame.type === 'rating' ? { ...frame, type: 'rate' } : frame).then((answer) => {
+          if (answer) passOn(answer, this.#sink!);
+          // A verified customer may have a conversation already (another device's): hello names its room.
+          if (answer?.type === 'ok' && frame.type === 'identify' && frame.token) void this.#greet(link).catch(() => {});
+        });
         return true;
     }
   }
@@ -218,7 +222,7 @@ export class XmppTransport implements Transport {
       return;
     }
     // Live messages carry no archive order: the archive gives it (and the time), in one query for many.
-    const meaning = type === 'error' ? bounced(stanza) : type === 'groupchat' && occupant ? liveMessage(stanza, nick, self) : undefined;
+    const meaning = type === 'error' ? bounced(stanza) : type === 'groupchat' && occupant ? liveMessage(stanza, nick, sameVisitor(nick, this.#nick)) : undefined;
     if (meaning === 'fetch') this.#catchUp(link);
     else if (meaning === 'rejoin') this.#lost(link, new LinkError(`the room ${this.#room} no longer counts the visitor in`));
     else if (meaning) this.#sink!.frame(meaning);
