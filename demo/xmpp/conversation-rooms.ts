@@ -36,7 +36,7 @@ export class ConversationRooms {
   }
 
   /** Whether account `jid` (bare) is a visitor of the conversation: the one who began it, or a device linked to it. */
-  isVisitor(conversation: Conversation, jid: string | undefined): boolean {
+  isVisitor(conversation: Conversation, jid: string | undefined): jid is string {
     return jid !== undefined && this.#store.findByVisitor(jid)?.meta.id === conversation.meta.id;
   }
 }

@@ -157,8 +157,9 @@ export class Requests {
 
   /**
    * A new conversation for a device whose conversation is another verified customer's (a shared device):
-   * a room of its own, so that customer's devices are never let into this one. Its room is named after an
-   * account nobody has (a random one); the visitor is linked to it.
+   * a room of its own, so that customer's devices are never let into this one. Its room is named after a
+   * random account nobody has, and the visitor is linked to it. (Registering that account would let one into
+   * this conversation alone, and only its members and agents know the room's name.)
    */
   #fresh(visitor: string, customer: VerifiedCustomer): string {
     const c = this.#c;

@@ -94,10 +94,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     push: (conversationId, frame) => {
       const conversation = store.get(conversationId);
       if (!conversation) return;
-      // Its visitor, and the devices of a verified customer that are in its room (the others hear it at hello).
-      const to = new Set(rooms.occupants(names.roomOf(conversation.meta.visitorId)).map((o) => o.jid).filter((jid) => places.isVisitor(conversation, jid)));
-      if (places.isVisitor(conversation, conversation.meta.visitorId)) to.add(conversation.meta.visitorId);
-      for (const visitor of to) if (visitor !== undefined) component.send(pushMessage(component.domain, visitor, frame));
+      // Its visitor, and a verified customer's other devices in its room (the others hear it at their hello).
+      const to = new Set([conversation.meta.visitorId, ...rooms.occupants(names.roomOf(conversation.meta.visitorId)).map((o) => o.jid)]);
+      for (const visitor of to) if (places.isVisitor(conversation, visitor)) component.send(pushMessage(component.domain, visitor, frame));
     },
     online: () => watch.online(),
   });
