@@ -75,6 +75,12 @@ test("a second device's valid token gets the customer's room; both write in it, 
   ]);
   const history = await laptop.mam(room);
   expect(history.items.map((item) => item.message.childText('body'))).toEqual(['Where is my order?', 'Written before logging in', 'Also: gift wrap please']);
+  // Pushes reach both devices in the room: an agent coming makes the team available.
+  const [phoneSince, laptopSince] = [phone.received.length, laptop.received.length];
+  await f.agent('ana');
+  const available = isPush('availability', (frame) => (frame.availability as { agents?: boolean }).agents === true);
+  await phone.waitFor(available, { since: phoneSince, what: 'availability on the phone' });
+  await laptop.waitFor(available, { since: laptopSince, what: 'availability on the laptop' });
   // A later hello of the laptop, token or not, is the customer's conversation still.
   expect(await f.hello(laptop)).toMatchObject({ room, nick });
 });
