@@ -10,6 +10,8 @@ import type { Names } from './names.ts';
 export class ConversationRooms {
   readonly #names: Names;
   readonly #store: ConversationStore;
+  /** Rooms whose first visitor follows another conversation: the visitor → the room's conversation, if any. */
+  readonly #elsewhere = new Map<string, string | undefined>();
 
   constructor(names: Names, store: ConversationStore) {
     this.#names = names;
@@ -31,8 +33,12 @@ export class ConversationRooms {
     if (visitor === undefined) return undefined;
     const followed = this.#store.findByVisitor(visitor);
     if (followed?.meta.visitorId === visitor) return followed;
-    // Its visitor went on as another verified customer (a shared device): rare, so a scan is cheap enough.
-    return this.#store.all().find((conversation) => conversation.meta.visitorId === visitor);
+    // The visitor follows another conversation: theirs is retired (none), or — a shared device that went on
+    // as another customer — still the first customer's. A conversation's first visitor never changes, and
+    // such a visitor gets no new one, so the answer of one scan holds: kept, as `online()` asks often.
+    if (!this.#elsewhere.has(visitor)) this.#elsewhere.set(visitor, this.#store.all().find((conversation) => conversation.meta.visitorId === visitor)?.meta.id);
+    const id = this.#elsewhere.get(visitor);
+    return id === undefined ? undefined : this.#store.get(id);
   }
 
   /** Whether account `jid` (bare) is a visitor of the conversation: the one who began it, or a device linked to it. */
