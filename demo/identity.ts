@@ -34,6 +34,21 @@ export function secretProblem(secret: string): string | undefined {
   return `IDENTITY_SECRET must be at least ${MIN_SECRET_BYTES} bytes long (it has ${bytes}); generate one with \`openssl rand -base64 48\` and give the same value to your site's server.`;
 }
 
+/**
+ * `IDENTITY_SECRET` and `IDENTITY_AUDIENCE` as both backends read them: `undefined` without a secret;
+ * throws a NATTER_CONFIG error for a secret too short, or an audience without a secret.
+ */
+export function identityFromEnv(env: NodeJS.ProcessEnv): IdentityOptions | undefined {
+  const configError = (message: string): Error => Object.assign(new Error(message), { code: 'NATTER_CONFIG' });
+  if (env.IDENTITY_SECRET !== undefined && env.IDENTITY_SECRET !== '') {
+    const problem = secretProblem(env.IDENTITY_SECRET);
+    if (problem) throw configError(`${problem} Natter does not start with a secret that short.`);
+    return { secret: env.IDENTITY_SECRET, ...(env.IDENTITY_AUDIENCE && { audience: env.IDENTITY_AUDIENCE }) };
+  }
+  if (env.IDENTITY_AUDIENCE) throw configError('IDENTITY_AUDIENCE is set but IDENTITY_SECRET is not: set both to verify your customers, or neither.');
+  return undefined;
+}
+
 export class IdentityVerifier {
   readonly audience: string;
   readonly #key: Uint8Array;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { ForcedMode } from './agent-protocol.ts';
 import { AgentAccounts, accountsPath } from './auth-accounts.ts';
 import { readTrustProxy } from './auth.ts';
-import { secretProblem } from './identity.ts';
+import { identityFromEnv } from './identity.ts';
 import { limitsFromEnv } from './limits-env.ts';
 import { fileLimitsFromEnv } from './files.ts';
 import { DEFAULT_FILE_LIMITS, DEFAULT_TEAM_NAME, startServer, type ServerOptions } from './start.ts';
@@ -83,13 +83,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const timeout = readInteger('SESSION_TIMEOUT_MS', env.SESSION_TIMEOUT_MS, 1000, 2_147_483_647);
   if (timeout !== undefined) options.sessionTimeoutMs = timeout;
   if (env.INBOX_ORIGIN) options.inboxOrigin = env.INBOX_ORIGIN;
-  if (env.IDENTITY_SECRET !== undefined && env.IDENTITY_SECRET !== '') {
-    const problem = secretProblem(env.IDENTITY_SECRET);
-    if (problem) throw configError(`${problem} Natter does not start with a secret that short.`);
-    options.identity = { secret: env.IDENTITY_SECRET, ...(env.IDENTITY_AUDIENCE && { audience: env.IDENTITY_AUDIENCE }) };
-  } else if (env.IDENTITY_AUDIENCE) {
-    throw configError('IDENTITY_AUDIENCE is set but IDENTITY_SECRET is not: set both to verify your customers, or neither.');
-  }
+  const identity = identityFromEnv(env);
+  if (identity) options.identity = identity;
   if (readTrustProxy(env.TRUST_PROXY)) options.trustProxy = true;
   const idle = readInteger('INBOX_SESSION_IDLE_MS', env.INBOX_SESSION_IDLE_MS, 1000, 30 * 24 * 60 * 60_000);
   if (idle !== undefined) options.sessionIdleMs = idle;

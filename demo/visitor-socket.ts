@@ -12,9 +12,10 @@ import {
   type WireUser,
 } from '../src/protocol/wire.ts';
 import { lastSeq, type ConversationStore } from './conversation-store.ts';
+import { adoptCustomer, vetUser, type Vetted } from './customers.ts';
 import { describeIssues } from './describe-issues.ts';
 import type { Desk, Outcome } from './desk.ts';
-import { claimedSubject, type IdentityVerifier, type Verdict, type VerifiedCustomer } from './identity.ts';
+import type { IdentityVerifier, Verdict, VerifiedCustomer } from './identity.ts';
 import { sendFrame, type Hub } from './hub.ts';
 import { frameTypeOf, isRecord, isWireId, readJsonFrame } from './json-frame.ts';
 import type { Limits } from './limits.ts';
@@ -87,56 +88,18 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   /** A frame that stores something may go on; `mayCreate`: it would write an unwritten conversation. */
   const mayWrite = (id: string, mayCreate: boolean, clientId?: string): boolean => guard.write(mayCreate && !store.isWritten(id), clientId);
 
-  /**
-   * What of `user` may be taken (with a secret configured, an id only with the site's token, or when the
-   * conversation is that verified customer's already), and the verified customer if a token vouches for one.
-   * A refused claim is answered with an `unverified` error saying what the site must fix; the rest goes on.
-   */
-  const vet = (
-    user: WireUser | undefined,
-    token: string | undefined,
-    verdict: Verdict | undefined,
-    current: string | undefined,
-  ): { user: WireUser | undefined; customer?: VerifiedCustomer } => {
-    if (!ctx.identity) return { user };
-    const known = current === undefined ? undefined : store.get(current)?.meta.customerId;
-    const { id: claimed, ...rest } = user ?? {};
-    const anonymous = (message: string): { user: WireUser } => {
-      fail('unverified', message);
-      return { user: rest };
-    };
-    if (token !== undefined && verdict) {
-      if (!verdict.ok) return known !== undefined && claimedSubject(token) === known && (claimed ?? known) === known ? { user: rest } : anonymous(verdict.message);
-      if (claimed !== undefined && claimed !== verdict.customer.id) {
-        return anonymous(`The id passed to Natter.identify ("${claimed}") is not the identity token's "sub" ("${verdict.customer.id}"); pass the same user's id and token. The customer goes on anonymously.`);
-      }
-      return { user: { ...rest, ...verdict.customer }, customer: verdict.customer };
-    }
-    if (claimed === undefined || claimed === known) return { user: rest };
-    return anonymous(
-      `Natter.identify was given the id "${claimed}" without a valid token, and this server verifies identities: sign a token on your server ` +
-        '(HS256 with IDENTITY_SECRET, "sub" the user\'s id, "exp", "aud") and pass Natter.identify({ id, token }). The customer goes on anonymously.',
-    );
+  /** `user` vetted (customers.ts); a refused claim is answered with an `unverified` error, and the rest goes on. */
+  const vet = (user: WireUser | undefined, token: string | undefined, verdict: Verdict | undefined, current: string | undefined): Vetted => {
+    const vetted = vetUser(store, ctx.identity, user, token, verdict, current);
+    if (vetted.refused !== undefined) fail('unverified', vetted.refused);
+    return vetted;
   };
 
-  /**
-   * The conversation visitor `visitorId` (now in `own`) has as verified `customer`: their own, made theirs if
-   * they have none yet; else the one they began on another device, which `own`'s items join once.
-   */
-  const adoptCustomer = (visitorId: string, own: string, customer: VerifiedCustomer): string => {
-    const mine = store.get(own)!;
-    if (mine.meta.customerId === customer.id) return own;
-    const theirs = store.findByCustomer(customer.id);
-    if (!theirs) {
-      // Another customer's conversation (a shared device without logout) stays theirs: this one starts afresh.
-      const target = mine.meta.customerId === undefined ? own : store.create(visitorId, customer).meta.id;
-      store.claim(target, customer);
-      return target;
-    }
-    const into = theirs.meta.id;
-    const appended = store.link(visitorId, mine.meta.customerId === undefined ? own : into, into);
-    for (const item of appended) hub.broadcastItem(into, item);
-    return into;
+  /** The conversation of verified `customer` (customers.ts); what joins it is broadcast there. */
+  const adopt = (visitorId: string, own: string, customer: VerifiedCustomer): string => {
+    const { id, appended } = adoptCustomer(store, visitorId, own, customer);
+    for (const item of appended) hub.broadcastItem(id, item);
+    return id;
   };
 
   /** This socket now follows conversation `id` (told with `welcome`); `after`: replay what follows it. */
@@ -179,7 +142,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     if (hub.setPresence(id, { page: frame.page, attributes: frame.attributes })) changed = true;
     if (vetted.customer) {
       const own = id;
-      id = adoptCustomer(frame.visitorId, own, vetted.customer);
+      id = adopt(frame.visitorId, own, vetted.customer);
       if (store.updateMeta(id, { user: vetted.user, locale: frame.locale })) changed = true;
       if (id !== own) {
         // The client's `after` counted another conversation's items: it gets this one's from the start.
@@ -196,7 +159,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       if (store.updateMeta(id, { user: vetted.user })) hub.conversationChanged(id);
       return;
     }
-    const target = adoptCustomer(visitorId!, id, vetted.customer);
+    const target = adopt(visitorId!, id, vetted.customer);
     const changed = store.updateMeta(target, { user: vetted.user });
     if (target === id) {
       if (changed) hub.conversationChanged(id);

@@ -1,21 +1,34 @@
 /**
  * Requests from visitors (docs/xmpp.md, "Router requests"): who may ask, how often, and what each frame
- * does. The visitor is the IQ's sender as the server stamped it — never anything in the frame — and their
- * room is derived from that address alone, so a request can only ever concern the sender's own room.
+ * does. The visitor is the IQ's sender as the server stamped it — never anything in the frame — and the
+ * conversation is the one the store has for that address, so a request can only ever concern the sender's
+ * own: their room, or (with IDENTITY_SECRET) the room of the verified customer a valid token says they are.
  */
-import { PROTOCOL_VERSION } from '../../src/protocol/wire.ts';
-import type { ConversationStore } from '../conversation-store.ts';
+import { randomBytes } from 'node:crypto';
+import { PROTOCOL_VERSION, type WireItem } from '../../src/protocol/wire.ts';
+import type { Conversation, ConversationStore } from '../conversation-store.ts';
+import { adoptCustomer, vetUser, type Vetted } from '../customers.ts';
 import type { Desk, Outcome } from '../desk.ts';
+import type { IdentityVerifier, Verdict, VerifiedCustomer } from '../identity.ts';
 import { TokenBucket } from '../limits.ts';
 import type { Component } from './component.ts';
-import { answerIq, readRequest, type RouterAnswer, type RouterRequest } from './frames.ts';
+import { answerIq, pushMessage, readRequest, type RouterAnswer, type RouterRequest } from './frames.ts';
 import { setAffiliation } from './muc.ts';
-import { bareJid, type Names } from './names.ts';
+import { bareJid, parseJid, type Names } from './names.ts';
 import type { Rooms } from './rooms.ts';
 import { el, type XmlElement } from './xml.ts';
 
 /** The visitor's nick in their room (constant, so every archived message of theirs is recognisable). */
 export const VISITOR_NICK = 'Visitor';
+
+/**
+ * `visitor`'s nick in `conversation`'s room: {@link VISITOR_NICK} in their own, and `Visitor` + a space + 6
+ * hex digits of their account in a verified customer's room begun on another device (two accounts cannot
+ * share a nick; the browser takes every `Visitor…` nick as the visitor's).
+ */
+export function visitorNick(conversation: Conversation, visitor: string): string {
+  return visitor === conversation.meta.visitorId ? VISITOR_NICK : `${VISITOR_NICK} ${parseJid(visitor).local.slice(1, 7)}`;
+}
 
 export interface RequestContext {
   component: Component;
@@ -24,6 +37,10 @@ export interface RequestContext {
   desk: Desk;
   rooms: Rooms;
   teamName: string;
+  /** Set with `IDENTITY_SECRET`: a claim to a user id needs the site's signed token (demo/customers.ts). */
+  identity?: IdentityVerifier | undefined;
+  /** Items of a second device's conversation that joined a verified customer's: posted into its room. */
+  broadcast: (conversationId: string, item: WireItem) => void;
   /** A conversation's details changed (hello, identify): agents in the inbox see it. */
   changed: (conversationId: string) => void;
   /** After any request: offer queued sessions to agents. */
@@ -81,8 +98,7 @@ export class Requests {
     const id = conversation.meta.id;
     switch (frame.type) {
       case 'identify':
-        if (c.store.updateMeta(id, { user: frame.user })) c.changed(id);
-        return { type: 'ok' };
+        return this.#identify(visitor, frame);
       case 'live':
         return outcome(frame.action === 'start' ? c.desk.liveStart(id) : c.desk.liveEnd(id));
       case 'rate':
@@ -99,14 +115,74 @@ export class Requests {
     if (frame.v !== PROTOCOL_VERSION) {
       return { type: 'error', code: 'unsupported_version', message: `This router speaks Natter protocol ${PROTOCOL_VERSION}, not ${frame.v}; update the widget.` };
     }
-    const conversation = c.store.findByVisitor(visitor) ?? c.store.create(visitor, frame.user ?? {}, frame.locale);
-    c.store.updateMeta(conversation.meta.id, { user: frame.user, locale: frame.locale });
-    const room = c.names.roomOf(visitor);
+    const verdict = await this.#verify(frame.token);
+    const found = c.store.findByVisitor(visitor);
+    const vetted = vetUser(c.store, c.identity, frame.user, frame.token, verdict, found?.meta.id);
+    const conversation = found ?? c.store.create(visitor, vetted.user ?? {}, frame.locale);
+    const id = this.#follow(visitor, conversation.meta.id, vetted);
+    c.store.updateMeta(id, { user: vetted.user, locale: frame.locale });
+    // The welcome answers; the refusal goes with it as a push, as the reference backend sends both.
+    if (vetted.refused !== undefined) c.component.send(pushMessage(c.component.domain, visitor, { type: 'error', code: 'unverified', message: vetted.refused }));
+    const { room, nick } = await this.#enter(visitor, id);
+    c.changed(id);
+    const desk = c.desk.welcome(id);
+    return { type: 'welcome', room, nick, team: c.teamName, availability: desk.availability, mode: desk.mode, session: desk.session };
+  }
+
+  /** `identify`: the user as vetted; a verified customer's other device follows their conversation at its next hello. */
+  async #identify(visitor: string, frame: Extract<RouterRequest, { type: 'identify' }>): Promise<RouterAnswer> {
+    const c = this.#c;
+    const verdict = await this.#verify(frame.token);
+    // Looked up after the check: another request may have moved the visitor meanwhile.
+    const current = c.store.findByVisitor(visitor);
+    if (!current) return { type: 'error', code: 'not_ready', message: 'Say hello first: the router knows no conversation of yours yet.' };
+    const vetted = vetUser(c.store, c.identity, frame.user, frame.token, verdict, current.meta.id);
+    const id = this.#follow(visitor, current.meta.id, vetted);
+    if (id !== current.meta.id) c.changed(current.meta.id);
+    if (c.store.updateMeta(id, { user: vetted.user }) || id !== current.meta.id) c.changed(id);
+    return vetted.refused === undefined ? { type: 'ok' } : { type: 'error', code: 'unverified', message: vetted.refused };
+  }
+
+  /** The conversation `visitor` (now in `own`) goes on in: `own`, or their verified customer's. */
+  #follow(visitor: string, own: string, vetted: Vetted): string {
+    const c = this.#c;
+    let id = own;
+    if (vetted.customer) {
+      const adopted = adoptCustomer(c.store, visitor, own, vetted.customer, () => this.#fresh(visitor, vetted.customer!));
+      id = adopted.id;
+      for (const item of adopted.appended) c.broadcast(id, item);
+    }
+    return id;
+  }
+
+  /**
+   * A new conversation for a device whose conversation is another verified customer's (a shared device):
+   * a room of its own, so that customer's devices are never let into this one. Its room is named after a
+   * random account nobody has, and the visitor is linked to it. (Registering that account would let one into
+   * this conversation alone, and only its members and agents know the room's name.)
+   */
+  #fresh(visitor: string, customer: VerifiedCustomer): string {
+    const c = this.#c;
+    const id = c.store.create(`v${randomBytes(20).toString('hex')}@${c.names.visitors}`, customer).meta.id;
+    c.store.link(visitor, id, id);
+    return id;
+  }
+
+  /** Makes `visitor` a member of conversation `id`'s room (created if need be) under their nick there. */
+  async #enter(visitor: string, id: string): Promise<{ room: string; nick: string }> {
+    const c = this.#c;
+    const conversation = c.store.get(id)!;
+    // The room belongs to the conversation: named after the visitor who began it, whoever asks now.
+    const room = c.names.roomOf(conversation.meta.visitorId);
+    const nick = visitorNick(conversation, visitor);
     await c.rooms.ensure(room, c.teamName);
-    await setAffiliation(c.component, room, visitor, 'member', VISITOR_NICK);
-    c.changed(conversation.meta.id);
-    const desk = c.desk.welcome(conversation.meta.id);
-    return { type: 'welcome', room, nick: VISITOR_NICK, team: c.teamName, availability: desk.availability, mode: desk.mode, session: desk.session };
+    await setAffiliation(c.component, room, visitor, 'member', nick);
+    return { room, nick };
+  }
+
+  /** The token's check, when the router verifies identities and the frame carries one. */
+  async #verify(token: string | undefined): Promise<Verdict | undefined> {
+    return token === undefined || !this.#c.identity ? undefined : this.#c.identity.verify(token);
   }
 
   #allow(visitor: string): boolean {

@@ -4,21 +4,22 @@
  * does), may get a bot answer, and is announced to available agents when none is in the room; an agent
  * message quiets nothing and wakes the bot again, exactly as an inbox reply does.
  *
- * Authors are told apart by real account, which the room shows its owner: the room's visitor, a configured
- * agent, or nobody the router answers for (ignored with a log line).
+ * Authors are told apart by real account, which the room shows its owner: the conversation's visitor (any
+ * device of a verified customer linked to it), a configured agent, or nobody the router answers for (ignored
+ * with a log line).
  */
 import { MAX_TEXT_LENGTH, type WireItem } from '../../src/protocol/wire.ts';
 import type { Conversation, ConversationStore } from '../conversation-store.ts';
 import type { Desk } from '../desk.ts';
 import type { AgentPresence } from './agent-presence.ts';
 import type { Assigner } from './assign.ts';
+import type { ConversationRooms } from './conversation-rooms.ts';
 import { clientIdOf } from './frames.ts';
-import type { Names } from './names.ts';
 import type { Occupant, Rooms } from './rooms.ts';
 import type { XmlElement } from './xml.ts';
 
 export interface RoomWatchOptions {
-  names: Names;
+  places: ConversationRooms;
   store: ConversationStore;
   desk: Desk;
   rooms: Rooms;
@@ -43,19 +44,19 @@ export class RoomWatch {
     if (conversation && occupant.jid !== undefined && this.#o.presence.isAgent(occupant.jid)) {
       this.#o.assigner.entered(conversation.meta.id, occupant.jid, occupant.nick);
     }
-    if (conversation && occupant.jid === conversation.meta.visitorId) this.#o.changed(conversation.meta.id);
+    if (conversation && this.#o.places.isVisitor(conversation, occupant.jid)) this.#o.changed(conversation.meta.id);
   }
 
   /** The visitor leaving is their going offline, as their last tab closing is on the reference backend. */
   leave(room: string, occupant: Occupant): void {
     const conversation = this.#conversation(room);
-    if (conversation && occupant.jid === conversation.meta.visitorId) this.#o.changed(conversation.meta.id);
+    if (conversation && this.#o.places.isVisitor(conversation, occupant.jid)) this.#o.changed(conversation.meta.id);
   }
 
   /** The visitor typing in a live chat reaches agents in the inbox (XMPP agents see the chat state in the room). */
   typing(room: string, occupant: Occupant | undefined, typing: boolean): void {
     const conversation = this.#conversation(room);
-    if (conversation && occupant?.jid !== undefined && occupant.jid === conversation.meta.visitorId) this.#o.desk.visitorTyping(conversation.meta.id, typing);
+    if (conversation && this.#o.places.isVisitor(conversation, occupant?.jid)) this.#o.desk.visitorTyping(conversation.meta.id, typing);
   }
 
   message(room: string, occupant: Occupant | undefined, message: XmlElement): void {
@@ -70,7 +71,7 @@ export class RoomWatch {
     const id = conversation.meta.id;
     const clientId = clientIdOf(message.child('origin-id', 'urn:xmpp:sid:0')?.attrs.id ?? message.attrs.id);
     const jid = occupant?.jid;
-    if (jid !== undefined && jid === conversation.meta.visitorId) {
+    if (this.#o.places.isVisitor(conversation, jid)) {
       const { item, created } = store.append(id, { ...(clientId !== undefined && { clientId }), author: { role: 'visitor' }, text });
       if (!created) return;
       this.#o.mirrored(id, item);
@@ -92,12 +93,11 @@ export class RoomWatch {
   *online(): Iterable<string> {
     for (const room of this.#o.rooms.all()) {
       const conversation = this.#conversation(room);
-      if (conversation && this.#o.rooms.occupants(room).some((o) => o.jid === conversation.meta.visitorId)) yield conversation.meta.id;
+      if (conversation && this.#o.rooms.occupants(room).some((o) => this.#o.places.isVisitor(conversation, o.jid))) yield conversation.meta.id;
     }
   }
 
   #conversation(room: string): Conversation | undefined {
-    const visitor = this.#o.names.visitorOfRoom(room);
-    return visitor === undefined ? undefined : this.#o.store.findByVisitor(visitor);
+    return this.#o.places.conversationOf(room);
   }
 }

@@ -14,8 +14,10 @@
  *     XMPP_INBOX_PORT       also serve the agent inbox at http://127.0.0.1:PORT/inbox (default: no inbox);
  *                           agent accounts and INBOX_ORIGIN as on the reference backend (demo/agents.ts)
  *
- * and the reference backend's TEAM_NAME, BUSINESS_HOURS, BUSINESS_TIMEZONE, REPLY_MINUTES, AWAY_MESSAGE, BOT.
+ * and the reference backend's TEAM_NAME, BUSINESS_HOURS, BUSINESS_TIMEZONE, REPLY_MINUTES, AWAY_MESSAGE, BOT,
+ * IDENTITY_SECRET and IDENTITY_AUDIENCE (verified customers: demo/identity.ts, demo/customers.ts).
  */
+import { identityFromEnv } from '../identity.ts';
 import { startRouter, type RouterOptions } from './service.ts';
 
 function configError(message: string): Error {
@@ -49,6 +51,7 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv): RouterOptions {
   if (inboxPort !== undefined && !(Number.isInteger(inboxPort) && inboxPort >= 0 && inboxPort <= 65535)) {
     throw configError(`XMPP_INBOX_PORT must be a port number, got "${env.XMPP_INBOX_PORT}".`);
   }
+  const identity = identityFromEnv(env);
   const options: RouterOptions = {
     componentHost: endpoints[0]!.host,
     componentPort: endpoints[0]!.port,
@@ -68,6 +71,7 @@ export function routerOptionsFromEnv(env: NodeJS.ProcessEnv): RouterOptions {
   if (env.AWAY_MESSAGE) options.awayMessage = env.AWAY_MESSAGE;
   if (inboxPort !== undefined) options.inboxPort = inboxPort;
   if (env.INBOX_ORIGIN) options.inboxOrigin = env.INBOX_ORIGIN;
+  if (identity) options.identity = identity;
   return options;
 }
 

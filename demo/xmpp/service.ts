@@ -6,10 +6,12 @@
  */
 import { ConversationStore } from '../conversation-store.ts';
 import { Desk } from '../desk.ts';
+import { IdentityVerifier, type IdentityOptions } from '../identity.ts';
 import { deskPolicy, DEFAULT_TEAM_NAME } from '../start.ts';
 import { AgentPresence } from './agent-presence.ts';
 import { Assigner } from './assign.ts';
 import { Component } from './component.ts';
+import { ConversationRooms } from './conversation-rooms.ts';
 import { pushMessage, roomLine } from './frames.ts';
 import { startInbox, type RunningInbox } from './inbox.ts';
 import { Names } from './names.ts';
@@ -43,6 +45,12 @@ export interface RouterOptions {
   awayMessage?: string;
   sessionTimeoutMs?: number;
   bot?: boolean;
+  /**
+   * `IDENTITY_SECRET` and `IDENTITY_AUDIENCE`, as on the reference backend: verify the site's signed identity
+   * tokens (a claim to a user id without one is refused), and give a verified customer their one conversation
+   * on every device. Unset: identities are taken as sent.
+   */
+  identity?: IdentityOptions;
   /** Serve the agent inbox (`/inbox`, `/agent`) on 127.0.0.1 at this port (0: a free one). Default: no inbox. */
   inboxPort?: number;
   /** `INBOX_ORIGIN` for that inbox, as on the reference backend. */
@@ -70,10 +78,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const component = new Component({ endpoints, domain: options.domain, secret: options.secret, log });
   const store = ConversationStore.open(options.dataDir, log);
   const presence = new AgentPresence(options.agents);
-  const roomOf = (conversationId: string): string | undefined => {
-    const visitor = store.get(conversationId)?.meta.visitorId;
-    return visitor === undefined ? undefined : names.roomOf(visitor);
-  };
+  const identity = options.identity && new IdentityVerifier(options.identity);
+  const places = new ConversationRooms(names, store);
+  const roomOf = (conversationId: string): string | undefined => places.roomOf(conversationId);
   const rooms: Rooms = new Rooms(component, { onEnter: (room, occupant) => watch.enter(room, occupant), onLeave: (room, occupant) => watch.leave(room, occupant), onTyping: (room, occupant, typing) => watch.typing(room, occupant, typing), onMessage: (room, occupant, message) => watch.message(room, occupant, message) }, log);
   const hub = new XmppHub(store, presence, {
     post: (conversationId, item) => {
@@ -85,8 +92,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       );
     },
     push: (conversationId, frame) => {
-      const visitor = store.get(conversationId)?.meta.visitorId;
-      if (visitor !== undefined) component.send(pushMessage(component.domain, visitor, frame));
+      const conversation = store.get(conversationId);
+      if (!conversation) return;
+      // Its visitor, and a verified customer's other devices in its room (the others hear it at their hello).
+      const to = new Set([conversation.meta.visitorId, ...rooms.occupants(names.roomOf(conversation.meta.visitorId)).map((o) => o.jid)]);
+      for (const visitor of to) if (places.isVisitor(conversation, visitor)) component.send(pushMessage(component.domain, visitor, frame));
     },
     online: () => watch.online(),
   });
@@ -98,8 +108,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     clockTickMs: 60_000,
   });
   const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
-  const watch = new RoomWatch({ names, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), changed: (id) => hub.conversationChanged(id), log });
-  const requests = new Requests({ component, names, store, desk, rooms, teamName, changed: (id) => hub.conversationChanged(id), dispatch: () => assigner.dispatch(), log });
+  const watch = new RoomWatch({ places, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), changed: (id) => hub.conversationChanged(id), log });
+  const requests = new Requests({ component, names, store, desk, rooms, teamName, identity, broadcast: (id, item) => hub.broadcastItem(id, item), changed: (id) => hub.conversationChanged(id), dispatch: () => assigner.dispatch(), log });
   component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
   component.onOnline = () => {
     presence.clear();

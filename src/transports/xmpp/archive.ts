@@ -41,6 +41,12 @@ export function parseCursor(cursor: string | null): { occupant: string; position
   return match ? { occupant: match[1]!, position: { id: match[2]!, stamp: Number(match[3]), index: Number(match[4]) } } : undefined;
 }
 
+/**
+ * Whether nick `a` and `b` are both the visitor's: the router names a verified customer's other devices in
+ * their conversation's room `Visitor` + a space + a tag (two accounts cannot share a nick).
+ */
+export const sameVisitor = (a: string, b: string): boolean => a.split(' ')[0] === b.split(' ')[0];
+
 /** The extras of a line from the router (`<natter xmlns="urn:natter:0">`). */
 const extras = obj({ author, event: opt(systemEvent), quickReplies: opt(arr(str(1, 60), 5)) });
 const text = str(1, MAX_TEXT_LENGTH);
@@ -82,7 +88,7 @@ export function readResult(result: Element, room: string, nick: string, warn: (m
   const checked = check(text, body);
   if (!checked.ok) return unreadable(`its text ${checked.issues[0]!.message}`);
   const inbound: InboundMessage = { id: item.id, author: { role: 'agent', name: author_ }, text: checked.value, sentAt: stamp };
-  if (author_ === nick) {
+  if (sameVisitor(author_, nick)) {
     inbound.author = { role: 'visitor' };
     const origin = check(id, child(message, 'origin-id', NS.sid)?.getAttribute('id'));
     if (origin.ok) inbound.clientId = origin.value;

@@ -2,7 +2,7 @@ import { reopenWith, type OutboundFrame, type Transport, type TransportOpenOptio
 import { PROTOCOL_VERSION } from '../../protocol/constants.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../backoff.ts';
 import { credentials, type Credentials } from './account.ts';
-import { parseCursor } from './archive.ts';
+import { parseCursor, sameVisitor } from './archive.ts';
 import { CatchUp } from './catch-up.ts';
 import { LinkError, Link } from './link.ts';
 import { login } from './login.ts';
@@ -47,7 +47,7 @@ export class XmppTransport implements Transport {
   #joined: [() => void, (error: LinkError) => void] | undefined;
   #archive: CatchUp | undefined;
   /** Router requests not answered yet, in order: asked again after the next `welcome`. */
-  #unanswered: object[] = [];
+  #unanswered: Request[] = [];
 
   constructor(options: XmppTransportOptions) {
     this.#options = options;
@@ -186,8 +186,13 @@ export class XmppTransport implements Transport {
    * A request to the router (a rating, an email, live chat…): its answer is passed on; unanswered (the router
    * is down, or the link went), it waits, and is asked again once the router has welcomed this visitor anew.
    */
-  #request(link: Link, frame: object): void {
-    void this.#ask(link, frame).then((answer) => (answer ? passOn(answer, this.#sink!) : this.#unanswered.length < 50 && this.#unanswered.push(frame)));
+  #request(link: Link, frame: Request): void {
+    void this.#ask(link, frame).then((answer) => {
+      if (!answer) return void (this.#unanswered.length < 50 && this.#unanswered.push(frame));
+      passOn(answer, this.#sink!);
+      // A verified customer may have a conversation already (another device's): hello names its room.
+      if (answer.type === 'ok' && frame.type === 'identify' && frame.token) void this.#greet(link).catch(() => {});
+    });
   }
 
   /** A stanza after the login: from the room, the router or the server; anything else is ignored. */
@@ -230,7 +235,7 @@ export class XmppTransport implements Transport {
       return;
     }
     // Live messages carry no archive order: the archive gives it (and the time), in one query for many.
-    const meaning = type === 'error' ? bounced(stanza) : type === 'groupchat' && occupant ? liveMessage(stanza, nick, self) : undefined;
+    const meaning = type === 'error' ? bounced(stanza) : type === 'groupchat' && occupant ? liveMessage(stanza, nick, sameVisitor(nick, this.#nick)) : undefined;
     if (meaning === 'fetch') this.#catchUp(link);
     else if (meaning === 'rejoin') this.#lost(link, new LinkError(`the room ${this.#room} no longer counts the visitor in`));
     else if (meaning) this.#sink!.frame(meaning);
@@ -289,6 +294,9 @@ export class XmppTransport implements Transport {
     this.#connect();
   };
 }
+
+/** A request frame for the router, as the transport keeps it until answered. */
+type Request = { type: string; token?: string };
 
 /** `[bare, resource]` of a JID; the resource `undefined` when there is none. */
 function splitJid(jid: string): [string, string | undefined] {

@@ -342,6 +342,35 @@ describe('XmppTransport: live traffic', () => {
     transport.close();
   });
 
+  it('says hello again, with the token, once an identify with a token is answered ok (not without one)', async () => {
+    const server = new FakeServer();
+    const { transport, states } = start(server);
+    await opened(states);
+    expect(transport.send({ type: 'identify', user: { name: 'Ana' } })).toBe(true);
+    await vi.waitFor(() => expect(server.routerFrames.at(-1)).toEqual({ type: 'identify', user: { name: 'Ana' } }));
+    expect(transport.send({ type: 'identify', user: { id: 'c1' }, token: 'signed' })).toBe(true);
+    await vi.waitFor(() => expect(server.routerFrames.at(-1)).toMatchObject({ type: 'hello', user: { id: 'c1' }, token: 'signed' }));
+    expect(server.routerFrames.map((frame) => frame.type)).toEqual(['hello', 'identify', 'identify', 'hello']);
+    transport.close();
+  });
+
+  it("takes a verified customer's other devices (Visitor + a tag) as the visitor, in the archive and in typing", async () => {
+    const server = new FakeServer();
+    server.archive.push({ id: 'd1', stamp: '2026-01-01T10:00:00Z', nick: 'Visitor 3fa2c1', body: 'from the laptop', originId: 'lap-1' });
+    server.archive.push({ id: 'd2', stamp: '2026-01-01T10:00:01Z', nick: 'Ana', body: 'from the agent' });
+    const { transport, states, frames, messages } = start(server);
+    await opened(states);
+    expect(messages().map((frame) => frame.message)).toEqual([
+      { id: 'd1', clientId: 'lap-1', author: { role: 'visitor' }, text: 'from the laptop', sentAt: 1767261600000 },
+      { id: 'd2', author: { role: 'agent', name: 'Ana' }, text: 'from the agent', sentAt: 1767261601000 },
+    ]);
+    server.last.push(`<message xmlns="jabber:client" type="groupchat" from="${ROOM}/Visitor 3fa2c1"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
+    server.last.push(`<message xmlns="jabber:client" type="groupchat" from="${ROOM}/Ana"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
+    await vi.waitFor(() => expect(frames).toContainEqual({ type: 'typing', author: { role: 'agent', name: 'Ana' }, typing: true }));
+    expect(frames.filter((frame) => frame.type === 'typing')).toHaveLength(1);
+    transport.close();
+  });
+
   it('answers the server\'s pings, and sends router frames with the protocol\'s names', async () => {
     const server = new FakeServer();
     const { transport, states } = start(server);
