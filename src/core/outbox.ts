@@ -79,7 +79,14 @@ export class Outbox {
     if (!open) return this.#startOfflineNotice();
     clearTimeout(this.#offline);
     this.#offline = undefined;
-    for (const message of this.host.pending()) if (!this.#transmit(message)) return;
+    // Files go in the order they were added: after one that must upload first, uploaded ones wait for it (the
+    // uploads send them when it is done); texts do not wait for files.
+    let uploading = false;
+    for (const message of this.host.pending()) {
+      if (uploading && message.file?.url) continue;
+      if (!this.#transmit(message)) return;
+      uploading ||= !!message.file && !message.file.url;
+    }
   }
 
   stop(): void {

@@ -42,22 +42,30 @@ export class Uploads {
       return this.#failed(key, `upload failed (${error})`, (error as { refused?: boolean }).refused);
     }
     if (abort.signal.aborted) return;
-    this.refused(key);
     const current = c.timeline.get(key);
-    if (!current) return;
-    const { blob: _blob, ...file } = current.file!;
-    const uploaded = { ...current, file: { ...file, url: get } };
-    c.update(uploaded);
-    c.outbox.offer(uploaded);
+    if (current) {
+      const { blob: _blob, ...file } = current.file!;
+      c.update({ ...current, file: { ...file, url: get } });
+    }
+    this.refused(key);
   }
 
-  /** The upload of `key`, if any, stops (the backend refused the file or the message, or it is done). */
+  /**
+   * The upload of `key`, if any, stops (the backend refused the file or the message, or it is done). Files go
+   * out in the order they were added, though they upload side by side: those uploaded go now, up to the first
+   * this tab is still uploading.
+   */
   refused(key: string): void {
+    const c = this.conversation;
     const [abort, timer] = this.#running.get(key) ?? [];
     abort?.abort();
     clearTimeout(timer);
     this.#running.delete(key);
     this.#progress(key);
+    for (const message of c.outbox.host.pending()) {
+      if (this.#running.has(message.key)) return;
+      if (message.file?.url && message.status === 'sending') c.outbox.offer(message);
+    }
   }
 
   /** The customer took the file back before it was sent: it is gone from the timeline and storage. */

@@ -52,6 +52,8 @@ export class MemoryBackend {
   fileLimits: { maxBytes: number; types: string[] } | undefined = { maxBytes: 1_000_000, types: ['image/*', 'application/pdf'] };
   /** The files uploaded, by slot address, and how many uploads each took. */
   readonly files = new Map<string, { blob: Blob; uploads: number }>();
+  /** How long an upload of `blob` takes, in ms (none by default): to stage uploads that finish out of order. */
+  uploadMs: (blob: Blob) => number = () => 0;
   /** How many of the next uploads fail (after half the progress), to stage a broken upload. */
   failUploads = 0;
   /** Refuse every upload for good (`refused: true`), as a backend does with bytes that are not what they claim. */
@@ -229,7 +231,8 @@ export class MemoryBackend {
   /** @internal Called by {@link MemoryTransport.upload}. */
   async put(at: string, blob: Blob, progress: (fraction: number) => void): Promise<void> {
     progress(0.5);
-    await Promise.resolve();
+    const ms = this.uploadMs(blob);
+    await (ms ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
     if (this.refuseUploads) throw Object.assign(new Error('HTTP 415'), { refused: true });
     if (this.failUploads > 0) {
       this.failUploads--;

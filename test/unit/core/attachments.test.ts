@@ -97,6 +97,36 @@ describe('delivery', () => {
     expect(natter.getState().uploads).toEqual({});
   });
 
+  it('files go out in the order they were added though the later one uploads first; a text does not wait', async () => {
+    const backend = new MemoryBackend();
+    backend.uploadMs = (blob) => (blob.size > 100 ? 80 : 0);
+    const natter = client(backend, memoryKeyValue());
+    await connected(natter);
+    const big = await natter.sendFile(png(200));
+    const small = await natter.sendFile(png(64));
+    // The small one is uploaded long before the big one, and waits for it.
+    await until(() => [...backend.files.values()].length === 1, 'the small upload');
+    await natter.send('this is the chip');
+    await until(() => natter.getState().messages.every((m) => m.status === 'sent'), 'everything sent');
+    const stored = backend.messages(backend.visitorIds()[0]!);
+    expect(stored.map((m) => m.clientId)).toEqual([natter.getState().messages.find((m) => m.text === 'this is the chip')!.key, big.key, small.key]);
+    expect([...backend.files.values()].map((f) => f.uploads)).toEqual([1, 1]);
+  });
+
+  it('after a reconnection too, an uploaded file waits for the one added before it', async () => {
+    const backend = new MemoryBackend();
+    backend.uploadMs = (blob) => (blob.size > 100 ? 80 : 0);
+    const natter = client(backend, memoryKeyValue());
+    await connected(natter);
+    backend.online = false;
+    await until(() => natter.getState().connection !== 'open', 'the link to drop');
+    const big = await natter.sendFile(png(200));
+    const small = await natter.sendFile(png(64));
+    backend.online = true;
+    await until(() => natter.getState().messages.every((m) => m.status === 'sent'), 'everything sent');
+    expect(backend.messages(backend.visitorIds()[0]!).map((m) => m.clientId)).toEqual([big.key, small.key]);
+  });
+
   it('waits offline with the bytes in storage, and goes out once when the link is back', async () => {
     const backend = new MemoryBackend();
     const kv = memoryKeyValue();
