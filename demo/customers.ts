@@ -49,7 +49,8 @@ export function vetUser(
  * The conversation visitor `visitorId` (now in `own`) has as verified `customer`: their own, made theirs if
  * they have none yet; else the one they began on another device, which `own`'s items join once (returned
  * in `appended`, for the caller to pass on). A device that was another customer's starts afresh, in the
- * conversation `fresh()` makes (default: a new one of `visitorId`).
+ * conversation `fresh()` makes (default: a new one of `visitorId`). `claimed`: the conversation became the
+ * customer's now (its user is the token's: the team's view of it changed).
  */
 export function adoptCustomer(
   store: ConversationStore,
@@ -57,7 +58,7 @@ export function adoptCustomer(
   own: string,
   customer: VerifiedCustomer,
   fresh: () => string = () => store.create(visitorId, customer).meta.id,
-): { id: string; appended: WireItem[] } {
+): { id: string; appended: WireItem[]; claimed?: true } {
   const mine = store.get(own)!;
   if (mine.meta.customerId === customer.id) return { id: own, appended: [] };
   const theirs = store.findByCustomer(customer.id);
@@ -65,7 +66,7 @@ export function adoptCustomer(
     // Another customer's conversation (a shared device without logout) stays theirs: this one starts afresh.
     const target = mine.meta.customerId === undefined ? own : fresh();
     store.claim(target, customer);
-    return { id: target, appended: [] };
+    return { id: target, appended: [], claimed: true };
   }
   const into = theirs.meta.id;
   return { id: into, appended: store.link(visitorId, mine.meta.customerId === undefined ? own : into, into) };

@@ -96,10 +96,10 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
   };
 
   /** The conversation of verified `customer` (customers.ts); what joins it is broadcast there. */
-  const adopt = (visitorId: string, own: string, customer: VerifiedCustomer): string => {
-    const { id, appended } = adoptCustomer(store, visitorId, own, customer);
-    for (const item of appended) hub.broadcastItem(id, item);
-    return id;
+  const adopt = (visitorId: string, own: string, customer: VerifiedCustomer): { id: string; claimed?: true } => {
+    const adopted = adoptCustomer(store, visitorId, own, customer);
+    for (const item of adopted.appended) hub.broadcastItem(adopted.id, item);
+    return adopted;
   };
 
   /** This socket now follows conversation `id` (told with `welcome`); `after`: replay what follows it. */
@@ -142,7 +142,7 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
     if (hub.setPresence(id, { page: frame.page, attributes: frame.attributes })) changed = true;
     if (vetted.customer) {
       const own = id;
-      id = adopt(frame.visitorId, own, vetted.customer);
+      id = adopt(frame.visitorId, own, vetted.customer).id;
       if (store.updateMeta(id, { user: vetted.user, locale: frame.locale })) changed = true;
       if (id !== own) {
         // The client's `after` counted another conversation's items: it gets this one's from the start.
@@ -159,8 +159,9 @@ export function acceptVisitor(socket: WebSocket, ctx: VisitorContext): void {
       if (store.updateMeta(id, { user: vetted.user })) hub.conversationChanged(id);
       return;
     }
-    const target = adopt(visitorId!, id, vetted.customer);
-    const changed = store.updateMeta(target, { user: vetted.user });
+    const { id: target, claimed } = adopt(visitorId!, id, vetted.customer);
+    // Claimed now: the user is the token's already, and the team sees a verified customer.
+    const changed = store.updateMeta(target, { user: vetted.user }) || claimed;
     if (target === id) {
       if (changed) hub.conversationChanged(id);
       return;

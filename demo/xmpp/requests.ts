@@ -119,7 +119,7 @@ export class Requests {
     const found = c.store.findByVisitor(visitor);
     const vetted = vetUser(c.store, c.identity, frame.user, frame.token, verdict, found?.meta.id);
     const conversation = found ?? c.store.create(visitor, vetted.user ?? {}, frame.locale);
-    const id = this.#follow(visitor, conversation.meta.id, vetted);
+    const [id] = this.#follow(visitor, conversation.meta.id, vetted);
     c.store.updateMeta(id, { user: vetted.user, locale: frame.locale });
     // The welcome answers; the refusal goes with it as a push, as the reference backend sends both.
     if (vetted.refused !== undefined) c.component.send(pushMessage(c.component.domain, visitor, { type: 'error', code: 'unverified', message: vetted.refused }));
@@ -137,22 +137,22 @@ export class Requests {
     const current = c.store.findByVisitor(visitor);
     if (!current) return { type: 'error', code: 'not_ready', message: 'Say hello first: the router knows no conversation of yours yet.' };
     const vetted = vetUser(c.store, c.identity, frame.user, frame.token, verdict, current.meta.id);
-    const id = this.#follow(visitor, current.meta.id, vetted);
+    const [id, claimed] = this.#follow(visitor, current.meta.id, vetted);
     if (id !== current.meta.id) c.changed(current.meta.id);
-    if (c.store.updateMeta(id, { user: vetted.user }) || id !== current.meta.id) c.changed(id);
+    if (c.store.updateMeta(id, { user: vetted.user }) || id !== current.meta.id || claimed) c.changed(id);
     return vetted.refused === undefined ? { type: 'ok' } : { type: 'error', code: 'unverified', message: vetted.refused };
   }
 
-  /** The conversation `visitor` (now in `own`) goes on in: `own`, or their verified customer's. */
-  #follow(visitor: string, own: string, vetted: Vetted): string {
+  /**
+   * The conversation `visitor` (now in `own`) goes on in: `own`, or their verified customer's; and whether it
+   * became the customer's just now.
+   */
+  #follow(visitor: string, own: string, vetted: Vetted): [string, boolean] {
     const c = this.#c;
-    let id = own;
-    if (vetted.customer) {
-      const adopted = adoptCustomer(c.store, visitor, own, vetted.customer, () => this.#fresh(visitor, vetted.customer!));
-      id = adopted.id;
-      for (const item of adopted.appended) c.broadcast(id, item);
-    }
-    return id;
+    if (!vetted.customer) return [own, false];
+    const adopted = adoptCustomer(c.store, visitor, own, vetted.customer, () => this.#fresh(visitor, vetted.customer!));
+    for (const item of adopted.appended) c.broadcast(adopted.id, item);
+    return [adopted.id, adopted.claimed === true];
   }
 
   /**

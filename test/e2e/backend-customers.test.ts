@@ -63,8 +63,9 @@ test('adoptCustomer: the first device claims its conversation, the second joins 
   const { store } = memoryStore();
   const phone = store.create('phone').meta.id;
   store.append(phone, { clientId: 'p1', author: { role: 'visitor' }, text: 'from the phone' });
-  expect(adoptCustomer(store, 'phone', phone, { id: 'c1' })).toEqual({ id: phone, appended: [] });
+  expect(adoptCustomer(store, 'phone', phone, { id: 'c1' })).toEqual({ id: phone, appended: [], claimed: true });
   expect(store.findByCustomer('c1')?.meta.id).toBe(phone);
+  // Claimed already: nothing changes.
   expect(adoptCustomer(store, 'phone', phone, { id: 'c1' })).toEqual({ id: phone, appended: [] });
 
   const laptop = store.create('laptop').meta.id;

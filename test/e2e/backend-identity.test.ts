@@ -101,3 +101,14 @@ test("another connection of the same visitor follows it into the customer's conv
   expect(backend.invalidFrames()).toEqual([]);
 });
 
+
+test('identify with a token mid-conversation: the team sees the verified customer at once', async () => {
+  const backend = await started();
+  const { peer: sam } = await agent(backend.server, 'Sam', (await backend.account('Sam')).token);
+  const { peer } = await backend.visitor('v-late', {});
+  await say(peer, 'Where is my parcel?');
+  peer.send({ type: 'identify', user: { id: 'cust-late' }, token: await sign('cust-late', { name: 'Lena', email: 'lena@example.com' }) });
+  const seen = await sam.type('conversation', (f) => (f.conversation as { user?: { verified?: boolean } }).user?.verified === true);
+  expect((seen.conversation as { user: unknown }).user).toEqual({ id: 'cust-late', name: 'Lena', email: 'lena@example.com', verified: true });
+  await sam.close();
+});
