@@ -19,6 +19,7 @@ import { Requests } from './requests.ts';
 import { Rooms } from './rooms.ts';
 import { RoomWatch } from './room-watch.ts';
 import { routeStanza } from './route.ts';
+import { Subjects } from './subjects.ts';
 import { el } from './xml.ts';
 import { XmppHub } from './xmpp-hub.ts';
 
@@ -108,8 +109,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     clockTickMs: 60_000,
   });
   const assigner = new Assigner({ component, store, desk, presence, roomOf, log });
-  const watch = new RoomWatch({ places, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), changed: (id) => hub.conversationChanged(id), log });
-  const requests = new Requests({ component, names, store, desk, rooms, teamName, identity, broadcast: (id, item) => hub.broadcastItem(id, item), changed: (id) => hub.conversationChanged(id), dispatch: () => assigner.dispatch(), log });
+  // A conversation's details changed (hello, identify): the inbox hears it, and agents in XMPP clients see it.
+  const subjects = new Subjects({ component, store, places, rooms, teamName, log });
+  const changed = (id: string): void => {
+    hub.conversationChanged(id);
+    subjects.update(id);
+  };
+  const watch = new RoomWatch({ places, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), changed, log });
+  const requests = new Requests({ component, names, store, desk, rooms, teamName, identity, broadcast: (id, item) => hub.broadcastItem(id, item), changed, dispatch: () => assigner.dispatch(), log });
   component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
   component.onOnline = () => {
     presence.clear();

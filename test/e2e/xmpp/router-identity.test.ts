@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEFAULT_IDENTITY_AUDIENCE } from '../../../demo/identity.ts';
 import { routerOptionsFromEnv } from '../../../demo/xmpp/router.ts';
-import type { XmppClient } from './client.ts';
+import type { XmlElement, XmppClient } from './client.ts';
 import { enterRoom, frameJson, isPush, isRoomMessage, RouterFixture, roomMessage } from './router-fixture.ts';
 
 const SECRET = 'a-router-test-secret-of-32-bytes-or-more';
@@ -151,4 +151,26 @@ test("after a restart the customer's devices still share the one room, and the r
   const id = f.router!.store.findByCustomer('cust-5')!.meta.id;
   for (let i = 0; i < 50 && f.router!.store.get(id)!.items.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   expect(f.router!.store.get(id)!.items.map((item) => [item.author.role, item.text])).toEqual([['visitor', 'Still me']]);
+});
+
+test('agents in any XMPP client see who the customer is in the room subject, which the archive does not keep', async () => {
+  const visitor = await f.visitor('subject-visitor');
+  const { room } = (await f.hello(visitor, { user: { name: 'Bea <b>Buyer</b>', email: 'bea@example.com' }, locale: 'fr' })) as { room: string };
+  const isSubject = (text: string) => (s: XmlElement) => s.name === 'message' && s.attrs.from?.startsWith(room) === true && s.childText('subject') === text;
+  // The room gives its subject to whoever enters (an agent's client as much as this one).
+  await enterRoom(visitor, room, 'Visitor');
+  await visitor.waitFor(isSubject('Bea <b>Buyer</b> · bea@example.com · fr'), { what: 'the subject on entering' });
+  // Verified by the site's token: the subject says so, and changes for everyone in the room.
+  expect(await f.request(visitor, { type: 'identify', user: { id: 'cust-subject' }, token: await sign('cust-subject') })).toEqual({ type: 'ok' });
+  await visitor.waitFor(isSubject('Ana Customer · ana@example.com (verified) · fr'), { what: 'the verified subject' });
+  // A hello that changes nothing sends no subject again.
+  const since = visitor.received.length;
+  await f.hello(visitor, { locale: 'fr' });
+  visitor.send(roomMessage(room, 'subject-1', 'Bonjour'));
+  await visitor.waitFor(isRoomMessage(room, (body) => body === 'Bonjour'), { what: 'reflection', since });
+  expect(visitor.received.slice(since).filter((s) => s.child('subject'))).toEqual([]);
+  // The widget reads the history from the archive: no subject there.
+  const archived = (await visitor.mam(room)).items.map((item) => item.message);
+  expect(archived.map((message) => message.childText('body'))).toEqual(['Bonjour']);
+  expect(archived.filter((message) => message.child('subject'))).toEqual([]);
 });

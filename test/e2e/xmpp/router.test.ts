@@ -124,6 +124,9 @@ test('identify is stored; handoff with nobody available goes to the inbox with a
   await visitor.waitFor(isRoomMessage(room, (body) => body === 'What about shipping?'), { what: 'reflection' });
   // The bot stays quiet until an agent has replied, as on the reference backend.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const fromNatter = visitor.received.filter(isRoomMessage(room, (_body, s) => s.attrs.from === `${room}/Natter`));
+  // (Its lines: a subject change is no line.)
+  const fromNatter = visitor.received.filter(isRoomMessage(room, (_body, s) => s.attrs.from === `${room}/Natter` && s.child('subject') === undefined));
   expect(fromNatter.map((s) => s.childText('body'))).toEqual(['A person will reply here as soon as possible']);
+  // The room said it had no subject when the visitor entered; then the router set who the customer is.
+  expect(visitor.received.filter((s) => s.child('subject')).map((s) => s.childText('subject'))).toEqual(['', 'Chris · chris@example.com']);
 });
