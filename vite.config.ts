@@ -2,6 +2,12 @@ import preact from '@preact/preset-vite';
 import { minify } from 'terser';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { ar } from './src/i18n/ar.ts';
+import { de } from './src/i18n/de.ts';
+import { en } from './src/i18n/en.ts';
+import { es } from './src/i18n/es.ts';
+import { fr } from './src/i18n/fr.ts';
+import { nl } from './src/i18n/nl.ts';
 
 /**
  * zod keeps its configuration (and registry) on `globalThis.__zod_global…`. On a host page that would be a
@@ -149,11 +155,28 @@ const lazyFiles = [
   { find: /^\.{1,2}\/(?:.*\/)?http-upload\.ts$/, replacement: fileURLToPath(new URL('src/embed/upload-lazy.ts', import.meta.url)) },
 ];
 
+/**
+ * The widget's texts per language, `dist/natter-lang-<language>.js`: loaded by the first stage only when a
+ * page switches language at run time (`Natter.update({ locale })`), since a second stage carries one
+ * language. Data, handed over like the second stage (no eval, the same nonce). Written with the files part.
+ */
+function languageTexts(): Plugin {
+  return {
+    name: 'natter:language-texts',
+    generateBundle() {
+      for (const [language, texts] of Object.entries({ en, de, nl, fr, es, ar })) {
+        const source = `document.currentScript.natterApp?.(${JSON.stringify(texts)});\n`;
+        this.emitFile({ type: 'asset', fileName: `natter-lang-${language}.js`, source });
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const stage = stages[mode];
   const script = stage !== undefined;
   return {
-    plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false }), ...(script ? [zodWithoutGlobals(), terserPass()] : [])],
+    plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false }), ...(script ? [zodWithoutGlobals(), terserPass()] : []), ...(mode === 'files' ? [languageTexts()] : [])],
     resolve: { alias: mode.startsWith('app') ? lazyFiles : [] },
     build: {
       target: 'es2022',

@@ -10,6 +10,7 @@ import type { Transport } from '../core/transport.ts';
 import { bootChecked, type NatterApi } from './boot.ts';
 import type { NatterSettings } from './settings.ts';
 import { activeKey, type AppStage, type Call } from './stages.ts';
+import { learn as learnTexts, strings, type Locale, type Strings } from '../i18n/index.ts';
 
 /** Makes the stage's transport (set by {@link handOver}). */
 let connect: (settings: NatterSettings) => Transport;
@@ -49,9 +50,24 @@ function start(settings: NatterSettings, calls: Call[], stage: HTMLElement): Nat
   return api;
 }
 
+/**
+ * Another language's texts, from the first stage (`natter-lang-*.js`): taken when every text this stage has
+ * is there, as text (counted texts need their `_other`, not this language's other plural categories).
+ */
+function learn(language: string, texts: unknown): boolean {
+  const given = texts as Record<string, unknown> | null;
+  const whole =
+    typeof given == 'object' &&
+    given !== null &&
+    Object.keys(strings('en')).every((key) => /_(zero|one|two|few|many)$/.test(key) || typeof given[key] == 'string') &&
+    Object.values(given).every((text) => typeof text == 'string');
+  if (whole) learnTexts(language as Locale, given as Strings);
+  return whole;
+}
+
 /** Hands this second stage, with the transport `connect` makes, to the first stage that loaded it. */
 export function handOver(transport: (settings: NatterSettings) => Transport): void {
   connect = transport;
   const script = document.currentScript as (HTMLScriptElement & { natterApp?: (stage: AppStage) => void }) | null;
-  script?.natterApp?.({ start });
+  script?.natterApp?.({ start, learn });
 }

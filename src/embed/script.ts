@@ -18,7 +18,7 @@ import type { NatterApi } from './boot.ts';
 import { showLauncher, type StageLauncher } from './launcher.ts';
 import { checkUpdate, parseSettings, settingsFromDataset, type NatterSettings } from './settings.ts';
 import { styleHost } from '../ui/host.ts';
-import { activeKey, appFile, pageLanguage, type AppStage, type Call } from './stages.ts';
+import { activeKey, appFile, pageLanguage, textLanguage, type AppStage, type Call } from './stages.ts';
 
 type Stub = { q?: Call[] } & Record<string, unknown>;
 
@@ -64,19 +64,22 @@ function waitingApi(calls: Call[], load: () => void, update: (changes: unknown) 
   return api as unknown as NatterApi;
 }
 
-/** Adds the second stage's classic script next to this one (same place, same nonce); resolves with what it hands over. */
-function loadApp(script: HTMLScriptElement | null, settings: NatterSettings): Promise<AppStage> {
+/**
+ * Adds a classic script from next to this one (same place, same nonce): the second stage, or a language's
+ * texts. Resolves with what it hands over.
+ */
+function loadNext<T>(script: HTMLScriptElement | null, file: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const app = document.createElement('script') as HTMLScriptElement & { natterApp?: (stage: AppStage) => void };
-    app.src = new URL(appFile(pageLanguage(settings), settings.transport), script?.src || location.href).href;
-    if (script?.nonce) app.nonce = script.nonce;
-    app.natterApp = resolve;
+    const next = document.createElement('script') as HTMLScriptElement & { natterApp?: (handed: T) => void };
+    next.src = new URL(file, script?.src || location.href).href;
+    if (script?.nonce) next.nonce = script.nonce;
+    next.natterApp = resolve;
     // A string: a reason the site can act on (see `fail`).
-    const failed = () => reject(`Natter: could not load ${app.src}; serve it next to natter.js (the page is unaffected).`);
-    app.onerror = failed;
+    const failed = () => reject(`Natter: could not load ${next.src}; serve it next to natter.js (the page is unaffected).`);
+    next.onerror = failed;
     // A file that loaded but did not hand itself over (another version, a proxy's error page): fail, never hang.
-    app.onload = () => setTimeout(failed);
-    document.head.append(app);
+    next.onload = () => setTimeout(failed);
+    document.head.append(next);
   });
 }
 
@@ -149,22 +152,42 @@ function install(): void {
   if (!jsonWorks()) return fail('Natter: this page replaced JSON.parse or JSON.stringify with functions that do not work like the browser\'s own; the chat stays hidden until they do.');
   let settings = result.settings;
   let loading: Promise<void> | undefined;
-  /** `Natter.update`, checked here as at load; `apply` passes the checked settings on. */
+  /** The second stage, once loaded; the languages whose texts it has; language switches asked for. */
+  let app: AppStage;
+  const learned = new Set<string>();
+  let switches = 0;
+  /**
+   * `Natter.update`, checked here as at load; `apply` passes the checked settings on. The second stage is
+   * built with one language: another one's texts (`natter-lang-*.js`) load first, and the update applies
+   * once they are there, unless another language was asked for meanwhile.
+   */
   const update =
     (apply: (next: NatterSettings) => void, loaded?: boolean) =>
     (changes: unknown): void => {
       const checked = checkUpdate(settings, changes);
       if (!checked.ok) return console.error(checked.error);
-      // The second stage speaks the one language it was built for (see stages.ts).
-      if (loaded && appFile(pageLanguage(checked.settings)) != appFile(pageLanguage(settings))) {
-        return console.error(`Natter: setting "locale" can change at run time only within the loaded language, ${pageLanguage(settings)}. Natter.update changed nothing.`);
+      const language = textLanguage(pageLanguage(checked.settings));
+      if (checked.settings.locale !== settings.locale) switches++;
+      if (loaded && !learned.has(language)) {
+        const asked = switches;
+        void loadNext(script, `natter-lang-${language}.js`)
+          .then((texts) => {
+            if (!app.learn(language, texts)) throw `Natter: natter-lang-${language}.js does not have this version's texts; serve the files of one release together.`;
+            learned.add(language);
+            if (asked == switches) update(apply, loaded)(changes);
+          })
+          .catch((error: unknown) => console.error(`${String(error)} Natter.update changed nothing.`));
+        return;
       }
       apply((settings = checked.settings));
     };
   let gone = false;
   const load = () => {
-    loading ??= loadApp(script, settings)
-      .then((app) => app.start(settings, calls, stage!.host))
+    loading ??= loadNext<AppStage>(script, appFile(pageLanguage(settings), settings.transport))
+      .then((loaded) => {
+        learned.add(textLanguage(pageLanguage(settings)));
+        return (app = loaded).start(settings, calls, stage!.host);
+      })
       .then((api) => (gone ? api.unmount() : mark({ ...api, update: update(api.update, true) })), (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
   };
   // Unmounted before the second stage came: nothing more loads (what is on its way unmounts), and the launcher goes.

@@ -12,6 +12,8 @@ export type Call = [method: string, args: ArrayLike<unknown>, done?: (result: Pr
 /** What the second stage hands the first, through its own `<script>` element. */
 export interface AppStage {
   start(settings: NatterSettings, calls: Call[], stage: HTMLElement): NatterApi;
+  /** Takes a language's texts (a `natter-lang-*.js` handed over), if they are whole; `false` otherwise. */
+  learn(language: string, texts: unknown): boolean;
 }
 
 /** The `localStorage` key that marks a conversation going on here: the next page loads the second stage at once. */
@@ -34,3 +36,6 @@ export const STAGE_LANGUAGES = ['de', 'nl', 'fr', 'es', 'ar'];
  */
 export const appFile = (language: string, transport?: string): string =>
   `natter-app${transport ? `-${transport}` : ''}${STAGE_LANGUAGES.includes(language) ? `-${language}` : ''}.js`;
+
+/** The widget language a page language gets: its own where the widget speaks it, else English. */
+export const textLanguage = (language: string): string => (STAGE_LANGUAGES.includes(language) ? language : 'en');

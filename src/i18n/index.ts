@@ -36,6 +36,11 @@ const packs: Partial<Record<Locale, Strings>> =
               ? { ar }
               : { en, de, nl, fr, es, ar };
 
+/** Takes another language's texts into this build: the script tag's `natter-lang-*.js`, on a switch at run time. */
+export function learn(locale: Locale, pack: Strings): void {
+  packs[locale] = pack;
+}
+
 /** The writing direction of a widget language: Arabic is written right to left. */
 export const direction = (locale: Locale): 'rtl' | 'ltr' => (locale === 'ar' ? 'rtl' : 'ltr');
 

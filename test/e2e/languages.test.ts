@@ -161,13 +161,57 @@ test('calls made before the second stage loaded: update chooses the language and
   expect(await tab.locator('[data-natter-widget] .natter--left').count()).toBe(1);
   // No live chat ended: nothing to rate, said in words.
   expect(await tab.evaluate(() => (window as unknown as { rating?: Promise<string> }).rating)).toMatch(/^refused: Natter.rate: /);
-  // After load the language is the loaded one's: another is a console error, and nothing changes.
-  await tab.evaluate(() => (window as unknown as { Natter: { update(s: unknown): void } }).Natter.update({ locale: 'de' }));
-  expect(printed).toContain('error: Natter: setting "locale" can change at run time only within the loaded language, fr. Natter.update changed nothing.');
+  // Within the loaded language, at once.
   await tab.evaluate(() => (window as unknown as { Natter: { update(s: unknown): void } }).Natter.update({ locale: 'fr-CA' }));
   await expect.poll(() => tab.locator('[data-natter-widget] .natter').getAttribute('lang')).toBe('fr-CA');
   await tab.evaluate(() => (window as unknown as { Natter: { unmount(): void } }).Natter.unmount());
   expect(await tab.locator('[data-natter-widget]').count()).toBe(0);
+  await tab.context().close();
+});
+
+test('a language switch at run time (a single-page app\'s own switcher): its texts load, the widget speaks it, mirrored for Arabic', async () => {
+  const { tab, printed } = await open('/fr');
+  const update = (settings: unknown) => tab.evaluate((s) => (window as unknown as { Natter: { update(s: unknown): void } }).Natter.update(s), settings);
+  const widget = tab.locator('[data-natter-widget] .natter');
+  await tab.getByRole('button', { name: 'Ouvrir le chat' }).click();
+  await expect.poll(() => tab.getByRole('dialog').isVisible()).toBe(true);
+  await expect.poll(() => tab.getByRole('button', { name: 'Fermer le chat' }).count()).toBeGreaterThan(0);
+  await update({ locale: 'de', color: '#aa0000' });
+  await expect.poll(() => widget.getAttribute('lang')).toBe('de');
+  expect(await tab.getByRole('button', { name: 'Chat schließen' }).count()).toBeGreaterThan(0);
+  // The rest of the same update applies with it.
+  expect(await tab.evaluate(() => document.querySelector<HTMLElement>('[data-natter-widget]')!.style.getPropertyValue('--natter-accent'))).toBe('#aa0000');
+  expect(await tab.evaluate(() => [...document.scripts].map((script) => script.src.split('/').pop()))).toContain('natter-lang-de.js');
+  await update({ locale: 'ar' });
+  await expect.poll(() => widget.getAttribute('dir')).toBe('rtl');
+  expect(await tab.getByRole('button', { name: 'إغلاق المحادثة' }).count()).toBeGreaterThan(0);
+  // Back to a language it has learned: at once, no file loaded again.
+  const scripts = await tab.evaluate(() => document.scripts.length);
+  await update({ locale: 'de-AT' });
+  await expect.poll(() => widget.getAttribute('lang')).toBe('de-AT');
+  expect(await tab.evaluate(() => document.scripts.length)).toBe(scripts);
+  // Two switches in a row: the last one asked for wins, whichever file comes first.
+  await tab.route('**/natter-lang-es.js', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
+  await update({ locale: 'es' });
+  await update({ locale: 'en' });
+  await expect.poll(() => widget.getAttribute('lang')).toBe('en');
+  await tab.waitForTimeout(600);
+  expect(await widget.getAttribute('lang')).toBe('en');
+  // Its texts cannot be had (not served, or not this release's): said once, and nothing changes.
+  await tab.route('**/natter-lang-nl.js', (route) => route.fulfill({ status: 404, body: '' }));
+  await update({ locale: 'nl' });
+  await expect.poll(() => printed.find((line) => line.includes('natter-lang-nl.js'))).toMatch(/^error: Natter: could not load .*natter-lang-nl\.js; serve it next to natter\.js \(the page is unaffected\)\. Natter\.update changed nothing\.$/);
+  await tab.unroute('**/natter-lang-nl.js');
+  await tab.route('**/natter-lang-nl.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'document.currentScript.natterApp?.({ "title": 5 });' }));
+  await update({ locale: 'nl' });
+  await expect.poll(() => printed.filter((line) => line.includes('natter-lang-nl.js')).at(-1)).toBe(
+    "error: Natter: natter-lang-nl.js does not have this version's texts; serve the files of one release together. Natter.update changed nothing.",
+  );
+  expect(await widget.getAttribute('lang')).toBe('en');
+  expect(printed.filter((line) => line.startsWith('pageerror'))).toEqual([]);
   await tab.context().close();
 });
 

@@ -18,7 +18,7 @@ function shippedScripts(dir = dist): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) return file === path.join(dist, 'types') ? [] : shippedScripts(file);
-    return entry.name.endsWith('.js') && !onlyReexports(file) ? [path.relative(dist, file).split(path.sep).join('/')] : [];
+    return entry.name.endsWith('.js') && !onlyReexports(file) && !languageTexts(entry.name) ? [path.relative(dist, file).split(path.sep).join('/')] : [];
   });
 }
 
@@ -28,6 +28,12 @@ function onlyReexports(file: string): boolean {
     .split('\n')
     .every((line) => line.trim() === '' || /^(import|export) .* from "[^"]+";$|^export \{[^}]*\};$/.test(line));
 }
+
+/**
+ * A language's texts (`natter-lang-de.js`, …): one line handing JSON over, no code of its own to map; what
+ * they hold is checked in package.test.ts.
+ */
+const languageTexts = (name: string): boolean => /^natter-lang-[a-z]{2}\.js$/.test(name);
 
 /** The npm build (`dist/esm/`) or the script tag's files (the rest of `dist/`). */
 const buildOf = (file: string): Build => (file.startsWith('esm/') ? 'npm' : 'script');
