@@ -3,12 +3,27 @@
  * and registered as docs/xmpp.md says, agents, and the router's IQ and headline frames read as JSON.
  */
 import { createHash } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_IDENTITY_AUDIENCE } from '../../../demo/identity.ts';
 import { startRouter, type RouterOptions, type RunningRouter } from '../../../demo/xmpp/service.ts';
 import { el, XmppClient, type XmlElement } from './client.ts';
 import { Prosody } from './prosody.ts';
+
+/** The secret the identity tests give the router (`IDENTITY_SECRET`), as a site's server holds it. */
+export const IDENTITY_SECRET = 'a-router-test-secret-of-32-bytes-or-more';
+
+/** A site's identity token for customer `sub` (Ana Customer), signed with `secret`, valid for 10 minutes. */
+export function signIdentity(sub: string, secret = IDENTITY_SECRET): Promise<string> {
+  return new SignJWT({ name: 'Ana Customer', email: 'ana@example.com' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setAudience(DEFAULT_IDENTITY_AUDIENCE)
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(secret));
+}
 
 export const ROUTER_NS = 'urn:natter:router:0';
 

@@ -3,26 +3,14 @@
  * the token says, and follows their one conversation — its room — from a second device; a claim without a
  * valid token is refused in the reference backend's words and lets nobody into anyone's room.
  */
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEFAULT_IDENTITY_AUDIENCE } from '../../../demo/identity.ts';
 import { routerOptionsFromEnv } from '../../../demo/xmpp/router.ts';
 import type { XmlElement, XmppClient } from './client.ts';
-import { enterRoom, frameJson, isPush, isRoomMessage, RouterFixture, roomMessage } from './router-fixture.ts';
+import { enterRoom, frameJson, IDENTITY_SECRET, isPush, isRoomMessage, RouterFixture, roomMessage, signIdentity } from './router-fixture.ts';
 
-const SECRET = 'a-router-test-secret-of-32-bytes-or-more';
 const f = new RouterFixture();
-beforeAll(() => f.start(['ana'], { bot: false, identity: { secret: SECRET } }));
+beforeAll(() => f.start(['ana'], { bot: false, identity: { secret: IDENTITY_SECRET } }));
 afterAll(() => f.stop());
-
-function sign(sub: string, secret = SECRET): Promise<string> {
-  return new SignJWT({ name: 'Ana Customer', email: 'ana@example.com' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setAudience(DEFAULT_IDENTITY_AUDIENCE)
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(secret));
-}
 
 const bare = (client: XmppClient): string => client.jid.split('/')[0]!;
 const ownRoom = (client: XmppClient): string => `${client.jid.split('@')[0]}@${f.prosody.rooms}`;
@@ -30,14 +18,14 @@ const ownRoom = (client: XmppClient): string => `${client.jid.split('@')[0]}@${f
 test('IDENTITY_SECRET and IDENTITY_AUDIENCE are read as on the reference backend', () => {
   const base = { XMPP_COMPONENT_DOMAIN: 'r.x', XMPP_COMPONENT_SECRET: 's', XMPP_ROOMS: 'rooms.x', DATA_DIR: '/tmp' };
   expect(routerOptionsFromEnv(base).identity).toBeUndefined();
-  expect(routerOptionsFromEnv({ ...base, IDENTITY_SECRET: SECRET, IDENTITY_AUDIENCE: 'shop' }).identity).toEqual({ secret: SECRET, audience: 'shop' });
+  expect(routerOptionsFromEnv({ ...base, IDENTITY_SECRET: IDENTITY_SECRET, IDENTITY_AUDIENCE: 'shop' }).identity).toEqual({ secret: IDENTITY_SECRET, audience: 'shop' });
   expect(() => routerOptionsFromEnv({ ...base, IDENTITY_SECRET: 'short' })).toThrow('IDENTITY_SECRET must be at least 32 bytes');
   expect(() => routerOptionsFromEnv({ ...base, IDENTITY_AUDIENCE: 'shop' })).toThrow('IDENTITY_AUDIENCE is set but IDENTITY_SECRET is not');
 });
 
 test("a second device's valid token gets the customer's room; both write in it, and its earlier messages join once", async () => {
   const phone = await f.visitor('identity-phone');
-  const first = await f.hello(phone, { user: { id: 'cust-1' }, token: await sign('cust-1') });
+  const first = await f.hello(phone, { user: { id: 'cust-1' }, token: await signIdentity('cust-1') });
   expect(first).toMatchObject({ type: 'welcome', room: ownRoom(phone), nick: 'Visitor' });
   const conversation = f.router!.store.findByVisitor(bare(phone))!;
   expect(conversation.meta).toMatchObject({ customerId: 'cust-1', user: { id: 'cust-1', name: 'Ana Customer', email: 'ana@example.com' } });
@@ -54,9 +42,9 @@ test("a second device's valid token gets the customer's room; both write in it, 
   laptop.send(roomMessage(String(anonymous.room), 'laptop-0', 'Written before logging in'));
   await laptop.waitFor(isRoomMessage(String(anonymous.room), (body) => body === 'Written before logging in'), { what: 'reflection' });
   for (let i = 0; i < 50 && f.router!.store.findByVisitor(bare(laptop))?.items.length !== 1; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(await f.request(laptop, { type: 'identify', user: { id: 'cust-1' }, token: await sign('cust-1') })).toEqual({ type: 'ok' });
+  expect(await f.request(laptop, { type: 'identify', user: { id: 'cust-1' }, token: await signIdentity('cust-1') })).toEqual({ type: 'ok' });
   expect(f.router!.store.findByVisitor(bare(laptop))?.meta.id).toBe(conversation.meta.id);
-  const second = await f.hello(laptop, { token: await sign('cust-1') });
+  const second = await f.hello(laptop, { token: await signIdentity('cust-1') });
   const nick = `Visitor ${bare(laptop).slice(1, 7)}`;
   expect(second).toMatchObject({ type: 'welcome', room, nick });
   await enterRoom(laptop, room, nick);
@@ -87,7 +75,7 @@ test("a second device's valid token gets the customer's room; both write in it, 
 
 test('a forged token, or an id without one, is refused in the reference backend\'s words and lets nobody in', async () => {
   const owner = await f.visitor('identity-owner');
-  const { room } = (await f.hello(owner, { token: await sign('cust-2') })) as { room: string };
+  const { room } = (await f.hello(owner, { token: await signIdentity('cust-2') })) as { room: string };
   const intruder = await f.visitor('identity-intruder');
   const since = intruder.received.length;
   // An id in hello without a token: welcome to the intruder's own room, and an `unverified` push.
@@ -101,7 +89,7 @@ test('a forged token, or an id without one, is refused in the reference backend\
   });
   expect(f.router!.store.findByVisitor(bare(intruder))?.meta.user).toEqual({ name: 'Mallory' });
   // A token signed with another secret.
-  const forged = await f.request(intruder, { type: 'identify', user: { id: 'cust-2' }, token: await sign('cust-2', 'not-the-secret-but-also-32-bytes-long!') });
+  const forged = await f.request(intruder, { type: 'identify', user: { id: 'cust-2' }, token: await signIdentity('cust-2', 'not-the-secret-but-also-32-bytes-long!') });
   expect(forged).toEqual({
     type: 'error',
     code: 'unverified',
@@ -116,19 +104,19 @@ test('a forged token, or an id without one, is refused in the reference backend\
 
 test("a device that was one customer's, identified as another, gets a room of its own; the first customer keeps theirs", async () => {
   const shared = await f.visitor('identity-shared');
-  const { room: first } = (await f.hello(shared, { token: await sign('cust-3') })) as { room: string };
+  const { room: first } = (await f.hello(shared, { token: await signIdentity('cust-3') })) as { room: string };
   await enterRoom(shared, first, 'Visitor');
   shared.send(roomMessage(first, 'shared-1', 'Private to customer 3'));
   await shared.waitFor(isRoomMessage(first, (body) => body === 'Private to customer 3'), { what: 'reflection' });
-  const other = await f.hello(shared, { token: await sign('cust-4') });
+  const other = await f.hello(shared, { token: await signIdentity('cust-4') });
   expect(other.room).not.toBe(first);
   const fourth = f.router!.store.findByCustomer('cust-4')!;
   expect(f.router!.store.findByVisitor(bare(shared))?.meta.id).toBe(fourth.meta.id);
   // Customer 3's other device still gets customer 3's room, and customer 4's gets customer 4's.
   const three = await f.visitor('identity-three');
-  expect((await f.hello(three, { token: await sign('cust-3') })).room).toBe(first);
+  expect((await f.hello(three, { token: await signIdentity('cust-3') })).room).toBe(first);
   const four = await f.visitor('identity-four');
-  expect((await f.hello(four, { token: await sign('cust-4') })).room).toBe(other.room);
+  expect((await f.hello(four, { token: await signIdentity('cust-4') })).room).toBe(other.room);
   // Their messages go to their own conversations.
   await enterRoom(three, first, `Visitor ${bare(three).slice(1, 7)}`);
   three.send(roomMessage(first, 'three-1', 'Customer 3 again'));
@@ -139,11 +127,11 @@ test("a device that was one customer's, identified as another, gets a room of it
 
 test("after a restart the customer's devices still share the one room, and the router takes both as its visitor", async () => {
   const phone = await f.visitor('restart-phone');
-  const { room } = (await f.hello(phone, { token: await sign('cust-5') })) as { room: string };
+  const { room } = (await f.hello(phone, { token: await signIdentity('cust-5') })) as { room: string };
   const laptop = await f.visitor('restart-laptop');
-  expect((await f.hello(laptop, { token: await sign('cust-5') })).room).toBe(room);
+  expect((await f.hello(laptop, { token: await signIdentity('cust-5') })).room).toBe(room);
   await f.stopRouter();
-  await f.startRouter(['ana'], { bot: false, identity: { secret: SECRET } });
+  await f.startRouter(['ana'], { bot: false, identity: { secret: IDENTITY_SECRET } });
   const nick = `Visitor ${bare(laptop).slice(1, 7)}`;
   expect(await f.hello(laptop)).toMatchObject({ room, nick });
   await enterRoom(laptop, room, nick);
@@ -161,7 +149,7 @@ test('agents in any XMPP client see who the customer is in the room subject, whi
   await enterRoom(visitor, room, 'Visitor');
   await visitor.waitFor(isSubject('Bea <b>Buyer</b> · bea@example.com · fr'), { what: 'the subject on entering' });
   // Verified by the site's token: the subject says so, and changes for everyone in the room.
-  expect(await f.request(visitor, { type: 'identify', user: { id: 'cust-subject' }, token: await sign('cust-subject') })).toEqual({ type: 'ok' });
+  expect(await f.request(visitor, { type: 'identify', user: { id: 'cust-subject' }, token: await signIdentity('cust-subject') })).toEqual({ type: 'ok' });
   await visitor.waitFor(isSubject('Ana Customer · ana@example.com (verified) · fr'), { what: 'the verified subject' });
   // A hello that changes nothing sends no subject again.
   const since = visitor.received.length;

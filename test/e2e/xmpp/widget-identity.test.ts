@@ -1,16 +1,14 @@
 /**
  * A verified customer on XMPP, on two devices: the built script stages in real Chromium (one browser
  * profile per device, so one visitor secret and one XMPP account each), Prosody, and the router with
- * IDENTITY_SECRET. The site's server is played by `sign`.
+ * IDENTITY_SECRET. The site's server is played by `signIdentity`.
  */
-import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { DEFAULT_IDENTITY_AUDIENCE } from '../../../demo/identity.ts';
 import { launchChromium, startSite } from '../harness.ts';
-import { RouterFixture } from './router-fixture.ts';
+import { IDENTITY_SECRET, RouterFixture, signIdentity } from './router-fixture.ts';
+import { openPanel, says, shown } from './widget-page.ts';
 
-const SECRET = 'a-widget-test-secret-of-32-bytes-or-more';
 const f = new RouterFixture();
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let site: Awaited<ReturnType<typeof startSite>>;
@@ -20,7 +18,7 @@ const page = (endpoint: string) => `<!doctype html><html lang="en"><head><title>
 <script async src="/natter.js" data-endpoint="${endpoint}" data-transport="xmpp" data-team-name="Shop"></script></body></html>`;
 
 beforeAll(async () => {
-  await f.start(['ana'], { bot: false, identity: { secret: SECRET } });
+  await f.start(['ana'], { bot: false, identity: { secret: IDENTITY_SECRET } });
   site = await startSite('unused', { '/xmpp.html': page(`ws://localhost:${f.prosody.ports.http}/xmpp-websocket`) });
   chromium = await launchChromium();
 });
@@ -34,15 +32,6 @@ afterAll(async () => {
   await site?.close();
   await f.stop();
 });
-
-function sign(sub: string, secret = SECRET): Promise<string> {
-  return new SignJWT({ name: 'Ana Customer', email: 'ana@example.com' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setAudience(DEFAULT_IDENTITY_AUDIENCE)
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(secret));
-}
 
 /** The shop in a browser profile of its own (a device), with the widget's `error` events recorded. */
 async function device(name: string): Promise<Page> {
@@ -60,25 +49,10 @@ async function device(name: string): Promise<Page> {
 }
 
 const errors = (p: Page) => p.evaluate(() => (window as unknown as { natterErrors: { code: string; message: string }[] }).natterErrors);
-const launcher = (p: Page) => p.getByRole('button', { name: /^open chat/i });
-const composer = (p: Page) => p.getByRole('dialog').getByRole('textbox', { name: /your message/i });
-
-async function openPanel(p: Page) {
-  await expect.poll(() => launcher(p).isVisible(), { timeout: 10_000 }).toBe(true);
-  await launcher(p).click();
-  await expect.poll(() => p.getByRole('dialog').isVisible()).toBe(true);
-}
-
-async function says(p: Page, text: string) {
-  await composer(p).fill(text);
-  await composer(p).press('Enter');
+/** Sends `text` and waits until the server has it. */
+async function saysSent(p: Page, text: string) {
+  await says(p, text);
   await expect.poll(() => p.getByTestId('message').last().getAttribute('data-status'), { timeout: 15_000 }).toBe('sent');
-}
-
-/** The messages shown, as `role: text`, in order; the router's own lines left out. */
-async function shown(p: Page): Promise<string[]> {
-  const all = await p.getByTestId('message').evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('data-role')}: ${node.querySelector('.bubble')?.textContent ?? ''}`));
-  return all.filter((line) => /^(visitor|agent): /.test(line));
 }
 
 function identify(p: Page, user: { id?: string; token?: string }): Promise<void> {
@@ -87,21 +61,21 @@ function identify(p: Page, user: { id?: string; token?: string }): Promise<void>
 
 test("a customer's second device shows their conversation once it identifies, and each device sees what the other writes", async () => {
   const a = await device('A');
-  await identify(a, { id: 'cust-7', token: await sign('cust-7') });
+  await identify(a, { id: 'cust-7', token: await signIdentity('cust-7') });
   await openPanel(a);
-  await says(a, 'A1: where is my parcel?');
+  await saysSent(a, 'A1: where is my parcel?');
 
   const b = await device('B');
   await openPanel(b);
-  await says(b, 'B1: written before logging in');
-  await identify(b, { id: 'cust-7', token: await sign('cust-7') });
+  await saysSent(b, 'B1: written before logging in');
+  await identify(b, { id: 'cust-7', token: await signIdentity('cust-7') });
   const thread = ['visitor: A1: where is my parcel?', 'visitor: B1: written before logging in'];
   await expect.poll(() => shown(b), { timeout: 20_000 }).toEqual(thread);
   await expect.poll(() => shown(a), { timeout: 15_000 }).toEqual(thread);
 
-  await says(b, 'B2: from the laptop');
+  await saysSent(b, 'B2: from the laptop');
   await expect.poll(() => shown(a), { timeout: 15_000 }).toEqual([...thread, 'visitor: B2: from the laptop']);
-  await says(a, 'A2: from the phone');
+  await saysSent(a, 'A2: from the phone');
   await expect.poll(() => shown(b), { timeout: 15_000 }).toEqual([...thread, 'visitor: B2: from the laptop', 'visitor: A2: from the phone']);
   expect(await errors(a)).toEqual([]);
   expect(await errors(b)).toEqual([]);
@@ -109,10 +83,10 @@ test("a customer's second device shows their conversation once it identifies, an
   // A forged token: refused with what to fix; the device stays in its own conversation.
   const c = await device('C');
   await openPanel(c);
-  await says(c, 'C1: am I Ana?');
-  await identify(c, { id: 'cust-7', token: await sign('cust-7', 'not-the-secret-but-also-32-bytes-long!') });
+  await saysSent(c, 'C1: am I Ana?');
+  await identify(c, { id: 'cust-7', token: await signIdentity('cust-7', 'not-the-secret-but-also-32-bytes-long!') });
   await expect.poll(() => errors(c), { timeout: 10_000 }).toEqual([{ code: 'identity', message: expect.stringMatching(/signature does not match.*IDENTITY_SECRET/) }]);
-  await says(c, 'C2: still me');
+  await saysSent(c, 'C2: still me');
   await c.waitForTimeout(500); // a move to the customer's room would show their thread by now
   expect(await shown(c)).toEqual(['visitor: C1: am I Ana?', 'visitor: C2: still me']);
   expect(await shown(a)).toEqual([...thread, 'visitor: B2: from the laptop', 'visitor: A2: from the phone']);

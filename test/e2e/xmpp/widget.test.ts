@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { launchChromium, startSite } from '../harness.ts';
 import { el, type XmppClient } from './client.ts';
 import { enterRoom, RouterFixture, roomMessage, visitorAccount } from './router-fixture.ts';
+import { openPanel, says, shown } from './widget-page.ts';
 
 const f = new RouterFixture();
 let chromium: Awaited<ReturnType<typeof launchChromium>>;
@@ -45,26 +46,6 @@ afterAll(async () => {
   await site?.close();
   await f.stop();
 });
-
-const launcher = (p: Page) => p.getByRole('button', { name: /^open chat/i });
-const composer = (p: Page) => p.getByRole('dialog').getByRole('textbox', { name: /your message/i });
-
-async function openPanel(p: Page) {
-  await expect.poll(() => launcher(p).isVisible(), { timeout: 10_000 }).toBe(true);
-  await launcher(p).click();
-  await expect.poll(() => p.getByRole('dialog').isVisible()).toBe(true);
-}
-
-async function says(p: Page, text: string) {
-  await composer(p).fill(text);
-  await composer(p).press('Enter');
-}
-
-/** The messages shown, as `role: text`, in order; the router's own lines left out. */
-async function shown(p: Page): Promise<string[]> {
-  const all = await p.getByTestId('message').evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('data-role')}: ${node.querySelector('.bubble')?.textContent ?? ''}`));
-  return all.filter((line) => /^(visitor|agent): /.test(line));
-}
 
 const statuses = (p: Page) => p.getByTestId('message').evaluateAll((nodes) => nodes.filter((node) => node.getAttribute('data-role') === 'visitor').map((node) => node.getAttribute('data-status')));
 
