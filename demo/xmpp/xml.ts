@@ -68,8 +68,13 @@ export function el(name: string, attrs: Record<string, string | undefined> = {},
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
+/**
+ * `text` as XML character data or an attribute value. A character XML 1.0 does not allow (controls other than
+ * tab and newlines, U+FFFE, U+FFFF) becomes U+FFFD, as the browser transport's `esc` does: written raw, it
+ * would make the stream ill-formed and the server would close the router's connection.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return text.replace(/[&<>"']|[\0-\x08\v\f\x0e-\x1f\ufffe\uffff]/g, (c) => ESCAPES[c] ?? '\ufffd');
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

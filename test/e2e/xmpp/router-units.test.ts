@@ -41,6 +41,13 @@ describe('XmlParser', () => {
   });
 });
 
+test('the serializer replaces what XML 1.0 does not allow, so no text can make the stream ill-formed', () => {
+  const line = el('message', { id: 'a\u0001"' }, el('body', {}, 'from the inbox\u0000\u0007\u001f\uffff <b>&'), el('subject', {}, 'tab\tand\nnewline stay'));
+  expect(line.toString()).toBe('<message id="a\ufffd&quot;"><body>from the inbox\ufffd\ufffd\ufffd\ufffd &lt;b&gt;&amp;</body><subject>tab\tand\nnewline stay</subject></message>');
+  // What the router writes, the router (and so the server) can read back.
+  expect(parseXml(line.toString()).childText('body')).toBe('from the inbox\ufffd\ufffd\ufffd\ufffd <b>&');
+});
+
 test("a visitor's room comes from their own account, and only accounts shaped like a visitor's count", () => {
   const names = new Names('example.com', 'rooms.example.com');
   const visitor = `v${'a1'.repeat(20)}@Example.com/tab`;
