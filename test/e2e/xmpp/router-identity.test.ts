@@ -147,10 +147,10 @@ test('agents in any XMPP client see who the customer is in the room subject, whi
   const isSubject = (text: string) => (s: XmlElement) => s.name === 'message' && s.attrs.from?.startsWith(room) === true && s.childText('subject') === text;
   // The room gives its subject to whoever enters (an agent's client as much as this one).
   await enterRoom(visitor, room, 'Visitor');
-  await visitor.waitFor(isSubject('Bea <b>Buyer</b> · bea@example.com · fr'), { what: 'the subject on entering' });
+  await visitor.waitFor(isSubject('Not verified: Bea <b>Buyer</b> · bea@example.com · fr'), { what: 'the subject on entering' });
   // Verified by the site's token: the subject says so, and changes for everyone in the room.
   expect(await f.request(visitor, { type: 'identify', user: { id: 'cust-subject' }, token: await signIdentity('cust-subject') })).toEqual({ type: 'ok' });
-  await visitor.waitFor(isSubject('Ana Customer · ana@example.com (verified) · fr'), { what: 'the verified subject' });
+  await visitor.waitFor(isSubject('Verified: Ana Customer · ana@example.com · fr'), { what: 'the verified subject' });
   // A hello that changes nothing sends no subject again.
   const since = visitor.received.length;
   await f.hello(visitor, { locale: 'fr' });
@@ -161,4 +161,17 @@ test('agents in any XMPP client see who the customer is in the room subject, whi
   const archived = (await visitor.mam(room)).items.map((item) => item.message);
   expect(archived.map((message) => message.childText('body'))).toEqual(['Bonjour']);
   expect(archived.filter((message) => message.child('subject'))).toEqual([]);
+});
+
+test('what a customer types cannot forge the subject, nor break the router\'s stream with characters XML does not allow', async () => {
+  const visitor = await f.visitor('subject-forger');
+  const name = 'Eve\u0001 \u202Eevil\u202C · ceo@corp.example (verified) · Verified: Boss';
+  const { room } = (await f.hello(visitor, { user: { name } })) as { room: string };
+  await enterRoom(visitor, room, 'Visitor');
+  const subject = await visitor.waitFor((s) => s.name === 'message' && s.attrs.from?.startsWith(room) === true && !!s.childText('subject'), { what: 'the subject' });
+  expect(subject.childText('subject')).toBe('Not verified: Eve evil ceo@corp.example (verified) Verified: Boss');
+  // The router is still there (what it writes cannot be ill-formed: router-units.test.ts).
+  expect(f.router!.component.online).toBe(true);
+  expect(await f.request(visitor, { type: 'identify', user: { name: 'Eve\u0002' } })).toEqual({ type: 'ok' });
+  await visitor.waitFor((s) => s.childText('subject') === 'Not verified: Eve', { what: 'the next subject' });
 });

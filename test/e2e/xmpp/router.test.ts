@@ -128,5 +128,5 @@ test('identify is stored; handoff with nobody available goes to the inbox with a
   const fromNatter = visitor.received.filter(isRoomMessage(room, (_body, s) => s.attrs.from === `${room}/Natter` && s.child('subject') === undefined));
   expect(fromNatter.map((s) => s.childText('body'))).toEqual(['A person will reply here as soon as possible']);
   // The room said it had no subject when the visitor entered; then the router set who the customer is.
-  expect(visitor.received.filter((s) => s.child('subject')).map((s) => s.childText('subject'))).toEqual(['', 'Chris · chris@example.com']);
+  expect(visitor.received.filter((s) => s.child('subject')).map((s) => s.childText('subject'))).toEqual(['', 'Not verified: Chris · chris@example.com']);
 });
