@@ -150,8 +150,15 @@ export class Requests {
   #follow(visitor: string, own: string, vetted: Vetted): [string, boolean] {
     const c = this.#c;
     if (!vetted.customer) return [own, false];
+    const left = c.store.get(own)?.meta.visitorId;
     const adopted = adoptCustomer(c.store, visitor, own, vetted.customer, () => this.#fresh(visitor, vetted.customer!));
     for (const item of adopted.appended) c.broadcast(adopted.id, item);
+    // Out of the conversation it was in, out of its room: on a shared device the account that was one customer's
+    // reads nothing more of theirs (as the reference backend no longer gives that conversation to the visitor).
+    if (adopted.id !== own && left !== undefined) {
+      const room = c.names.roomOf(left);
+      setAffiliation(c.component, room, visitor, 'none').catch((error: unknown) => c.log(`XMPP router: could not take ${visitor} out of ${room}: ${(error as Error).message}`));
+    }
     return [adopted.id, adopted.claimed === true];
   }
 

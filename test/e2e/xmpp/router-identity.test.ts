@@ -112,6 +112,9 @@ test("a device that was one customer's, identified as another, gets a room of it
   expect(other.room).not.toBe(first);
   const fourth = f.router!.store.findByCustomer('cust-4')!;
   expect(f.router!.store.findByVisitor(bare(shared))?.meta.id).toBe(fourth.meta.id);
+  // The device's account is out of customer 3's room: it can neither enter it again nor read its archive.
+  await expect.poll(async () => enterRoom(shared, first, 'Visitor').then(() => 'entered', (error: Error) => error.message)).toMatch(/registration-required|forbidden/);
+  await expect(shared.mam(first)).rejects.toThrow();
   // Customer 3's other device still gets customer 3's room, and customer 4's gets customer 4's.
   const three = await f.visitor('identity-three');
   expect((await f.hello(three, { token: await signIdentity('cust-3') })).room).toBe(first);
