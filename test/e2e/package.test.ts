@@ -20,9 +20,11 @@ const TOTAL_GZIP = 42_752;
 /**
  * The same for an XMPP server. Issue 9 asks for the default's budget; the XMPP transport costs ~4.5 KB more
  * than the WebSocket one, so this is a guard of its own, from the measured 45,449 B (Arabic); raised by 256 B
- * with the default's for the language switch at run time (measured 46,041 B).
+ * with the default's for the language switch at run time (measured 46,041 B), and by 64 B for the review's
+ * fixes to router requests (never replayed for another visitor; the hello retried after a miss) and to the
+ * visitor's nick rule (measured 46,108 B).
  */
-const XMPP_TOTAL_GZIP = 46_080;
+const XMPP_TOTAL_GZIP = 46_144;
 /** The second stage is built once per language; a visitor loads the first stage and one of these. */
 const LANGUAGES = ['de', 'nl', 'fr', 'es', 'ar'];
 const SECOND_STAGES = ['natter-app.js', ...LANGUAGES.map((language) => `natter-app-${language}.js`)];

@@ -43,9 +43,10 @@ export function parseCursor(cursor: string | null): { occupant: string; position
 
 /**
  * Whether nick `a` and `b` are both the visitor's: the router names a verified customer's other devices in
- * their conversation's room `Visitor` + a space + a tag (two accounts cannot share a nick).
+ * their conversation's room `Visitor` + a space + 6 hex digits of their account (two accounts cannot share a
+ * nick). An agent who calls themselves "Visitor Support" is not the visitor.
  */
-export const sameVisitor = (a: string, b: string): boolean => a.split(' ')[0] === b.split(' ')[0];
+export const sameVisitor = (a: string, b: string): boolean => a.replace(/ [0-9a-f]{6}$/, '') === b.replace(/ [0-9a-f]{6}$/, '');
 
 /** The extras of a line from the router (`<natter xmlns="urn:natter:0">`). */
 const extras = obj({ author, event: opt(systemEvent), quickReplies: opt(arr(str(1, 60), 5)) });

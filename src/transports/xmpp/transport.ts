@@ -48,6 +48,8 @@ export class XmppTransport implements Transport {
   #archive: CatchUp | undefined;
   /** Router requests not answered yet, in order: asked again after the next `welcome`. */
   #unanswered: Request[] = [];
+  /** Counts `open`s: an answer to a request of an earlier one is not this visitor's. */
+  #opened = 0;
 
   constructor(options: XmppTransportOptions) {
     this.#options = options;
@@ -59,6 +61,7 @@ export class XmppTransport implements Transport {
     this.close();
     this.#hello = options;
     this.#sink = sink;
+    this.#opened++;
     this.#unanswered = [];
     this.#credentials = globalThis.crypto?.subtle && credentials(options.visitorId);
     const cursor = parseCursor(options.cursor);
@@ -159,8 +162,7 @@ export class XmppTransport implements Transport {
     if (answer?.type !== 'welcome') {
       if (answer) passOn(answer, this.#sink!);
       // Down, or refusing: the room goes on working without it; it is asked again later.
-      this.#helloTimer = setTimeout(() => this.#link === link && this.#ready && void this.#greet(link).catch(() => {}), 30_000);
-      return;
+      return this.#greetLater(link);
     }
     const room = answer.room.toLowerCase();
     const moved = this.#room && (room !== this.#room || answer.nick !== this.#nick);
@@ -182,16 +184,29 @@ export class XmppTransport implements Transport {
     return ask(link, this.#router, frame, this.#timeout, this.#warn);
   }
 
+  /** Says `hello` again in 30 s on this link (the router is down, or refused), the timer restarted. */
+  #greetLater(link: Link): void {
+    clearTimeout(this.#helloTimer);
+    this.#helloTimer = setTimeout(() => this.#link === link && this.#ready && void this.#greet(link).catch(() => {}), 30_000);
+  }
+
   /**
    * A request to the router (a rating, an email, live chat…): its answer is passed on; unanswered (the router
-   * is down, or the link went), it waits, and is asked again once the router has welcomed this visitor anew.
+   * is down, or the link went), it waits, and is asked again once the router has welcomed this visitor anew —
+   * never for another visitor (`open` starts over).
    */
   #request(link: Link, frame: Request): void {
+    const opened = this.#opened;
     void this.#ask(link, frame).then((answer) => {
-      if (!answer) return void (this.#unanswered.length < 50 && this.#unanswered.push(frame));
+      if (opened !== this.#opened) return;
+      if (!answer) {
+        if (this.#unanswered.push(frame) > 50) this.#warn(`dropped a waiting "${this.#unanswered.shift()!.type}"`);
+        return this.#greetLater(link);
+      }
       passOn(answer, this.#sink!);
-      // A verified customer may have a conversation already (another device's): hello names its room.
-      if (answer.type === 'ok' && frame.type === 'identify' && frame.token) void this.#greet(link).catch(() => {});
+      // A verified customer may have a conversation already (another device's): hello names its room. (While
+      // connecting, the hello under way carries the token already.)
+      if (answer.type === 'ok' && frame.type === 'identify' && frame.token && this.#ready && this.#link === link) void this.#greet(link).catch(() => {});
     });
   }
 

@@ -105,6 +105,41 @@ describe('XmppTransport: accounts and the router', () => {
     transport.close();
   });
 
+  it('a request the router misses after it welcomed the visitor (a router restart) is asked again with the next hello, 30 s on', async () => {
+    const server = new FakeServer();
+    const { transport, states } = start(server);
+    await opened(states);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      server.options.welcome = null;
+      transport.send({ type: 'rating', sessionId: 's1', score: 5 });
+      await vi.advanceTimersByTimeAsync(100);
+      expect(server.routerFrames.map((frame) => frame.type)).toEqual(['hello', 'rate']);
+      server.options.welcome = { type: 'welcome', room: ROOM, nick: 'Visitor', team: 'Acme' };
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(server.routerFrames.map((frame) => frame.type)).toEqual(['hello', 'rate', 'hello', 'rate']);
+    } finally {
+      vi.useRealTimers();
+      transport.close();
+    }
+  });
+
+  it("an earlier visitor's unanswered request is never asked for the next one", async () => {
+    const server = new FakeServer({ welcome: null });
+    const { transport, states } = start(server, `${ROOM}/Visitor a1 001767261600000.0000`);
+    await opened(states);
+    transport.send({ type: 'email', email: 'old@example.com' });
+    // Before the router's answer: another visitor (an identify with another id, a forget).
+    const next = recorder();
+    transport.open({ visitorId: 'another-secret', cursor: null }, next.sink);
+    const before = server.routerFrames.length;
+    server.options.welcome = { type: 'welcome', room: ROOM, nick: 'Visitor', team: 'Acme' };
+    await opened(next.states);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.routerFrames.slice(before).map((frame) => frame.type)).toEqual(['hello']);
+    transport.close();
+  });
+
   it('retries, without a room to go to, while the router is down', async () => {
     const server = new FakeServer({ welcome: null });
     const { transport, states, warnings } = start(server);
@@ -358,11 +393,13 @@ describe('XmppTransport: live traffic', () => {
     const server = new FakeServer();
     server.archive.push({ id: 'd1', stamp: '2026-01-01T10:00:00Z', nick: 'Visitor 3fa2c1', body: 'from the laptop', originId: 'lap-1' });
     server.archive.push({ id: 'd2', stamp: '2026-01-01T10:00:01Z', nick: 'Ana', body: 'from the agent' });
+    server.archive.push({ id: 'd3', stamp: '2026-01-01T10:00:02Z', nick: 'Visitor Support', body: 'an agent, whatever their nick' });
     const { transport, states, frames, messages } = start(server);
     await opened(states);
     expect(messages().map((frame) => frame.message)).toEqual([
       { id: 'd1', clientId: 'lap-1', author: { role: 'visitor' }, text: 'from the laptop', sentAt: 1767261600000 },
       { id: 'd2', author: { role: 'agent', name: 'Ana' }, text: 'from the agent', sentAt: 1767261601000 },
+      { id: 'd3', author: { role: 'agent', name: 'Visitor Support' }, text: 'an agent, whatever their nick', sentAt: 1767261602000 },
     ]);
     server.last.push(`<message xmlns="jabber:client" type="groupchat" from="${ROOM}/Visitor 3fa2c1"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
     server.last.push(`<message xmlns="jabber:client" type="groupchat" from="${ROOM}/Ana"><composing xmlns="http://jabber.org/protocol/chatstates"/></message>`);
