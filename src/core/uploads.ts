@@ -47,24 +47,32 @@ export class Uploads {
       const { blob: _blob, ...file } = current.file!;
       c.update({ ...current, file: { ...file, url: get } });
     }
-    this.refused(key);
+    this.#stop(key);
+    this.#release();
   }
 
-  /**
-   * The upload of `key`, if any, stops (the backend refused the file or the message, or it is done). Files go
-   * out in the order they were added, though they upload side by side: those uploaded go now, up to the first
-   * this tab is still uploading.
-   */
+  /** The upload of `key`, if any, stops: the backend refused the file or the message (which goes nowhere). */
   refused(key: string): void {
-    const c = this.conversation;
+    this.#stop(key);
+    this.#release(key);
+  }
+
+  #stop(key: string): void {
     const [abort, timer] = this.#running.get(key) ?? [];
     abort?.abort();
     clearTimeout(timer);
     this.#running.delete(key);
     this.#progress(key);
-    for (const message of c.outbox.host.pending()) {
+  }
+
+  /**
+   * Files go out in the order they were added, though they upload side by side: the uploaded ones (also those
+   * shown failed while they waited offline) go now, up to the first this tab is still uploading.
+   */
+  #release(refused?: string): void {
+    for (const message of this.conversation.outbox.host.pending()) {
       if (this.#running.has(message.key)) return;
-      if (message.file?.url && message.status === 'sending') c.outbox.offer(message);
+      if (message.file?.url && message.key !== refused) this.conversation.outbox.offer(message);
     }
   }
 

@@ -52,6 +52,8 @@ export class MemoryBackend {
   fileLimits: { maxBytes: number; types: string[] } | undefined = { maxBytes: 1_000_000, types: ['image/*', 'application/pdf'] };
   /** The files uploaded, by slot address, and how many uploads each took. */
   readonly files = new Map<string, { blob: Blob; uploads: number }>();
+  /** Why the backend refuses a message with this text (`reject`), or undefined to take it: to stage refusals. */
+  refuseMessage: (text: string) => string | undefined = () => undefined;
   /** How long an upload of `blob` takes, in ms (none by default): to stage uploads that finish out of order. */
   uploadMs: (blob: Blob) => number = () => 0;
   /** How many of the next uploads fail (after half the progress), to stage a broken upload. */
@@ -179,6 +181,8 @@ export class MemoryBackend {
     if (frame.type !== 'message') conversation.received.push(frame);
     switch (frame.type) {
       case 'message': {
+        const refused = this.refuseMessage(frame.text);
+        if (refused !== undefined) return connection.deliver({ type: 'reject', clientId: frame.clientId, reason: refused });
         const existing = conversation.items.find((item) => item.clientId === frame.clientId);
         const stored =
           existing ??

@@ -13,18 +13,19 @@ const FIRST_STAGE_GZIP = 8 * 1024;
  * (issue 7's measure). Issue 7's goal is 24 KB and is not met: this is a guard against regressions, set
  * from what was measured once issues 6, 8 and 10 had landed (largest language, Arabic: 42,205 B), with a
  * margin of under 300 B; raised by 256 B for the language switch at run time (Natter.update({ locale }) loads
- * `natter-lang-*.js`: +146 B first stage, +100 B second), measured at 42,732 B. The README's "Size" section
- * lists what each part costs.
+ * `natter-lang-*.js`: +146 B first stage, +100 B second), measured at 42,732 B; by 64 B for a review's fix
+ * to files held in order (one refused is not sent again; one shown failed offline goes by itself), measured
+ * 42,758 B. The README's "Size" section lists what each part costs.
  */
-const TOTAL_GZIP = 42_752;
+const TOTAL_GZIP = 42_816;
 /**
  * The same for an XMPP server. Issue 9 asks for the default's budget; the XMPP transport costs ~4.5 KB more
  * than the WebSocket one, so this is a guard of its own, from the measured 45,449 B (Arabic); raised by 256 B
  * with the default's for the language switch at run time (measured 46,041 B), and by 64 B for the review's
  * fixes to router requests (never replayed for another visitor; the hello retried after a miss) and to the
- * visitor's nick rule (measured 46,108 B).
+ * visitor's nick rule (measured 46,108 B); by 64 B with the default's for the fix to files held in order.
  */
-const XMPP_TOTAL_GZIP = 46_144;
+const XMPP_TOTAL_GZIP = 46_208;
 /** The second stage is built once per language; a visitor loads the first stage and one of these. */
 const LANGUAGES = ['de', 'nl', 'fr', 'es', 'ar'];
 const SECOND_STAGES = ['natter-app.js', ...LANGUAGES.map((language) => `natter-app-${language}.js`)];

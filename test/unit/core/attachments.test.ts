@@ -127,6 +127,35 @@ describe('delivery', () => {
     expect(backend.messages(backend.visitorIds()[0]!).map((m) => m.clientId)).toEqual([big.key, small.key]);
   });
 
+  it('a file shown failed while it waited offline behind another goes out by itself after it, once the link is back', async () => {
+    const backend = new MemoryBackend();
+    backend.uploadMs = (blob) => (blob.size > 100 ? 80 : 0);
+    const natter = new NatterClient({ transport: new MemoryTransport(backend, 10), storage: () => new History(memoryKeyValue(), () => {}), ackTimeoutMs: 200, offlineNoticeMs: 30 });
+    await connected(natter);
+    const big = await natter.sendFile(png(200));
+    const small = await natter.sendFile(png(64));
+    await until(() => natter.getState().messages.find((m) => m.key === small.key)?.file?.url !== undefined, 'the small file uploaded');
+    backend.online = false;
+    await until(() => natter.getState().messages.every((m) => m.status === 'failed'), 'both shown failed offline');
+    backend.online = true;
+    await until(() => natter.getState().messages.every((m) => m.status === 'sent'), 'both sent, without a retry');
+    expect(backend.messages(backend.visitorIds()[0]!).map((m) => m.clientId)).toEqual([big.key, small.key]);
+  });
+
+  it('a file message the backend refuses is not sent again', async () => {
+    const backend = new MemoryBackend();
+    backend.refuseMessage = (text) => (text === 'mug.png' ? 'file_refused: not today' : undefined);
+    const natter = client(backend, memoryKeyValue());
+    const errors: string[] = [];
+    natter.on('error', (error) => errors.push(error.message));
+    await connected(natter);
+    await natter.sendFile(png());
+    await until(() => natter.getState().messages[0]?.rejected === true, 'the refusal');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(errors).toEqual(['Natter: the server refused a message (file_refused: not today).']);
+    expect(natter.getState().messages[0]).toMatchObject({ status: 'failed', rejected: true });
+  });
+
   it('waits offline with the bytes in storage, and goes out once when the link is back', async () => {
     const backend = new MemoryBackend();
     const kv = memoryKeyValue();
