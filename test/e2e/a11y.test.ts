@@ -273,14 +273,27 @@ test('at 400 %, replies that come while the customer writes a long draft leave t
   for (let i = 0; i < 8; i++) await tab.keyboard.press('Shift+Enter');
   await tab.keyboard.type('A long draft');
   expect(await focusInView(tab), 'the text box in view while writing').toBe(true);
-  const scrolled = await tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.querySelector('.panel')!.scrollTop);
+  const panelScroll = () => tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.querySelector('.panel')!.scrollTop);
+  const scrolled = await panelScroll();
   hold = false;
   for (const send of held.splice(0)) send();
   // The bot answers: its reply, and "Talk to a person" above the text box.
   await expect.poll(() => tab.getByTestId('handoff').count()).toBe(1);
   await tab.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   expect(await focusInView(tab), 'the text box in view after the replies').toBe(true);
-  expect(await tab.evaluate(() => document.querySelector('[data-natter-widget]')!.shadowRoot!.querySelector('.panel')!.scrollTop)).toBeGreaterThan(scrolled);
+  expect(await panelScroll()).toBeGreaterThan(scrolled);
+  // The customer scrolls up to read, the text box out of view, focus still in it: a part of the panel that
+  // changes then (here the hand-off button's words, as a site's update would) leaves the panel where they put it.
+  await tab.evaluate(() => {
+    document.querySelector('[data-natter-widget]')!.shadowRoot!.querySelector('.panel')!.scrollTop = 0;
+  });
+  await expect.poll(() => focusInView(tab)).not.toBe(true);
+  const longer = 'Talk to a person from our team, who answers you right here';
+  await tab.evaluate((handoff) => (window as unknown as { Natter: { update(s: unknown): void } }).Natter.update({ strings: { handoff } }), longer);
+  await expect.poll(() => tab.getByTestId('handoff').textContent()).toBe(longer);
+  await tab.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  expect(await panelScroll(), 'left where the customer scrolled').toBe(0);
+  expect(await focused(tab)).toMatchObject({ tag: 'textarea' });
   await tab.context().close();
 });
 
