@@ -152,43 +152,52 @@ function install(): void {
   if (!jsonWorks()) return fail('Natter: this page replaced JSON.parse or JSON.stringify with functions that do not work like the browser\'s own; the chat stays hidden until they do.');
   let settings = result.settings;
   let loading: Promise<void> | undefined;
-  /** The second stage, once loaded; the languages whose texts it has; language switches asked for. */
+  /** The second stage, once loaded; the languages whose texts it has; the one last asked for. */
   let app: AppStage;
   const learned = new Set<string>();
-  let switches = 0;
+  let wanted = '';
+  let gone = false;
   /**
    * `Natter.update`, checked here as at load; `apply` passes the checked settings on. The second stage is
-   * built with one language: another one's texts (`natter-lang-*.js`) load first, and the update applies
-   * once they are there, unless another language was asked for meanwhile.
+   * built with one language: when an update asks for another (`locale`), the rest of it applies at once and
+   * the language once its texts (`natter-lang-*.js`) are there, unless another was asked for meanwhile.
    */
   const update =
     (apply: (next: NatterSettings) => void, loaded?: boolean) =>
     (changes: unknown): void => {
       const checked = checkUpdate(settings, changes);
       if (!checked.ok) return console.error(checked.error);
-      const language = textLanguage(pageLanguage(checked.settings));
-      if (checked.settings.locale !== settings.locale) switches++;
-      if (loaded && !learned.has(language)) {
-        const asked = switches;
+      const asks = loaded && Object.hasOwn(changes as object, 'locale');
+      const language = (wanted = asks ? textLanguage(pageLanguage(checked.settings)) : wanted);
+      if (asks && !learned.has(language)) {
+        const { locale, ...rest } = changes as Partial<NatterSettings>;
+        if (Object.keys(rest).length) update(apply, loaded)(rest);
         void loadNext(script, `natter-lang-${language}.js`)
           .then((texts) => {
             if (!app.learn(language, texts)) throw `Natter: natter-lang-${language}.js does not have this version's texts; serve the files of one release together.`;
             learned.add(language);
-            if (asked == switches) update(apply, loaded)(changes);
+            if (wanted == language && !gone) update(apply, loaded)({ locale });
           })
-          .catch((error: unknown) => console.error(`${String(error)} Natter.update changed nothing.`));
+          .catch((error: unknown) => console.error(`${String(error)} The language stays as it was.`));
         return;
       }
       apply((settings = checked.settings));
     };
-  let gone = false;
   const load = () => {
-    loading ??= loadNext<AppStage>(script, appFile(pageLanguage(settings), settings.transport))
+    // The language of the stage chosen now is the one it has, whatever the settings say by the time it comes.
+    const chosen = textLanguage(pageLanguage(settings));
+    loading ??= loadNext<AppStage>(script, appFile(chosen, settings.transport))
       .then((loaded) => {
-        learned.add(textLanguage(pageLanguage(settings)));
+        learned.add(chosen);
         return (app = loaded).start(settings, calls, stage!.host);
       })
-      .then((api) => (gone ? api.unmount() : mark({ ...api, update: update(api.update, true) })), (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
+      .then((api) => {
+        if (gone) return api.unmount();
+        const next = update(api.update, true);
+        mark({ ...api, update: next, unmount: () => ((gone = true), api.unmount()) });
+        // An update while the stage was on its way asked for another language: its texts come now.
+        if (settings.locale && !learned.has(textLanguage(pageLanguage(settings)))) next({ locale: settings.locale });
+      }, (error: unknown) => (typeof error == 'string' ? fail(error) : fail(FAILED, error)));
   };
   // Unmounted before the second stage came: nothing more loads (what is on its way unmounts), and the launcher goes.
   const unmount = () => {

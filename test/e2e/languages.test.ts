@@ -190,28 +190,50 @@ test('a language switch at run time (a single-page app\'s own switcher): its tex
   await update({ locale: 'de-AT' });
   await expect.poll(() => widget.getAttribute('lang')).toBe('de-AT');
   expect(await tab.evaluate(() => document.scripts.length)).toBe(scripts);
-  // Two switches in a row: the last one asked for wins, whichever file comes first.
-  await tab.route('**/natter-lang-es.js', async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await route.continue();
-  });
+  // Two switches in a row: the last one asked for wins, whichever comes first, learned already or not.
+  const slow = (file: string) =>
+    tab.route(`**/${file}`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue();
+    });
+  const accent = () => tab.evaluate(() => document.querySelector<HTMLElement>('[data-natter-widget]')!.style.getPropertyValue('--natter-accent'));
+  await slow('natter-lang-es.js');
   await update({ locale: 'es' });
-  await update({ locale: 'en' });
-  await expect.poll(() => widget.getAttribute('lang')).toBe('en');
+  await update({ locale: 'de' });
+  await expect.poll(() => widget.getAttribute('lang')).toBe('de');
   await tab.waitForTimeout(600);
-  expect(await widget.getAttribute('lang')).toBe('en');
-  // Its texts cannot be had (not served, or not this release's): said once, and nothing changes.
+  expect(await widget.getAttribute('lang')).toBe('de');
+  // The rest of an update applies at once, the language when its texts are there; a later update stays.
+  await slow('natter-lang-en.js');
+  await update({ locale: 'en', color: '#00aa00' });
+  await expect.poll(accent).toBe('#00aa00');
+  expect(await widget.getAttribute('lang')).toBe('de');
+  await update({ color: '#0000aa' });
+  await expect.poll(() => widget.getAttribute('lang')).toBe('en');
+  expect(await accent()).toBe('#0000aa');
+  // Its texts cannot be had (not served, or not this release's): said once, and the language stays.
   await tab.route('**/natter-lang-nl.js', (route) => route.fulfill({ status: 404, body: '' }));
   await update({ locale: 'nl' });
-  await expect.poll(() => printed.find((line) => line.includes('natter-lang-nl.js'))).toMatch(/^error: Natter: could not load .*natter-lang-nl\.js; serve it next to natter\.js \(the page is unaffected\)\. Natter\.update changed nothing\.$/);
+  await expect.poll(() => printed.find((line) => line.includes('natter-lang-nl.js'))).toMatch(/^error: Natter: could not load .*natter-lang-nl\.js; serve it next to natter\.js \(the page is unaffected\)\. The language stays as it was\.$/);
   await tab.unroute('**/natter-lang-nl.js');
   await tab.route('**/natter-lang-nl.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'document.currentScript.natterApp?.({ "title": 5 });' }));
   await update({ locale: 'nl' });
   await expect.poll(() => printed.filter((line) => line.includes('natter-lang-nl.js')).at(-1)).toBe(
-    "error: Natter: natter-lang-nl.js does not have this version's texts; serve the files of one release together. Natter.update changed nothing.",
+    "error: Natter: natter-lang-nl.js does not have this version's texts; serve the files of one release together. The language stays as it was.",
   );
   expect(await widget.getAttribute('lang')).toBe('en');
-  expect(printed.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+  // Unmounted while a language is on its way: nothing comes back when it arrives.
+  await slow('natter-lang-fr.js');
+  await update({ locale: 'fr' });
+  await tab.evaluate(() => (window as unknown as { Natter: { unmount(): void } }).Natter.unmount());
+  await tab.waitForTimeout(600);
+  expect(await tab.locator('[data-natter-widget]').count()).toBe(0);
+  // The only errors: the browser's and Natter's for the missing file, and Natter's for the wrong one.
+  expect(printed.filter((line) => line.startsWith('pageerror') || line.startsWith('error'))).toEqual([
+    'error: Failed to load resource: the server responded with a status of 404 (Not Found)',
+    expect.stringMatching(/^error: Natter: could not load .*natter-lang-nl\.js/),
+    expect.stringMatching(/^error: Natter: natter-lang-nl\.js does not have/),
+  ]);
   await tab.context().close();
 });
 
