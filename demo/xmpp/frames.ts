@@ -12,6 +12,7 @@ import {
   identifyFrame,
   liveFrame,
   rateFrame,
+  visitorFrame,
   wireId,
   type ErrorCode,
   type ServerFrame,
@@ -28,7 +29,7 @@ export const MAX_FRAME_CHARS = 8192;
 const routerHello = z.extend(helloFrame, { after: z.optional(z.number()) });
 
 /** Every frame the router takes. `send`, `sync` and `typing` go to the room, never here. */
-export const routerRequest = z.discriminatedUnion('type', [routerHello, identifyFrame, liveFrame, rateFrame, emailFrame, handoffFrame]);
+export const routerRequest = z.discriminatedUnion('type', [routerHello, identifyFrame, visitorFrame, liveFrame, rateFrame, emailFrame, handoffFrame]);
 export type RouterRequest = z.infer<typeof routerRequest>;
 
 export type Parsed = { ok: true; frame: RouterRequest } | { ok: false; message: string };
@@ -48,7 +49,7 @@ export function readRequest(iq: XmlElement): Parsed {
   const parsed = routerRequest.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, message: `invalid frame: ${issue?.path.join('.') || 'type'}: ${issue?.message ?? 'unknown'} (the router takes hello, identify, live, rate, email, handoff)` };
+    return { ok: false, message: `invalid frame: ${issue?.path.join('.') || 'type'}: ${issue?.message ?? 'unknown'} (the router takes hello, identify, visitor, live, rate, email, handoff)` };
   }
   return { ok: true, frame: parsed.data };
 }

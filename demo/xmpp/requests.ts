@@ -9,6 +9,7 @@ import { PROTOCOL_VERSION, type WireItem } from '../../src/protocol/wire.ts';
 import type { Conversation, ConversationStore } from '../conversation-store.ts';
 import { adoptCustomer, vetUser, type Vetted } from '../customers.ts';
 import type { Desk, Outcome } from '../desk.ts';
+import type { Presence } from '../hub.ts';
 import type { IdentityVerifier, Verdict, VerifiedCustomer } from '../identity.ts';
 import { TokenBucket } from '../limits.ts';
 import type { Component } from './component.ts';
@@ -43,6 +44,8 @@ export interface RequestContext {
   broadcast: (conversationId: string, item: WireItem) => void;
   /** A conversation's details changed (hello, identify): agents in the inbox see it. */
   changed: (conversationId: string) => void;
+  /** The page the visitor is on and the site's attributes (`hello`, `visitor`), for the inbox; whether they changed. */
+  presence: (conversationId: string, presence: Presence) => boolean;
   /** After any request: offer queued sessions to agents. */
   dispatch: () => void;
   log: (line: string) => void;
@@ -99,6 +102,15 @@ export class Requests {
     switch (frame.type) {
       case 'identify':
         return this.#identify(visitor, frame);
+      case 'visitor': {
+        // Another language, page or attributes (a single-page app's route, Natter.update): the team sees it at
+        // once; the away message follows the language, as on the reference backend.
+        const { type: _, locale, ...presence } = frame;
+        const changed = c.presence(id, presence);
+        if ((locale !== undefined && c.store.updateMeta(id, { locale })) || changed) c.changed(id);
+        if (locale !== undefined) c.component.send(pushMessage(c.component.domain, visitor, { type: 'availability', availability: c.desk.availability(locale) }));
+        return { type: 'ok' };
+      }
       case 'live':
         return outcome(frame.action === 'start' ? c.desk.liveStart(id) : c.desk.liveEnd(id));
       case 'rate':
@@ -121,6 +133,8 @@ export class Requests {
     const conversation = found ?? c.store.create(visitor, vetted.user ?? {}, frame.locale);
     const [id] = this.#follow(visitor, conversation.meta.id, vetted);
     c.store.updateMeta(id, { user: vetted.user, locale: frame.locale });
+    const { page, attributes } = frame;
+    c.presence(id, { ...(page && { page }), ...(attributes && { attributes }) });
     // The welcome answers; the refusal goes with it as a push, as the reference backend sends both.
     if (vetted.refused !== undefined) c.component.send(pushMessage(c.component.domain, visitor, { type: 'error', code: 'unverified', message: vetted.refused }));
     const { room, nick } = await this.#enter(visitor, id);

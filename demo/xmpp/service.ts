@@ -116,7 +116,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     subjects.update(id);
   };
   const watch = new RoomWatch({ places, store, desk, rooms, presence, assigner, mirrored: (id, item) => hub.mirrored(id, item), changed, log });
-  const requests = new Requests({ component, names, store, desk, rooms, teamName, identity, broadcast: (id, item) => hub.broadcastItem(id, item), changed, dispatch: () => assigner.dispatch(), log });
+  const requests = new Requests({ component, names, store, desk, rooms, teamName, identity, broadcast: (id, item) => hub.broadcastItem(id, item), changed, presence: (id, presence) => hub.setPresence(id, presence), dispatch: () => assigner.dispatch(), log });
   component.onStanza = (stanza) => routeStanza(stanza, { component, names, rooms, presence, requests, desk, assigner, store, log });
   component.onOnline = () => {
     presence.clear();

@@ -79,8 +79,6 @@ export class XmppTransport implements Transport {
   send(frame: OutboundFrame): boolean {
     // Kept for the next hello: who the visitor is, and their language, page and attributes.
     this.#hello = reopenWith(this.#hello, frame);
-    // The router learns the visitor's language with hello; it has no use for their page or attributes.
-    if (frame.type === 'visitor') return true;
     const link = this.#link;
     if (!this.#ready || !link) return false;
     switch (frame.type) {
@@ -155,10 +153,10 @@ export class XmppTransport implements Transport {
   /** Says `hello` to the router; the room from its `welcome`, or (router down) the one already known. */
   async #greet(link: Link): Promise<void> {
     clearTimeout(this.#helloTimer);
-    const { user, locale, token } = this.#hello!;
+    const { user, locale, token, page, attributes } = this.#hello!;
     // The router knows the visitor by their account; the secret stays in the browser (v1 requires the field).
     const visitorId = (await this.#credentials!).username;
-    const answer = await this.#ask(link, { type: 'hello', v: PROTOCOL_VERSION, visitorId, ...(user && { user }), ...(locale && { locale }), ...(token && { token }) });
+    const answer = await this.#ask(link, { type: 'hello', v: PROTOCOL_VERSION, visitorId, ...(user && { user }), ...(locale && { locale }), ...(token && { token }), ...(page && { page }), ...(attributes && { attributes }) });
     if (answer?.type !== 'welcome') {
       if (answer) passOn(answer, this.#sink!);
       // Down, or refusing: the room goes on working without it; it is asked again later.

@@ -103,3 +103,24 @@ test('an inbox agent sees the visitor\'s XMPP messages, answers into the room, a
   await agent.type('conversation', (frame: Frame) => frame.conversation.id === conversationId && frame.conversation.online === false, 5000);
   await agent.close();
 });
+
+test("the inbox shows an XMPP visitor's page and attributes, and follows their route and language", async () => {
+  const agent = await Peer.open(agentUrl, false, { headers: { Authorization: `Bearer ${token}` } });
+  agent.send({ type: 'hello', name: 'whatever' });
+  await agent.type('snapshot');
+  const visitor = await f.visitor('inbox-page-visitor');
+  const page = { url: 'https://shop.example/cart', title: 'Your cart' };
+  await f.hello(visitor, { locale: 'en', page, attributes: { plan: 'pro', cartValue: 129.5 } });
+  const id = f.router!.store.findByVisitor(visitor.jid.split('/')[0]!)!.meta.id;
+  const shown = (test: (c: Frame) => boolean) => agent.type('conversation', (frame) => frame.conversation.id === id && test(frame.conversation));
+  expect((await shown((c) => c.page?.url === page.url)).conversation).toMatchObject({ page, attributes: { plan: 'pro', cartValue: 129.5 }, locale: 'en' });
+  // A single-page app's route change, then another language: the inbox follows; the away message follows the language.
+  const checkout = { url: 'https://shop.example/checkout', title: 'Checkout' };
+  expect(await f.request(visitor, { type: 'visitor', page: checkout })).toEqual({ type: 'ok' });
+  expect((await shown((c) => c.page?.url === checkout.url)).conversation.attributes).toEqual({ plan: 'pro', cartValue: 129.5 });
+  const since = visitor.received.length;
+  expect(await f.request(visitor, { type: 'visitor', locale: 'de' })).toEqual({ type: 'ok' });
+  expect((await shown((c) => c.locale === 'de')).conversation.page).toEqual(checkout);
+  await visitor.waitFor(isPush('availability'), { what: 'availability for the new language', since });
+  await agent.close();
+});

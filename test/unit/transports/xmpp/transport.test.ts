@@ -418,4 +418,22 @@ describe('XmppTransport: live traffic', () => {
     await vi.waitFor(() => expect(server.routerFrames.at(-1)).toEqual({ type: 'rate', sessionId: 's1', score: 5 }));
     transport.close();
   });
+
+  it("tells the router the visitor's page and attributes: in hello, and each change, then in the next hello", async () => {
+    const server = new FakeServer();
+    const record = recorder();
+    const transport = new XmppTransport({ url: `wss://${DOMAIN}/xmpp-websocket`, WebSocket: server.WebSocket, backoff: { initialMs: 5, maxMs: 5, factor: 1, jitter: 0 } });
+    const page = { url: 'https://shop.example/cart', title: 'Cart' };
+    transport.open({ visitorId: 'visitor-secret', cursor: null, locale: 'de', page, attributes: { plan: 'pro' } }, record.sink);
+    await opened(record.states);
+    expect(server.routerFrames[0]).toMatchObject({ type: 'hello', locale: 'de', page, attributes: { plan: 'pro' } });
+    const checkout = { url: 'https://shop.example/checkout', title: 'Checkout' };
+    expect(transport.send({ type: 'visitor', page: checkout })).toBe(true);
+    await vi.waitFor(() => expect(server.routerFrames.at(-1)).toEqual({ type: 'visitor', page: checkout }));
+    server.last.drop();
+    const hellos = () => server.routerFrames.filter((frame) => frame.type === 'hello');
+    await vi.waitFor(() => expect(hellos()).toHaveLength(2));
+    expect(hellos()[1]).toMatchObject({ page: checkout, attributes: { plan: 'pro' } });
+    transport.close();
+  });
 });
