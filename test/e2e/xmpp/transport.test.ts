@@ -5,10 +5,10 @@
  */
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { InboundFrame, TransportSink, TransportState } from '../../../src/core/transport.ts';
 import { XmppTransport } from '../../../src/transports/xmpp/transport.ts';
 import { enterRoom, RouterFixture, roomMessage } from './router-fixture.ts';
 import { Prosody } from './prosody.ts';
+import { recorder as recordSink } from '../../unit/transports/xmpp/recorder.ts';
 
 globalThis.DOMParser ??= new Window().DOMParser as unknown as typeof DOMParser;
 
@@ -16,18 +16,11 @@ const f = new RouterFixture();
 beforeAll(() => f.start(['ana']));
 afterAll(() => f.stop());
 
+/** The transport's record, with what Prosody printed, for a failure's message. */
 function recorder() {
-  const frames: InboundFrame[] = [];
-  const states: Array<[TransportState, string | undefined]> = [];
-  const warnings: string[] = [];
-  const sink: TransportSink = {
-    frame: (frame) => frames.push(frame),
-    state: (state, detail) => states.push([state, detail?.error?.message]),
-    warn: (message) => warnings.push(message),
-  };
-  const messages = () => frames.flatMap((frame) => (frame.type === 'message' ? [frame] : []));
-  const dump = () => `${JSON.stringify({ states, warnings, frames }).slice(0, 3000)}\nprosody:\n${f.prosody.output.slice(-3000)}`;
-  return { frames, states, warnings, sink, messages, dump };
+  const record = recordSink();
+  const dump = () => `${JSON.stringify({ states: record.states, warnings: record.warnings, frames: record.frames }).slice(0, 3000)}\nprosody:\n${f.prosody.output.slice(-3000)}`;
+  return { ...record, dump };
 }
 
 async function until<T>(what: () => T | undefined | false, dump: () => string, ms = 10_000): Promise<T> {

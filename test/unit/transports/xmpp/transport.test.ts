@@ -1,21 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { InboundFrame, TransportSink, TransportState } from '../../../../src/core/transport';
+import type { TransportState } from '../../../../src/core/transport';
 import { credentials } from '../../../../src/transports/xmpp/account';
 import { XmppTransport } from '../../../../src/transports/xmpp/transport';
 import { archived, DOMAIN, FakeServer, live, ROOM, ROUTER, type FakeOptions } from './fake-server';
+import { recorder } from './recorder';
 
-function recorder() {
-  const frames: InboundFrame[] = [];
-  const states: Array<[TransportState, string | undefined]> = [];
-  const warnings: string[] = [];
-  const sink: TransportSink = {
-    frame: (frame) => frames.push(frame),
-    state: (state, detail) => states.push([state, detail?.error?.message]),
-    warn: (message) => warnings.push(message),
-  };
-  const messages = () => frames.flatMap((frame) => (frame.type === 'message' ? [frame] : []));
-  return { frames, states, warnings, sink, messages };
-}
 
 function start(server: FakeServer, cursor: string | null = null, visitorId = 'visitor-secret') {
   const record = recorder();
