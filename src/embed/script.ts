@@ -167,8 +167,9 @@ function install(): void {
     (changes: unknown): void => {
       const checked = checkUpdate(settings, changes);
       if (!checked.ok) return console.error(checked.error);
+      const language = textLanguage(pageLanguage(checked.settings));
       const asks = loaded && Object.hasOwn(changes as object, 'locale');
-      const language = (wanted = asks ? textLanguage(pageLanguage(checked.settings)) : wanted);
+      if (asks) wanted = language;
       if (asks && !learned.has(language)) {
         const { locale, ...rest } = changes as Partial<NatterSettings>;
         if (Object.keys(rest).length) update(apply, loaded)(rest);
