@@ -61,11 +61,14 @@ function focused(tab: Page) {
  * is the short way to everything above it. The launcher is reached forwards, from the page.
  */
 async function tabTo(tab: Page, wanted: (f: Awaited<ReturnType<typeof focused>>) => boolean, what: string, key = 'Shift+Tab') {
+  const stops: string[] = [];
   for (let i = 0; i < 30; i++) {
-    if (wanted(await focused(tab))) return;
+    const f = await focused(tab);
+    if (wanted(f)) return;
+    stops.push(`${f.inWidget ? '' : 'page:'}${f.tag}${f.testId ? `[${f.testId}]` : ''} ${f.name.slice(0, 20)}`);
     await tab.keyboard.press(key);
   }
-  throw new Error(`Tab never reached ${what}`);
+  throw new Error(`Tab never reached ${what}; the stops: ${stops.join(' | ')}`);
 }
 
 /** axe's violations in the widget (its shadow root included). */
@@ -103,6 +106,8 @@ test('messaging with the bot, by keyboard: open, write, quick reply, "Talk to a 
   await typeAndSend(tab, 'Hello, is the blue teapot in stock?');
   await expect.poll(() => tab.getByTestId('handoff').isVisible()).toBe(true);
   await typeAndSend(tab, 'Shipping');
+  // The bot's answer to it, with its own chips (the greeting's go when it comes: tabbing before it would race it).
+  await expect.poll(() => tab.getByTestId('message').last().textContent()).toContain('orders leave our warehouse');
   await expect.poll(() => tab.getByTestId('quick-reply').count()).toBeGreaterThan(0);
   await check(tab, 'bot');
 
